@@ -1,0 +1,5 @@
+"""Run hubrails as ``python -m hubrails``."""
+
+from hubrails.cli import main
+
+main()

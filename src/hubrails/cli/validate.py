@@ -1,0 +1,44 @@
+"""``hub validate``: schema, layout and reference checks of registry manifests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.errors import ExitCode
+from hubrails.render import Format
+
+
+@boundary
+def validate_command(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Files or folders to report on (default: the whole registry). References are "
+        "always resolved against the whole registry.", show_default=False)] = None,
+    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    hub: Annotated[Path | None, typer.Option(
+        "--hub", help="A local checkout of the hub (for a spoke repository).",
+        file_okay=False, show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the index cache.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Validate manifests: schemas, layout, names, references and version ranges.
+
+    Exit 0 when clean, 1 when there are findings (errors, or warnings with --strict),
+    2 when the invocation itself is wrong.
+    """
+    from hubrails.core.config import load_config, local_hub, locate
+    from hubrails.core.validate import validate
+    from hubrails.render import validation_renderer
+
+    given = list(paths or [])
+    config = load_config(locate(root, given))
+    hub_config = load_config(locate(hub, [])) if hub else local_hub(config)
+    result = validate(config, given, hub=hub_config, use_cache=not no_cache)
+    validation_renderer(output)(result, sys.stdout, config.root)
+    if result.failed(strict=strict):
+        raise typer.Exit(ExitCode.FINDINGS)

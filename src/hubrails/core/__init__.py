@@ -1,0 +1,1 @@
+"""Pure logic: loading, validation, references. Returns data, raises typed errors."""

@@ -1,0 +1,91 @@
+"""The index cache under ``.hub/``: per-file reports keyed by path and content digest.
+
+A report is reused only when the file's bytes hash to the same digest and the cache was written
+by the same hubrails version with the same schemas and limits; anything else is recomputed. The
+cache is JSON (never pickle): a cache file committed by someone else must not run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hubrails import __version__
+from hubrails.core.model import FileReport
+
+FORMAT = 1
+
+
+def digest(data: bytes) -> str:
+    """The content key of one file."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def salt(*parts: object) -> str:
+    """A key for everything besides file content that a report depends on."""
+    from hubrails.resources import schemas_dir
+
+    h = hashlib.blake2b(f"{FORMAT}|{__version__}|{parts!r}".encode(), digest_size=16)
+    for schema in sorted(schemas_dir().glob("*.schema.json")):
+        h.update(schema.read_bytes())
+    return h.hexdigest()
+
+
+class IndexCache:
+    """Reports from an earlier run, reusable when the digest still matches."""
+
+    def __init__(self, path: Path | None, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        if path is not None:
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                stored = json.loads(path.read_bytes())
+                if stored.get("key") == key and isinstance(stored.get("files"), dict):
+                    self.entries = stored["files"]
+
+    def get(self, path: str, content_digest: str) -> FileReport | None:
+        """The stored report of ``path`` if its content is unchanged."""
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != content_digest:
+            return None
+        try:
+            return FileReport.from_dict(entry[1])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, path: str, content_digest: str, report: FileReport) -> None:
+        """Remember the report for this content."""
+        self.entries[path] = [content_digest, report.to_dict()]
+        self.dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget files that no longer exist."""
+        for path in set(self.entries) - keep:
+            del self.entries[path]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Write atomically; a cache that cannot be written is simply not kept."""
+        if self.path is None or not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = self.path.parent.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    json.dump({"key": self.key, "files": self.entries}, out,
+                              separators=(",", ":"))
+                Path(tmp).replace(self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise

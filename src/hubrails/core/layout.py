@@ -1,0 +1,69 @@
+"""The registry layout: which file holds which kind, and which team a spoke folder belongs to."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SKILL_MANIFEST = "skill.yaml"
+SKILL_DOC = "SKILL.md"
+_FOLDERS = {"teams": "Team", "tools": "Tool", "prompts": "Prompt", "guardrails": "Guardrail",
+            "agents": "Agent", "skills": "Skill"}
+_SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
+FOLDER_OF_KIND = {kind: folder for folder, kind in _FOLDERS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """What a path in the registry is expected to hold.
+
+    ``kind`` is a manifest kind, or ``SkillDoc`` for a skill's ``SKILL.md``; ``unexpected``
+    marks a YAML file where no manifest belongs.
+    """
+
+    kind: str
+    name: str
+    team: str | None = None
+    unexpected: bool = False
+
+
+def classify(rel: tuple[str, ...]) -> Location | None:
+    """Classify a path relative to the registry folder; ``None`` for files that are not ours."""
+    team = None
+    parts = rel
+    if len(parts) >= 2 and parts[0] == "spokes":
+        team, parts = parts[1], parts[2:]
+        if not parts or parts[0] not in _SPOKE_FOLDERS:
+            return _unexpected(rel)
+    if parts == ("pricing.yaml",) and team is None:
+        return Location("Pricing", "pricing")
+    if len(parts) < 2 or parts[0] not in _FOLDERS:
+        return _unexpected(rel)
+    kind = _FOLDERS[parts[0]]
+    if kind == "Skill":
+        if len(parts) == 3 and parts[2] == SKILL_MANIFEST:
+            return Location("Skill", parts[1], team)
+        if len(parts) == 3 and parts[2] == SKILL_DOC:
+            return Location("SkillDoc", parts[1], team)
+        return None if len(parts) > 2 else _unexpected(rel)
+    if len(parts) == 2 and parts[1].endswith(".yaml"):
+        return Location(kind, parts[1][: -len(".yaml")], team)
+    return _unexpected(rel)
+
+
+def _unexpected(rel: tuple[str, ...]) -> Location | None:
+    if rel[-1].endswith((".yaml", ".yml")):
+        return Location("", "", unexpected=True)
+    return None
+
+
+def walk(registry: Path) -> list[tuple[str, ...]]:
+    """Every file under ``registry`` as a tuple of path parts, sorted; links are not followed."""
+    found: list[tuple[str, ...]] = []
+    for folder, dirs, files in os.walk(registry):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(folder).relative_to(registry).parts
+        found.extend((*base, name) for name in files)
+    found.sort()
+    return found

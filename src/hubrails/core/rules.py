@@ -1,0 +1,58 @@
+"""The catalogue of finding rules: stable ids and one-line descriptions (docs and SARIF)."""
+
+from __future__ import annotations
+
+RULES: dict[str, str] = {
+    "file-encoding": "The file is not valid UTF-8.",
+    "file-too-large": "The file is larger than limits.max_file_bytes.",
+    "file-unreadable": "The file cannot be read.",
+    "symlink-outside": "A symbolic link leads outside the repository.",
+    "yaml-syntax": "The file is not valid YAML.",
+    "yaml-duplicate-key": "A mapping defines the same key twice.",
+    "yaml-tag": "A tag other than YAML's core ones (e.g. !!python/object, !custom).",
+    "yaml-merge-key": "A YAML 1.1 merge key ('<<').",
+    "yaml-alias-limit": "Aliases expand beyond the bound (a 'billion laughs' file).",
+    "yaml-too-deep": "Nesting deeper than the bound.",
+    "yaml-key": "A mapping key that is not a plain scalar.",
+    "yaml-not-mapping": "The document is empty or not a mapping.",
+    "yaml-multi-document": "The file holds more than one YAML document.",
+    "yaml-implicit-type": "YAML 1.1 read an unquoted value as a number, boolean or date "
+                          "where a string was expected.",
+    "layout-kind": "The manifest's kind does not match its folder.",
+    "layout-name": "metadata.name does not match the file or folder name.",
+    "layout-unexpected-file": "A YAML file where no manifest belongs.",
+    "spoke-team": "An asset in a team's folder is owned by another team.",
+    "duplicate-name": "Two assets of one kind share a name.",
+    "platform-team": "There is not exactly one platform team.",
+    "ref-unresolved": "A reference names an asset that does not exist.",
+    "ref-range-invalid": "A version range is not valid npm range syntax.",
+    "ref-version": "No version of the referenced asset satisfies the range.",
+    "ref-action": "A reference names a tool action that the tool does not define.",
+    "ref-deprecated": "A reference to a deprecated asset.",
+    "ref-revoked": "A reference to a revoked tool.",
+    "ref-model": "The agent's model is not in the pricing table.",
+    "approval-unknown-tool": "An approval names a tool the agent does not use.",
+    "approval-unknown-action": "An approval names an action the agent does not use.",
+    "tool-duplicate-name": "A tool defines two actions with one name.",
+    "pricing-duplicate-id": "The pricing table defines a model id or alias twice.",
+    "skill-md-missing": "A skill has no SKILL.md.",
+    "skill-md-frontmatter": "SKILL.md has no YAML frontmatter.",
+    "skill-md-key": "SKILL.md frontmatter holds a key the Agent Skills format does not allow.",
+    "skill-md-name": "SKILL.md's name breaks the Agent Skills name rules.",
+    "skill-md-description": "SKILL.md's description is missing or longer than 1024 characters.",
+    "skill-md-compatibility": "SKILL.md's compatibility is not a string of at most 500 characters.",
+    "skill-md-metadata": "SKILL.md's metadata is not a map of strings.",
+    "skill-md-license": "SKILL.md's license is not a string.",
+    "skill-md-allowed-tools": "SKILL.md's allowed-tools is not a string.",
+    "skill-md-mismatch": "skill.yaml and SKILL.md disagree on name or description.",
+    "hub-unavailable": "A spoke's references to the hub could not be checked.",
+}
+
+
+def describe(rule: str) -> str:
+    """The one-line description of ``rule`` (schema rules are named after the keyword)."""
+    if rule in RULES:
+        return RULES[rule]
+    if rule.startswith("schema-"):
+        return f"The manifest breaks its JSON Schema ({rule.removeprefix('schema-')})."
+    return rule

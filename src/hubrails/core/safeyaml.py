@@ -1,0 +1,268 @@
+"""The safe YAML loader every command uses.
+
+PyYAML composes the node tree (with libyaml's C parser where present); this module then builds
+plain Python data from the nodes itself, so that it can refuse what PyYAML would silently accept
+(duplicate keys, non-core tags, merge keys, alias bombs) and keep every node's position.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is missing only on exotic builds
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_ALIAS_NODES = 1000
+MAX_DEPTH = 64
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_BUILDERS = {
+    f"{_CORE}int": _CONSTRUCTOR.construct_yaml_int,
+    f"{_CORE}float": _CONSTRUCTOR.construct_yaml_float,
+    f"{_CORE}bool": _CONSTRUCTOR.construct_yaml_bool,
+    f"{_CORE}null": _CONSTRUCTOR.construct_yaml_null,
+    f"{_CORE}timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+}
+
+Pointer = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded safely; ``rule`` is the stable finding id."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1, hint: str = ""):
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(slots=True)
+class Document:
+    """A loaded YAML mapping with 1-based (line, column) marks for every value and key.
+
+    ``raw`` keeps the source text of plain scalars that YAML 1.1 turned into something other
+    than a string (``1.10``, ``no``, ``2026-01-01``), so a finding can say what to quote.
+    """
+
+    data: dict[str, Any]
+    marks: dict[Pointer, Mark] = field(default_factory=dict)
+    key_marks: dict[Pointer, Mark] = field(default_factory=dict)
+    raw: dict[Pointer, str] = field(default_factory=dict)
+
+    def mark(self, pointer: Pointer, *, key: bool = False) -> Mark:
+        """The mark of the value (or key) at ``pointer``, else of its nearest ancestor."""
+        table = self.key_marks if key else self.marks
+        while pointer:
+            if pointer in table:
+                return table[pointer]
+            if key and pointer in self.marks:
+                return self.marks[pointer]
+            pointer = pointer[:-1]
+        return self.marks.get((), (1, 1))
+
+
+def dotted(pointer: Pointer) -> str:
+    """A pointer as authors write it: ``spec.tools[0].name``."""
+    text = ""
+    for part in pointer:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the document"
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, enforcing the safety rules."""
+
+    def __init__(self, doc: Document, max_alias_nodes: int) -> None:
+        self.doc = doc
+        self.max_alias_nodes = max_alias_nodes
+        self.seen: set[int] = set()
+        self.expanded = 0
+
+    def build(self, node: yaml.Node, pointer: Pointer, depth: int) -> Any:
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > self.max_alias_nodes:
+                raise LoadError(
+                    "yaml-alias-limit",
+                    f"aliases expand to more than {self.max_alias_nodes} nodes",
+                    *_mark(node),
+                    hint="write the values out instead of nesting aliases (a 'billion laughs' "
+                    "file expands exponentially)",
+                )
+        else:
+            self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise LoadError("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node))
+        self.doc.marks.setdefault(pointer, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_CORE}seq":
+                raise _tag_error(node)
+            return [self.build(item, (*pointer, i), depth + 1) for i, item in enumerate(node.value)]
+        return self._scalar(node, pointer)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: Pointer, depth: int) -> dict[str, Any]:
+        if node.tag != f"{_CORE}map":
+            raise _tag_error(node)
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_CORE}merge":
+                raise LoadError(
+                    "yaml-merge-key",
+                    "merge keys ('<<') are not allowed",
+                    *_mark(key_node),
+                    hint="write the keys out: a merge hides where a governed value comes from",
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise LoadError("yaml-key", "mapping keys must be plain strings", *_mark(key_node))
+            key = self._scalar(key_node, None)
+            if not isinstance(key, str):
+                key = key_node.value
+            if key in first_seen:
+                line, col = first_seen[key]
+                raise LoadError(
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}' (first defined at line {line}, column {col})",
+                    *_mark(key_node),
+                    hint="YAML keeps only the last value silently; remove one of them",
+                )
+            first_seen[key] = _mark(key_node)
+            child = (*pointer, key)
+            self.doc.key_marks[child] = _mark(key_node)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.Node, pointer: Pointer | None) -> Any:
+        if node.tag == f"{_CORE}str":
+            return node.value
+        if node.tag not in _SCALAR_TAGS:
+            raise _tag_error(node)
+        value = _BUILDERS[node.tag](node)
+        if pointer is not None and not node.style:
+            self.doc.raw[pointer] = node.value
+        return value
+
+
+def _tag_error(node: yaml.Node) -> LoadError:
+    return LoadError(
+        "yaml-tag",
+        f"tag '{node.tag}' is not allowed",
+        *_mark(node),
+        hint="only YAML's core types (string, number, boolean, null, list, mapping) are allowed",
+    )
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed), or raise ``file-encoding`` at the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise LoadError(
+            "file-encoding",
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            line,
+            column,
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def parse(text: str, *, max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES, line_offset: int = 0) -> Document:
+    """Parse one YAML document that must be a mapping."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, line_offset) from None
+    except yaml.YAMLError as exc:
+        raise LoadError("yaml-syntax", str(exc), 1 + line_offset, 1) from None
+    except RecursionError:
+        raise LoadError("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+    if node is None or not isinstance(node, yaml.MappingNode):
+        line, col = _mark(node) if node is not None else (1, 1)
+        raise LoadError(
+            "yaml-not-mapping",
+            "the document is not a mapping" if node is not None else "the file is empty",
+            line + line_offset,
+            col,
+            hint="a manifest starts with 'apiVersion:', 'kind:', 'metadata:' and 'spec:'",
+        )
+    doc = Document(data={})
+    try:
+        doc.data = _Builder(doc, max_alias_nodes).build(node, (), 0)
+    except LoadError as exc:
+        exc.line += line_offset
+        raise
+    if line_offset:
+        doc.marks = {p: (line + line_offset, col) for p, (line, col) in doc.marks.items()}
+        doc.key_marks = {p: (line + line_offset, col) for p, (line, col) in doc.key_marks.items()}
+    return doc
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> LoadError:
+    if exc.context == "expected a single document in the stream" and exc.problem_mark:
+        return LoadError(
+            "yaml-multi-document",
+            "the file holds more than one YAML document",
+            exc.problem_mark.line + 1 + line_offset,
+            exc.problem_mark.column + 1,
+            hint="put each manifest in its own file",
+        )
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.context and exc.problem:
+        problem = f"{exc.context}: {exc.problem}"
+    return LoadError("yaml-syntax", problem, line + line_offset, col)
+
+
+def read_bytes(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a file inside ``root``, refusing links that lead outside it and files over the limit."""
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(Path(os.path.realpath(root))):
+        raise LoadError(
+            "symlink-outside",
+            f"symbolic link leads outside the repository (to {target})",
+            hint="copy the file into the repository instead of linking to it",
+        )
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                "file-too-large",
+                f"file is {size} bytes, over the limit of {max_bytes}",
+                hint="split it, or raise limits.max_file_bytes in hub.yaml",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
+
+
+def load(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+         max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES) -> Document:
+    """Read, decode and parse one manifest file safely."""
+    return parse(decode(read_bytes(path, root, max_bytes)), max_alias_nodes=max_alias_nodes)

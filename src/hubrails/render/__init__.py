@@ -1,0 +1,37 @@
+"""One renderer per output format. Renderers write; they never decide exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from hubrails.core.validate import ValidationResult
+
+
+class Format(str, Enum):
+    """Output formats of ``hub validate``."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+Renderer = Callable[["ValidationResult", TextIO, "Path"], None]
+
+
+def validation_renderer(fmt: Format) -> Renderer:
+    """The function that renders a validation result in ``fmt``."""
+    if fmt is Format.TEXT:
+        from hubrails.render.text import render_validation
+    elif fmt is Format.JSON:
+        from hubrails.render.json_ import render_validation
+    elif fmt is Format.GITHUB:
+        from hubrails.render.github import render_validation
+    else:
+        from hubrails.render.sarif import render_validation
+    return render_validation
