@@ -12,7 +12,7 @@ from hubrails.errors import ExitCode
 def main() -> None:
     """Entry point of ``hub`` and ``hubrails``."""
     if sys.argv[1:] == ["--version"]:  # answered before typer is imported: keeps it instant
-        print(f"hubrails {__version__}")
+        sys.stdout.write(f"hubrails {__version__}\n")
         return
     from hubrails.cli.app import app
 
@@ -24,6 +24,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence: never a bare traceback
         if os.environ.get("HUB_DEBUG"):
             raise
-        sys.stderr.write(f"hub: internal error: {type(exc).__name__}: {exc}\n"
-                         "hub: this is a bug; rerun with HUB_DEBUG=1 for the traceback\n")
+        sys.stderr.write(
+            f"hub: internal error: {type(exc).__name__}: {exc}\n"
+            "hub: this is a bug; rerun with HUB_DEBUG=1 for the traceback\n"
+        )
         sys.exit(ExitCode.INTERNAL)

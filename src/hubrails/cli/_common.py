@@ -17,8 +17,12 @@ R = TypeVar("R")
 
 RootOption = Annotated[
     Path | None,
-    typer.Option("--root", help="The registry repository (default: found upward from here).",
-                 file_okay=False, show_default=False),
+    typer.Option(
+        "--root",
+        help="The registry repository (default: found upward from here).",
+        file_okay=False,
+        show_default=False,
+    ),
 ]
 
 

@@ -15,14 +15,25 @@ from hubrails.render import Format
 
 @boundary
 def validate_command(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Files or folders to report on (default: the whole registry). References are "
-        "always resolved against the whole registry.", show_default=False)] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to report on (default: the whole registry). References are "
+            "always resolved against the whole registry.",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    hub: Annotated[Path | None, typer.Option(
-        "--hub", help="A local checkout of the hub (for a spoke repository).",
-        file_okay=False, show_default=False)] = None,
+    hub: Annotated[
+        Path | None,
+        typer.Option(
+            "--hub",
+            help="A local checkout of the hub (for a spoke repository).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the index cache.")] = False,
     root: RootOption = None,
 ) -> None:

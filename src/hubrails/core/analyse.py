@@ -13,17 +13,24 @@ from hubrails.core.safeyaml import Document, Pointer, dotted
 from hubrails.core.skilldoc import analyse_skill_doc
 
 
-def analyse_file(path: str, data: bytes, location: Location, *, spoke_team: str | None,
-                 max_alias_nodes: int) -> FileReport:
+def analyse_file(
+    path: str, data: bytes, location: Location, *, spoke_team: str | None, max_alias_nodes: int
+) -> FileReport:
     """Everything one file (``data``, read from ``path``) says about itself."""
     report = FileReport(path)
     if location.unexpected:
-        report.findings.append(Finding(
-            "layout-unexpected-file", Severity.WARNING, path, 1, 1,
-            "this YAML file is not where any manifest belongs, so it is not validated",
-            "manifests live at teams/NAME.yaml, tools/NAME.yaml, skills/NAME/skill.yaml, "
-            "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
-        ))
+        report.findings.append(
+            Finding(
+                "layout-unexpected-file",
+                Severity.WARNING,
+                path,
+                1,
+                1,
+                "this YAML file is not where any manifest belongs, so it is not validated",
+                "manifests live at teams/NAME.yaml, tools/NAME.yaml, skills/NAME/skill.yaml, "
+                "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
+            )
+        )
         return report
     try:
         text = safeyaml.decode(data)
@@ -31,8 +38,9 @@ def analyse_file(path: str, data: bytes, location: Location, *, spoke_team: str 
             return analyse_skill_doc(report, text, location, max_alias_nodes)
         doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
     except safeyaml.LoadError as exc:
-        report.findings.append(Finding(exc.rule, Severity.ERROR, path, exc.line, exc.column,
-                                       exc.message, exc.hint))
+        report.findings.append(
+            Finding(exc.rule, Severity.ERROR, path, exc.line, exc.column, exc.message, exc.hint)
+        )
         return report
     from hubrails.core.schemas import KINDS, schema_findings
 
@@ -49,32 +57,56 @@ def analyse_file(path: str, data: bytes, location: Location, *, spoke_team: str 
     return report
 
 
-def _err(report: FileReport, rule: str, doc: Document, pointer: Pointer, message: str,
-         hint: str = "", *, key: bool = False) -> None:
+def _err(
+    report: FileReport,
+    rule: str,
+    doc: Document,
+    pointer: Pointer,
+    message: str,
+    hint: str = "",
+    *,
+    key: bool = False,
+) -> None:
     line, column = doc.mark(pointer, key=key)
     report.findings.append(Finding(rule, Severity.ERROR, report.path, line, column, message, hint))
 
 
-def _check_layout(report: FileReport, doc: Document, kind: str, location: Location,
-                  spoke_team: str | None) -> None:
+def _check_layout(
+    report: FileReport, doc: Document, kind: str, location: Location, spoke_team: str | None
+) -> None:
     meta = doc.data.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
     if kind != location.kind:
-        _err(report, "layout-kind", doc, ("kind",),
-             f"a {kind} manifest in a folder for {location.kind} manifests",
-             f"move it to the {kind.lower()}s folder, or fix 'kind'")
+        _err(
+            report,
+            "layout-kind",
+            doc,
+            ("kind",),
+            f"a {kind} manifest in a folder for {location.kind} manifests",
+            f"move it to the {kind.lower()}s folder, or fix 'kind'",
+        )
     name = meta.get("name")
     if isinstance(name, str) and name != location.name:
         where = "folder" if location.kind == "Skill" else "file"
-        _err(report, "layout-name", doc, ("metadata", "name"),
-             f"metadata.name '{name}' does not match the {where} name '{location.name}'",
-             f"rename the {where} or the manifest so they agree")
+        _err(
+            report,
+            "layout-name",
+            doc,
+            ("metadata", "name"),
+            f"metadata.name '{name}' does not match the {where} name '{location.name}'",
+            f"rename the {where} or the manifest so they agree",
+        )
     owner = location.team or spoke_team
     team = meta.get("team")
     if owner and kind != "Team" and isinstance(team, str) and team != owner:
-        _err(report, "spoke-team", doc, ("metadata", "team"),
-             f"metadata.team is '{team}', but this file belongs to team '{owner}'",
-             "a team defines assets only for itself")
+        _err(
+            report,
+            "spoke-team",
+            doc,
+            ("metadata", "team"),
+            f"metadata.team is '{team}', but this file belongs to team '{owner}'",
+            "a team defines assets only for itself",
+        )
 
 
 def _meta(doc: Document) -> dict[str, Any]:
@@ -101,15 +133,26 @@ def _asset(doc: Document, kind: str) -> Asset | None:
     if kind == "Tool":
         provides = tuple(_names(spec.get("actions"), "name"))
     elif kind == "Pricing":
-        models = spec.get("models") if isinstance(spec.get("models"), list) else []
+        models: list[Any] = spec["models"] if isinstance(spec.get("models"), list) else []
         provides = tuple(_names(models, "id")) + tuple(
-            alias for m in models if isinstance(m, dict)
-            for alias in (m.get("aliases") or []) if isinstance(alias, str))
+            alias
+            for m in models
+            if isinstance(m, dict)
+            for alias in (m.get("aliases") or [])
+            if isinstance(alias, str)
+        )
     return Asset(
-        kind=kind, name=name, line=line, column=column, team=_str(meta.get("team")),
-        version=_str(meta.get("version")), lifecycle=_str(meta.get("lifecycle")) or "production",
-        status=_str(spec.get("status")), description=_str(meta.get("description")),
-        platform=spec.get("platform") is True, provides=provides,
+        kind=kind,
+        name=name,
+        line=line,
+        column=column,
+        team=_str(meta.get("team")),
+        version=_str(meta.get("version")),
+        lifecycle=_str(meta.get("lifecycle")) or "production",
+        status=_str(spec.get("status")),
+        description=_str(meta.get("description")),
+        platform=spec.get("platform") is True,
+        provides=provides,
     )
 
 
@@ -135,43 +178,76 @@ def _refs(doc: Document, kind: str) -> list[Ref]:
         for i, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 actions = tuple(a for a in item.get("actions") or [] if isinstance(a, str))
-                refs.append(_ref(doc, target, ("spec", field, i, "name"), item["name"],
-                                 _str(item.get("version")), actions))
+                refs.append(
+                    _ref(
+                        doc,
+                        target,
+                        ("spec", field, i, "name"),
+                        item["name"],
+                        _str(item.get("version")),
+                        actions,
+                    )
+                )
     if kind == "Agent":
         instructions = spec.get("instructions")
         if isinstance(instructions, dict) and isinstance(instructions.get("name"), str):
-            refs.append(_ref(doc, "Prompt", ("spec", "instructions", "name"),
-                             instructions["name"], _str(instructions.get("version"))))
+            refs.append(
+                _ref(
+                    doc,
+                    "Prompt",
+                    ("spec", "instructions", "name"),
+                    instructions["name"],
+                    _str(instructions.get("version")),
+                )
+            )
         if isinstance(spec.get("model"), str):
             refs.append(_ref(doc, "Model", ("spec", "model"), spec["model"]))
     return refs
 
 
-def _ref(doc: Document, kind: str, at: Pointer, name: str, version: str | None = None,
-         actions: tuple[str, ...] = ()) -> Ref:
+def _ref(
+    doc: Document,
+    kind: str,
+    at: Pointer,
+    name: str,
+    version: str | None = None,
+    actions: tuple[str, ...] = (),
+) -> Ref:
     line, column = doc.mark(at)
     return Ref(kind, name, dotted(at), line, column, version, actions)
 
 
 def _check_approvals(report: FileReport, doc: Document) -> None:
     spec = _spec(doc)
-    used = {item["name"]: set(item.get("actions") or []) for item in spec.get("tools") or []
-            if isinstance(item, dict) and isinstance(item.get("name"), str)}
+    used = {
+        item["name"]: set(item.get("actions") or [])
+        for item in spec.get("tools") or []
+        if isinstance(item, dict) and isinstance(item.get("name"), str)
+    }
     for i, approval in enumerate(spec.get("approvals") or []):
         if not isinstance(approval, dict) or not isinstance(approval.get("tool"), str):
             continue
         tool = approval["tool"]
         if tool not in used:
-            _err(report, "approval-unknown-tool", doc, ("spec", "approvals", i, "tool"),
-                 f"approval names tool '{tool}', which this agent does not use",
-                 "list the tool under spec.tools, or remove the approval")
+            _err(
+                report,
+                "approval-unknown-tool",
+                doc,
+                ("spec", "approvals", i, "tool"),
+                f"approval names tool '{tool}', which this agent does not use",
+                "list the tool under spec.tools, or remove the approval",
+            )
             continue
         for j, action in enumerate(approval.get("actions") or []):
             if isinstance(action, str) and action not in used[tool]:
-                _err(report, "approval-unknown-action", doc,
-                     ("spec", "approvals", i, "actions", j),
-                     f"approval names action '{tool}.{action}', which this agent does not use",
-                     f"list the action under the '{tool}' entry of spec.tools")
+                _err(
+                    report,
+                    "approval-unknown-action",
+                    doc,
+                    ("spec", "approvals", i, "actions", j),
+                    f"approval names action '{tool}.{action}', which this agent does not use",
+                    f"list the action under the '{tool}' entry of spec.tools",
+                )
 
 
 def _check_unique_names(report: FileReport, doc: Document, kind: str) -> None:
@@ -187,7 +263,12 @@ def _check_unique_names(report: FileReport, doc: Document, kind: str) -> None:
                 continue
             if name in seen:
                 line, _ = doc.mark(("spec", field, seen[name]))
-                _err(report, f"{kind.lower()}-duplicate-{key}", doc, ("spec", field, i),
-                     f"'{name}' is defined twice in spec.{field} (first at line {line})",
-                     "each name must be unique")
+                _err(
+                    report,
+                    f"{kind.lower()}-duplicate-{key}",
+                    doc,
+                    ("spec", field, i),
+                    f"'{name}' is defined twice in spec.{field} (first at line {line})",
+                    "each name must be unique",
+                )
             seen[name] = i

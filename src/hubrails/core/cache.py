@@ -83,8 +83,7 @@ class IndexCache:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"key": self.key, "files": self.entries}, out,
-                              separators=(",", ":"))
+                    json.dump({"key": self.key, "files": self.entries}, out, separators=(",", ":"))
                 Path(tmp).replace(self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

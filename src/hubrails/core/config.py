@@ -55,8 +55,9 @@ def locate(root: Path | None, paths: Sequence[Path] = ()) -> Path:
     folder, else from the first path (so ``hub validate /elsewhere/x.yaml`` works too)."""
     if root is not None:
         if not (root / CONFIG_NAME).is_file():
-            raise ConfigError(f"{root} holds no {CONFIG_NAME}",
-                              hint="--root names the folder that holds hub.yaml")
+            raise ConfigError(
+                f"{root} holds no {CONFIG_NAME}", hint="--root names the folder that holds hub.yaml"
+            )
         return root.resolve()
     try:
         return find_root(Path.cwd())
@@ -82,15 +83,21 @@ def load_config(root: Path) -> HubConfig:
     try:
         doc = safeyaml.load(path, root)
     except safeyaml.LoadError as exc:
-        raise ConfigError(exc.message, path=str(path), line=exc.line, column=exc.column,
-                          hint=exc.hint) from None
+        raise ConfigError(
+            exc.message, path=str(path), line=exc.line, column=exc.column, hint=exc.hint
+        ) from None
     from hubrails.core.schemas import first_error
 
     problem = first_error("HubConfig", doc)
     if problem is not None:
         message, (line, column) = problem
-        raise ConfigError(message, path=str(path), line=line, column=column,
-                          hint="see docs/manifests.md, section hub.yaml")
+        raise ConfigError(
+            message,
+            path=str(path),
+            line=line,
+            column=column,
+            hint="see docs/manifests.md, section hub.yaml",
+        )
     data = doc.data
     limits = data.get("limits", {})
     hub = data.get("hub", {})

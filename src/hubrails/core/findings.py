@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; ``--strict`` turns warnings into failures."""
 
     ERROR = "error"
@@ -41,8 +41,13 @@ class Finding:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         """Rebuild a finding stored by :meth:`to_dict`."""
-        return cls(**{**data, "severity": Severity(data["severity"]),
-                      "related": tuple(data.get("related", ()))})
+        return cls(
+            **{
+                **data,
+                "severity": Severity(data["severity"]),
+                "related": tuple(data.get("related", ())),
+            }
+        )
 
     def sort_key(self) -> tuple[str, int, int, str]:
         """Order by file, then position, then rule."""

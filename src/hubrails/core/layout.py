@@ -8,8 +8,14 @@ from pathlib import Path
 
 SKILL_MANIFEST = "skill.yaml"
 SKILL_DOC = "SKILL.md"
-_FOLDERS = {"teams": "Team", "tools": "Tool", "prompts": "Prompt", "guardrails": "Guardrail",
-            "agents": "Agent", "skills": "Skill"}
+_FOLDERS = {
+    "teams": "Team",
+    "tools": "Tool",
+    "prompts": "Prompt",
+    "guardrails": "Guardrail",
+    "agents": "Agent",
+    "skills": "Skill",
+}
 _SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
 FOLDER_OF_KIND = {kind: folder for folder, kind in _FOLDERS.items()}
 

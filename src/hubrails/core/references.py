@@ -7,7 +7,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.model import Asset, FileReport, Ref
@@ -23,12 +23,14 @@ class Index:
 
     def __init__(self, reports: Iterable[FileReport]) -> None:
         self.by_kind: dict[str, dict[str, list[tuple[str, Asset]]]] = defaultdict(
-            lambda: defaultdict(list))
+            lambda: defaultdict(list)
+        )
         self.models: set[str] = set()
         for report in reports:
             if report.asset is not None:
                 self.by_kind[report.asset.kind][report.asset.name].append(
-                    (report.path, report.asset))
+                    (report.path, report.asset)
+                )
                 if report.asset.kind == "Pricing":
                     self.models.update(report.asset.provides)
 
@@ -74,8 +76,15 @@ def cross_check(reports: list[FileReport], hub: list[FileReport] | None = None) 
     return findings
 
 
-def _finding(rule: str, severity: Severity, path: str, at: Ref | Asset, message: str,
-             hint: str = "", related: Iterable[str] = ()) -> Finding:
+def _finding(
+    rule: str,
+    severity: Severity,
+    path: str,
+    at: Ref | Asset,
+    message: str,
+    hint: str = "",
+    related: Iterable[str] = (),
+) -> Finding:
     return Finding(rule, severity, path, at.line, at.column, message, hint, tuple(related))
 
 
@@ -91,79 +100,148 @@ def _duplicates(index: Index, local: set[str]) -> list[Finding]:
                 if path not in local:
                     continue
                 others = [p for p, _ in entries if p != path]
-                findings.append(_finding(
-                    "duplicate-name", Severity.ERROR, path, asset,
-                    f"{kind} '{name}' is also defined in {', '.join(others)}",
-                    "names are unique per kind; rename one, or promote and reuse the other",
-                    others))
+                findings.append(
+                    _finding(
+                        "duplicate-name",
+                        Severity.ERROR,
+                        path,
+                        asset,
+                        f"{kind} '{name}' is also defined in {', '.join(others)}",
+                        "names are unique per kind; rename one, or promote and reuse the other",
+                        others,
+                    )
+                )
     return findings
 
 
 def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
-    teams = [(path, asset) for entries in index.by_kind.get("Team", {}).values()
-             for path, asset in entries]
+    teams = [
+        (path, asset)
+        for entries in index.by_kind.get("Team", {}).values()
+        for path, asset in entries
+    ]
     platform = [(path, asset) for path, asset in teams if asset.platform]
     local = {r.path for r in reports}
     if len(platform) > 1:
         names = ", ".join(a.name for _, a in platform)
-        return [_finding("platform-team", Severity.ERROR, path, asset,
-                         f"more than one platform team ({names})",
-                         "exactly one Team sets spec.platform: true")
-                for path, asset in platform if path in local]
+        return [
+            _finding(
+                "platform-team",
+                Severity.ERROR,
+                path,
+                asset,
+                f"more than one platform team ({names})",
+                "exactly one Team sets spec.platform: true",
+            )
+            for path, asset in platform
+            if path in local
+        ]
     if not platform and teams:
         path, asset = teams[0]
         if path in local:
-            return [_finding("platform-team", Severity.ERROR, path, asset,
-                             "no team is the platform team",
-                             "set spec.platform: true on the hub's platform team")]
+            return [
+                _finding(
+                    "platform-team",
+                    Severity.ERROR,
+                    path,
+                    asset,
+                    "no team is the platform team",
+                    "set spec.platform: true on the hub's platform team",
+                )
+            ]
     return []
 
 
 def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     if ref.kind == "Model":
         if index.models and ref.name not in index.models:
-            return [_finding("ref-model", Severity.WARNING, path, ref,
-                             f"model '{ref.name}' is not in the pricing table",
-                             _close(ref.name, sorted(index.models)))]
+            return [
+                _finding(
+                    "ref-model",
+                    Severity.WARNING,
+                    path,
+                    ref,
+                    f"model '{ref.name}' is not in the pricing table",
+                    _close(ref.name, sorted(index.models)),
+                )
+            ]
         return []
     targets = index.get(ref.kind, ref.name)
     if not targets:
-        return [_finding("ref-unresolved", Severity.ERROR, path, ref,
-                         f"{ref.field}: no {ref.kind} named '{ref.name}'",
-                         _close(ref.name, index.names(ref.kind)))]
+        return [
+            _finding(
+                "ref-unresolved",
+                Severity.ERROR,
+                path,
+                ref,
+                f"{ref.field}: no {ref.kind} named '{ref.name}'",
+                _close(ref.name, index.names(ref.kind)),
+            )
+        ]
     if ref.version is not None:
         spec = _spec(ref.version)
         if spec is None:
-            return [_finding("ref-range-invalid", Severity.ERROR, path, ref,
-                             f"{ref.field}: '{ref.version}' is not a valid version range",
-                             "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an "
-                             "exact version")]
+            return [
+                _finding(
+                    "ref-range-invalid",
+                    Severity.ERROR,
+                    path,
+                    ref,
+                    f"{ref.field}: '{ref.version}' is not a valid version range",
+                    "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
+                )
+            ]
         versioned = [(p, a, v) for p, a in targets if (v := _version(a.version or "")) is not None]
         matching = [(p, a) for p, a, v in versioned if spec.match(v)]
         if versioned and not matching:  # an unversioned target is reported on its own file
             have = ", ".join(sorted({str(v) for _, _, v in versioned}))
-            return [_finding("ref-version", Severity.ERROR, path, ref,
-                             f"{ref.field}: no version of {ref.kind} '{ref.name}' satisfies "
-                             f"'{ref.version}' (available: {have})",
-                             "widen the range or update the reference",
-                             [p for p, _ in targets])]
+            return [
+                _finding(
+                    "ref-version",
+                    Severity.ERROR,
+                    path,
+                    ref,
+                    f"{ref.field}: no version of {ref.kind} '{ref.name}' satisfies "
+                    f"'{ref.version}' (available: {have})",
+                    "widen the range or update the reference",
+                    [p for p, _ in targets],
+                )
+            ]
         targets = matching or targets
     target_path, target = targets[0]
     findings = []
-    state = target.status if target.status in _INACTIVE else (
-        "deprecated" if target.lifecycle == "deprecated" else None)
+    state = (
+        target.status
+        if target.status in _INACTIVE
+        else ("deprecated" if target.lifecycle == "deprecated" else None)
+    )
     if state is not None:
-        findings.append(_finding(
-            f"ref-{state}", _INACTIVE[state], path, ref,
-            f"{ref.field}: {ref.kind} '{ref.name}' is {state}",
-            "move to a supported replacement" if state == "deprecated" else
-            "remove it: a revoked asset must not be used", [target_path]))
+        findings.append(
+            _finding(
+                f"ref-{state}",
+                _INACTIVE[state],
+                path,
+                ref,
+                f"{ref.field}: {ref.kind} '{ref.name}' is {state}",
+                "move to a supported replacement"
+                if state == "deprecated"
+                else "remove it: a revoked asset must not be used",
+                [target_path],
+            )
+        )
     missing = [a for a in ref.actions if a not in target.provides]
     if missing and ref.kind == "Tool":
-        findings.append(_finding(
-            "ref-action", Severity.ERROR, path, ref,
-            f"{ref.field}: tool '{ref.name}' has no action {', '.join(map(repr, missing))}",
-            "its actions: " + ", ".join(target.provides), [target_path]))
+        findings.append(
+            _finding(
+                "ref-action",
+                Severity.ERROR,
+                path,
+                ref,
+                f"{ref.field}: tool '{ref.name}' has no action {', '.join(map(repr, missing))}",
+                "its actions: " + ", ".join(target.provides),
+                [target_path],
+            )
+        )
     return findings
 
 
@@ -174,8 +252,7 @@ def _close(name: str, choices: list[str]) -> str:
 
 def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
     findings = []
-    docs = {r.path.rsplit("/", 1)[0]: r for r in reports
-            if r.asset and r.asset.kind == "SkillDoc"}
+    docs = {r.path.rsplit("/", 1)[0]: r for r in reports if r.asset and r.asset.kind == "SkillDoc"}
     for report in reports:
         asset = report.asset
         if asset is None or asset.kind != "Skill":
@@ -185,26 +262,42 @@ def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
         if doc is None:
             doc_path = f"{folder}/SKILL.md"
             if not _has_doc(index, doc_path):
-                findings.append(_finding("skill-md-missing", Severity.ERROR, report.path, asset,
-                                         "the skill has no SKILL.md beside skill.yaml",
-                                         "write the agent-facing instructions in SKILL.md"))
+                findings.append(
+                    _finding(
+                        "skill-md-missing",
+                        Severity.ERROR,
+                        report.path,
+                        asset,
+                        "the skill has no SKILL.md beside skill.yaml",
+                        "write the agent-facing instructions in SKILL.md",
+                    )
+                )
             continue
         assert doc.asset is not None
-        for field, mine, theirs in (("name", asset.name, doc.asset.name),
-                                    ("description", asset.description, doc.asset.description)):
+        for field, mine, theirs in (
+            ("name", asset.name, doc.asset.name),
+            ("description", asset.description, doc.asset.description),
+        ):
             if theirs is not None and mine is not None and mine != theirs:
-                findings.append(_finding(
-                    "skill-md-mismatch", Severity.ERROR, report.path, asset,
-                    f"metadata.{field} differs from the {field} in {doc.path}",
-                    f"make them identical; SKILL.md says: {_clip(theirs)}", [doc.path]))
+                findings.append(
+                    _finding(
+                        "skill-md-mismatch",
+                        Severity.ERROR,
+                        report.path,
+                        asset,
+                        f"metadata.{field} differs from the {field} in {doc.path}",
+                        f"make them identical; SKILL.md says: {_clip(theirs)}",
+                        [doc.path],
+                    )
+                )
     return findings
 
 
 def _has_doc(index: Index, path: str) -> bool:
-    return any(p == path for entries in index.by_kind.get("SkillDoc", {}).values()
-               for p, _ in entries)
+    return any(
+        p == path for entries in index.by_kind.get("SkillDoc", {}).values() for p, _ in entries
+    )
 
 
-def _clip(text: Any, width: int = 80) -> str:
-    text = str(text)
+def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -41,7 +41,9 @@ Mark = tuple[int, int]
 class LoadError(Exception):
     """A file that cannot be loaded safely; ``rule`` is the stable finding id."""
 
-    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1, hint: str = ""):
+    def __init__(
+        self, rule: str, message: str, line: int = 1, column: int = 1, hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
@@ -110,7 +112,9 @@ class _Builder:
         else:
             self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise LoadError("yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node))
+            raise LoadError(
+                "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node)
+            )
         self.doc.marks.setdefault(pointer, _mark(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, depth)
@@ -157,6 +161,7 @@ class _Builder:
             return node.value
         if node.tag not in _SCALAR_TAGS:
             raise _tag_error(node)
+        assert isinstance(node, yaml.ScalarNode)
         value = _BUILDERS[node.tag](node)
         if pointer is not None and not node.style:
             self.doc.raw[pointer] = node.value
@@ -189,7 +194,9 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def parse(text: str, *, max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES, line_offset: int = 0) -> Document:
+def parse(
+    text: str, *, max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES, line_offset: int = 0
+) -> Document:
     """Parse one YAML document that must be a mapping."""
     loader = _Loader(text)
     try:
@@ -262,7 +269,12 @@ def read_bytes(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> by
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
 
 
-def load(path: Path, root: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-         max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES) -> Document:
+def load(
+    path: Path,
+    root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_alias_nodes: int = DEFAULT_MAX_ALIAS_NODES,
+) -> Document:
     """Read, decode and parse one manifest file safely."""
     return parse(decode(read_bytes(path, root, max_bytes)), max_alias_nodes=max_alias_nodes)

@@ -25,8 +25,15 @@ _FILES = {kind: f"{kind.lower()}.schema.json" for kind in KINDS} | {
     "LedgerRecord": "ledger-record.schema.json",
     "Certificate": "certificate.schema.json",
 }
-_JSON_TYPES = {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
-               list: "a list", dict: "a mapping", type(None): "null"}
+_JSON_TYPES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "null",
+}
 
 
 def schema_file(kind: str) -> str:
@@ -83,40 +90,56 @@ def _explain(error: ValidationError, doc: Document) -> Iterator[tuple[str, str, 
     pointer: Pointer = tuple(error.absolute_path)
     keyword = str(error.validator)
     rule = f"schema-{_kebab(keyword)}"
-    hint = str(error.schema.get("description", "")) if isinstance(error.schema, dict) else ""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    hint = str(schema.get("description", ""))
     value = error.instance
     where = dotted(pointer)
     if keyword == "required":
         match = re.match(r"'(.+)' is a required property", error.message)
         missing = match.group(1) if match else error.message
-        yield rule, f"missing required field '{dotted((*pointer, missing))}'", hint, doc.mark(
-            pointer, key=True)
+        yield (
+            rule,
+            f"missing required field '{dotted((*pointer, missing))}'",
+            hint,
+            doc.mark(pointer, key=True),
+        )
     elif keyword == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        patterns = list(error.schema.get("patternProperties", {}))
+        allowed = sorted(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
         for key in value:
             if key in allowed or any(re.search(p, key) for p in patterns):
                 continue
-            yield rule, f"unknown field '{dotted((*pointer, key))}'", _suggest(key, allowed), \
-                doc.mark((*pointer, key), key=True)
+            yield (
+                rule,
+                f"unknown field '{dotted((*pointer, key))}'",
+                _suggest(key, allowed),
+                doc.mark((*pointer, key), key=True),
+            )
     elif keyword == "type" and pointer in doc.raw and _expects_string(error.validator_value):
         raw = doc.raw[pointer]
         yield (
             "yaml-implicit-type",
-            f"{where}: expected a string, but YAML reads {raw} as {_type_name(value)} "
-            f"({value!r})",
+            f"{where}: expected a string, but YAML reads {raw} as {_type_name(value)} ({value!r})",
             f'quote it: "{raw}"',
             doc.mark(pointer),
         )
     elif keyword == "type":
         expected = error.validator_value
-        names = expected if isinstance(expected, list) else [expected]
-        yield rule, f"{where}: expected {' or '.join(names)}, got {_type_name(value)}", hint, \
-            doc.mark(pointer)
+        names = [str(n) for n in expected] if isinstance(expected, list) else [str(expected)]
+        yield (
+            rule,
+            f"{where}: expected {' or '.join(names)}, got {_type_name(value)}",
+            hint,
+            doc.mark(pointer),
+        )
     elif keyword == "enum" and isinstance(value, str):
-        choices = [str(c) for c in error.validator_value]
-        yield rule, f"{where}: '{value}' is not one of {', '.join(choices)}", _suggest(
-            value, choices), doc.mark(pointer)
+        choices = [str(c) for c in error.validator_value or ()]  # type: ignore[union-attr]
+        yield (
+            rule,
+            f"{where}: '{value}' is not one of {', '.join(choices)}",
+            _suggest(value, choices),
+            doc.mark(pointer),
+        )
     elif keyword == "const":
         yield rule, f"{where}: must be '{error.validator_value}'", hint, doc.mark(pointer)
     else:

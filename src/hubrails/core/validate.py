@@ -45,8 +45,13 @@ class _Job:
     error: safeyaml.LoadError | None = None
 
 
-def validate(config: HubConfig, paths: Sequence[Path] = (), *, hub: HubConfig | None = None,
-             use_cache: bool = True) -> ValidationResult:
+def validate(
+    config: HubConfig,
+    paths: Sequence[Path] = (),
+    *,
+    hub: HubConfig | None = None,
+    use_cache: bool = True,
+) -> ValidationResult:
     """Validate the registry of ``config``; with ``paths``, report only on those files."""
     reports = collect(config, use_cache=use_cache)
     findings = [f for r in reports for f in r.findings]
@@ -54,10 +59,17 @@ def validate(config: HubConfig, paths: Sequence[Path] = (), *, hub: HubConfig | 
     cross = cross_check(reports, hub_reports)
     if config.role == "spoke" and hub is None:
         cross = [f for f in cross if f.rule not in _HUB_RULES]
-        findings.append(Finding(
-            "hub-unavailable", Severity.WARNING, "hub.yaml", 1, 1,
-            "references to the hub's assets were not checked: the hub is not available",
-            "pass --hub PATH to a checkout of the hub repository"))
+        findings.append(
+            Finding(
+                "hub-unavailable",
+                Severity.WARNING,
+                "hub.yaml",
+                1,
+                1,
+                "references to the hub's assets were not checked: the hub is not available",
+                "pass --hub PATH to a checkout of the hub repository",
+            )
+        )
     findings += cross
     if paths:
         wanted = _requested(config, paths)
@@ -90,8 +102,9 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
             reports[path] = cached
         else:
             jobs.append(job)
-    for job, report in zip(jobs, _analyse_all(jobs, spoke_team, config.max_alias_nodes),
-                           strict=True):
+    for job, report in zip(
+        jobs, _analyse_all(jobs, spoke_team, config.max_alias_nodes), strict=True
+    ):
         reports[job.path] = report
         store.put(job.path, job.digest, report)
     store.prune(set(reports))
@@ -110,19 +123,34 @@ def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _
 def _analyse(job: _Job, spoke_team: str | None, max_alias_nodes: int) -> FileReport:
     if job.error is not None or job.data is None:
         error = job.error or safeyaml.LoadError("file-unreadable", "cannot read the file")
-        return FileReport(job.path, [Finding(error.rule, Severity.ERROR, job.path, error.line,
-                                             error.column, error.message, error.hint)])
-    return analyse_file(job.path, job.data, job.location, spoke_team=spoke_team,
-                        max_alias_nodes=max_alias_nodes)
+        return FileReport(
+            job.path,
+            [
+                Finding(
+                    error.rule,
+                    Severity.ERROR,
+                    job.path,
+                    error.line,
+                    error.column,
+                    error.message,
+                    error.hint,
+                )
+            ],
+        )
+    return analyse_file(
+        job.path, job.data, job.location, spoke_team=spoke_team, max_alias_nodes=max_alias_nodes
+    )
 
 
-def _analyse_chunk(jobs: list[_Job], spoke_team: str | None,
-                   max_alias_nodes: int) -> list[FileReport]:
+def _analyse_chunk(
+    jobs: list[_Job], spoke_team: str | None, max_alias_nodes: int
+) -> list[FileReport]:
     return [_analyse(job, spoke_team, max_alias_nodes) for job in jobs]
 
 
-def _analyse_all(jobs: list[_Job], spoke_team: str | None,
-                 max_alias_nodes: int) -> list[FileReport]:
+def _analyse_all(
+    jobs: list[_Job], spoke_team: str | None, max_alias_nodes: int
+) -> list[FileReport]:
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return _analyse_chunk(jobs, spoke_team, max_alias_nodes)
@@ -130,11 +158,12 @@ def _analyse_all(jobs: list[_Job], spoke_team: str | None,
     from concurrent.futures import ProcessPoolExecutor
 
     size = -(-len(jobs) // (workers * 4))
-    chunks = [jobs[i: i + size] for i in range(0, len(jobs), size)]
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_analyse_chunk, chunks, [spoke_team] * len(chunks),
-                         [max_alias_nodes] * len(chunks))
+        parts = pool.map(
+            _analyse_chunk, chunks, [spoke_team] * len(chunks), [max_alias_nodes] * len(chunks)
+        )
         return [report for part in parts for report in part]
 
 
@@ -143,7 +172,8 @@ def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
     root = config.root.resolve()
     wanted: set[str] = set()
     for given in paths:
-        absolute = Path(os.path.abspath(given))
+        given_abs = given if given.is_absolute() else Path.cwd() / given
+        absolute = given_abs.parent.resolve() / given_abs.name  # the file itself may be a link
         if not absolute.exists() and not absolute.is_symlink():
             raise HubError(f"no such file or folder: {given}")
         try:
@@ -151,8 +181,9 @@ def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
         except ValueError:
             raise HubError(f"{given} is outside the registry repository {root}") from None
         if absolute.is_dir():
-            wanted.update(PurePosixPath(rel.as_posix(), *p).as_posix()
-                          for p in layout.walk(absolute))
+            wanted.update(
+                PurePosixPath(rel.as_posix(), *p).as_posix() for p in layout.walk(absolute)
+            )
         else:
             wanted.add(rel.as_posix())
     return wanted

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from hubrails.core.validate import ValidationResult
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Output formats of ``hub validate``."""
 
     TEXT = "text"

@@ -22,7 +22,11 @@ def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None
     for f in result.findings:
         level = "error" if f.severity is Severity.ERROR else "warning"
         message = f"{f.message} ({f.hint})" if f.hint else f.message
-        out.write(f"::{level} file={_prop(f.path)},line={f.line},col={f.column},"
-                  f"title={_prop(f.rule)}::{_data(message)}\n")
-    out.write(f"hub validate: {result.count(Severity.ERROR)} error(s), "
-              f"{result.count(Severity.WARNING)} warning(s) in {result.files_checked} file(s)\n")
+        out.write(
+            f"::{level} file={_prop(f.path)},line={f.line},col={f.column},"
+            f"title={_prop(f.rule)}::{_data(message)}\n"
+        )
+    out.write(
+        f"hub validate: {result.count(Severity.ERROR)} error(s), "
+        f"{result.count(Severity.WARNING)} warning(s) in {result.files_checked} file(s)\n"
+    )

@@ -24,25 +24,35 @@ def validation_log(result: ValidationResult) -> dict[str, Any]:
             "ruleIndex": index[f.rule],
             "level": "error" if f.severity is Severity.ERROR else "warning",
             "message": {"text": f"{f.message} ({f.hint})" if f.hint else f.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": f.path},
-                "region": {"startLine": f.line, "startColumn": f.column},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
+                }
+            ],
         }
         for f in result.findings
     ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "hubrails",
-                "version": __version__,
-                "informationUri": "https://hubrails.dev",
-                "rules": [{"id": r, "shortDescription": {"text": describe(r)}} for r in rule_ids],
-            }},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "hubrails",
+                        "version": __version__,
+                        "informationUri": "https://hubrails.dev",
+                        "rules": [
+                            {"id": r, "shortDescription": {"text": describe(r)}} for r in rule_ids
+                        ],
+                    }
+                },
+                "results": results,
+            }
+        ],
     }
 
 

@@ -57,9 +57,12 @@ def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None
     if not result.findings:
         console.print(Text(f"✓ no findings ({checked})", style="green"))
         return
-    verdict = Text("✗ " if errors else "! ", style=_STYLE[
-        Severity.ERROR if errors else Severity.WARNING])
-    verdict.append(f"{errors} error{'s' if errors != 1 else ''}, "
-                   f"{warnings} warning{'s' if warnings != 1 else ''} in {files} "
-                   f"file{'s' if files != 1 else ''} ({checked})")
+    verdict = Text(
+        "✗ " if errors else "! ", style=_STYLE[Severity.ERROR if errors else Severity.WARNING]
+    )
+    verdict.append(
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''} in {files} "
+        f"file{'s' if files != 1 else ''} ({checked})"
+    )
     console.print(verdict)

@@ -4,12 +4,14 @@
 Usage: group_changes.py PRS.json   (or JSON on stdin)
 Input: a list of {"number": int, "title": str, "labels": [str | {"name": str}]}.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 TITLE = re.compile(r"^(?P<type>[a-z]+)(?:\((?P<scope>[^)]+)\))?(?P<bang>!)?:\s*(?P<text>.+)$")
 SECTIONS = {
@@ -31,9 +33,8 @@ def label_names(pr: dict) -> set[str]:
 
 
 def main() -> int:
-    source = open(sys.argv[1], encoding="utf-8") if len(sys.argv) > 1 else sys.stdin
-    with source:
-        prs = json.load(source)
+    text = Path(sys.argv[1]).read_text(encoding="utf-8") if len(sys.argv) > 1 else sys.stdin.read()
+    prs = json.loads(text)
 
     groups: dict[str, list[str]] = defaultdict(list)
     for pr in sorted(prs, key=lambda p: p["number"]):
@@ -51,9 +52,8 @@ def main() -> int:
 
     for section in ORDER:
         if groups.get(section):
-            print(f"### {section}")
-            print("\n".join(f"- {line}" for line in groups[section]))
-            print()
+            items = "".join(f"- {line}\n" for line in groups[section])
+            sys.stdout.write(f"### {section}\n{items}\n")
     return 0
 
 

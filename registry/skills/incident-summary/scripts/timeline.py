@@ -6,11 +6,13 @@ Usage: timeline.py LOG_ENTRIES.json   (or JSON on stdin)
 Accepts either a list of log entries or an object with a "log_entries" list,
 as returned by the PagerDuty REST API and the pagerduty MCP server.
 """
+
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 # Entry types that are noise in a summary: one per notified person.
 SKIP = {"notify_log_entry", "assign_log_entry"}
@@ -24,13 +26,12 @@ MARKS = {
 
 def parse_time(value: str) -> datetime:
     """Parse an ISO 8601 timestamp and return it in UTC."""
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def main() -> int:
-    source = open(sys.argv[1], encoding="utf-8") if len(sys.argv) > 1 else sys.stdin
-    with source:
-        data = json.load(source)
+    text = Path(sys.argv[1]).read_text(encoding="utf-8") if len(sys.argv) > 1 else sys.stdin.read()
+    data = json.loads(text)
     entries = data.get("log_entries", []) if isinstance(data, dict) else data
 
     rows = []
@@ -51,7 +52,7 @@ def main() -> int:
             continue
         seen.add(key)
         prefix = f"**{label}** " if label else ""
-        print(f"- {when:%Y-%m-%d %H:%M} UTC {prefix}{text}")
+        sys.stdout.write(f"- {when:%Y-%m-%d %H:%M} UTC {prefix}{text}\n")
     return 0
 
 

@@ -4,14 +4,17 @@
 Usage: check_readonly.py [FILE]   (reads stdin without FILE)
 Prints "ok" and exits 0, or prints the problems and exits 1.
 """
+
 from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
-FORBIDDEN = (
-    "insert", "update", "delete", "merge", "truncate", "drop", "alter", "create",
-    "grant", "revoke", "copy", "vacuum", "reindex", "call", "lock", "refresh",
+FORBIDDEN = re.compile(
+    r"\b(insert|update|delete|merge|truncate|drop|alter|create|grant|revoke|copy|vacuum"
+    r"|reindex|call|lock|refresh)\b",
+    re.I,
 )
 AGGREGATES = re.compile(r"\b(count|sum|avg|min|max|percentile_cont|group\s+by)\b", re.I)
 
@@ -35,10 +38,8 @@ def problems(sql: str) -> list[str]:
     first = code.split(None, 1)[0].lower()
     if first not in {"select", "with"}:
         found.append(f"starts with {first.upper()}, expected SELECT or WITH")
-    words = set(re.findall(r"[a-z_]+", code.lower()))
-    for word in FORBIDDEN:
-        if word in words:
-            found.append(f"contains forbidden keyword {word.upper()}")
+    for word in sorted({m.lower() for m in FORBIDDEN.findall(code)}):
+        found.append(f"contains forbidden keyword {word.upper()}")
     if re.search(r"\bfor\s+(update|share)\b", code, re.I):
         found.append("takes row locks (FOR UPDATE/SHARE)")
     if not AGGREGATES.search(code) and not re.search(r"\blimit\s+\d+", code, re.I):
@@ -47,13 +48,13 @@ def problems(sql: str) -> list[str]:
 
 
 def main() -> int:
-    text = open(sys.argv[1], encoding="utf-8").read() if len(sys.argv) > 1 else sys.stdin.read()
+    text = Path(sys.argv[1]).read_text(encoding="utf-8") if len(sys.argv) > 1 else sys.stdin.read()
     issues = problems(text)
     if issues:
         for issue in issues:
-            print(f"error: {issue}")
+            sys.stdout.write(f"error: {issue}\n")
         return 1
-    print("ok")
+    sys.stdout.write("ok\n")
     return 0
 
 

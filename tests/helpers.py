@@ -1,0 +1,73 @@
+"""Helpers shared by the tests: build registries from text, run the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from hubrails.cli.app import app
+from hubrails.resources import data_dir
+
+EXAMPLE = data_dir()
+
+
+def copy_example(dest: Path) -> Path:
+    """Copy the shipped example registry (and hub.yaml) into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE / "hub.yaml", dest / "hub.yaml")
+    shutil.copytree(EXAMPLE / "registry", dest / "registry")
+    return dest
+
+
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``{relative path: content}`` under ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a file, insisting that ``old`` is there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@dataclass
+class Run:
+    """The outcome of one CLI invocation."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        """stdout parsed as JSON."""
+        return json.loads(self.stdout)
+
+    def rules(self) -> set[tuple[str, str, int]]:
+        """(rule, path, line) of every finding in a JSON validation report."""
+        return {(f["rule"], f["path"], f["line"]) for f in self.json()["findings"]}
+
+
+def run_cli(*args: str) -> Run:
+    """Invoke ``hub ARGS`` in-process; exceptions propagate so tests see real bugs."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of the first line containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
