@@ -1,0 +1,76 @@
+"""The program itself: version, help, completion, lazy imports, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hubrails import __version__
+from hubrails.cli import main
+from tests.helpers import run_cli
+
+
+def hub(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "hubrails", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_version() -> None:
+    assert hub("--version").stdout == f"hubrails {__version__}\n"
+    assert run_cli("--version").stdout.strip() == f"hubrails {__version__}"
+
+
+def test_help_lists_validate() -> None:
+    run = run_cli("--help")
+    assert run.exit_code == 0
+    assert "validate" in run.stdout
+
+
+def test_completion_is_offered() -> None:
+    assert "--install-completion" in run_cli("--help").stdout
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = (
+        "import sys; sys.argv = ['hub', '--help']\n"
+        "from hubrails.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('jsonschema', 'git', 'yaml', 'sqlalchemy') if m in sys.modules]\n"
+        "sys.stderr.write(repr(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stderr.strip() == "[]"
+
+
+def test_unwritable_cache_is_not_fatal(registry: Path) -> None:
+    (registry / ".hub").mkdir()
+    (registry / ".hub" / "cache").write_text("a file where a folder belongs\n")
+    done = hub("validate", cwd=registry)
+    assert done.returncode == 0, done.stderr
+    assert "no findings" in done.stdout
+
+
+def test_internal_errors_exit_3_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hubrails.cli.app
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(hubrails.cli.app, "app", broken)
+    monkeypatch.setattr(sys, "argv", ["hub", "validate"])
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: boom" in err
+    assert "Traceback" not in err
