@@ -278,3 +278,10 @@ def test_root_option(registry: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.chdir(tmp_path)
     assert run_cli("validate", "--root", str(registry)).exit_code == 0
     assert run_cli("validate", "--root", str(tmp_path)).exit_code == 2
+
+
+def test_linked_folder_leading_outside_is_reported(registry: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    shutil.copytree(registry / "registry/skills/sql-report", outside)
+    (registry / "registry/skills/linked").symlink_to(outside, target_is_directory=True)
+    assert ("symlink-outside", "registry/skills/linked", 1) in findings()

@@ -32,10 +32,13 @@ class Location:
     name: str
     team: str | None = None
     unexpected: bool = False
+    link: bool = False
 
 
 def classify(rel: tuple[str, ...]) -> Location | None:
     """Classify a path relative to the registry folder; ``None`` for files that are not ours."""
+    if rel[-1] == "":  # a linked folder leading outside the repository (see ``walk``)
+        return Location("", "", unexpected=True, link=True)
     team = None
     parts = rel
     if len(parts) >= 2 and parts[0] == "spokes":
@@ -64,12 +67,25 @@ def _unexpected(rel: tuple[str, ...]) -> Location | None:
     return None
 
 
-def walk(registry: Path) -> list[tuple[str, ...]]:
-    """Every file under ``registry`` as a tuple of path parts, sorted; links are not followed."""
+def walk(registry: Path, root: Path | None = None) -> list[tuple[str, ...]]:
+    """Every file under ``registry`` as a tuple of path parts, sorted.
+
+    Linked folders are not followed; one that leads outside ``root`` is listed like a file, so
+    that reading it reports the link instead of silently skipping what is behind it.
+    """
     found: list[tuple[str, ...]] = []
+    inside = Path(os.path.realpath(root)) if root is not None else None
     for folder, dirs, files in os.walk(registry):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         base = Path(folder).relative_to(registry).parts
+        for name in dirs:
+            link = Path(folder, name)
+            if (
+                inside is not None
+                and link.is_symlink()
+                and not Path(os.path.realpath(link)).is_relative_to(inside)
+            ):
+                found.append((*base, name, ""))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend((*base, name) for name in files)
     found.sort()
     return found

@@ -91,11 +91,11 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     reports: dict[str, FileReport] = {}
     jobs: list[_Job] = []
     prefix = config.registry.strip("/")
-    for parts in layout.walk(config.registry_dir):
+    for parts in layout.walk(config.registry_dir, root):
         location = layout.classify(parts)
         if location is None:
             continue
-        path = "/".join((prefix, *parts))
+        path = "/".join((prefix, *parts)).rstrip("/")
         job = _read(root, path, location, config.max_file_bytes)
         cached = store.get(path, job.digest)
         if cached is not None:
@@ -113,6 +113,13 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
 
 
 def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:
+    if location.link:
+        error = safeyaml.LoadError(
+            "symlink-outside",
+            "linked folder leads outside the repository",
+            hint="copy the files into the repository instead",
+        )
+        return _Job(path, location, None, "link", error)
     try:
         data = safeyaml.read_bytes(root / path, root, max_bytes)
     except safeyaml.LoadError as exc:

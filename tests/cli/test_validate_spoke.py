@@ -1,0 +1,61 @@
+"""A spoke repository validates against its hub."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import copy_example, edit, line_of, run_cli, write
+
+AGENT = "registry/agents/incident-triage.yaml"
+
+
+@pytest.fixture
+def spoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A spoke repository for team sre beside a hub checkout at ../hub."""
+    hub = copy_example(tmp_path / "hub")
+    root = tmp_path / "sre"
+    write(
+        root,
+        {
+            "hub.yaml": "apiVersion: hubrails/v1\nkind: HubConfig\nrole: spoke\n"
+            "team: sre\nhub:\n  url: ../hub\n  ref: main\n"
+        },
+    )
+    (root / "registry" / "agents").mkdir(parents=True)
+    shutil.move(hub / "registry/spokes/sre/agents/incident-triage.yaml", root / AGENT)
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_spoke_resolves_against_a_local_hub(spoke: Path) -> None:
+    run = run_cli("validate")
+    assert run.exit_code == 0, run.stdout
+
+
+def test_spoke_reports_broken_references_to_the_hub(spoke: Path) -> None:
+    edit(spoke / AGENT, "    - name: incident-summary\n", "    - name: incident-summry\n")
+    run = run_cli("validate", "--format", "json")
+    assert run.exit_code == 1
+    assert ("ref-unresolved", AGENT, line_of(spoke / AGENT, "incident-summry")) in run.rules()
+
+
+def test_spoke_assets_belong_to_the_spoke_team(spoke: Path) -> None:
+    edit(spoke / AGENT, "  team: sre\n", "  team: support\n")
+    run = run_cli("validate", "--format", "json")
+    assert ("spoke-team", AGENT, line_of(spoke / AGENT, "team: support")) in run.rules()
+
+
+def test_explicit_hub_option(spoke: Path, tmp_path: Path) -> None:
+    edit(spoke / "hub.yaml", "url: ../hub", "url: https://git.example.com/hub.git")
+    assert run_cli("validate", "--hub", str(tmp_path / "hub")).exit_code == 0
+
+
+def test_unavailable_hub_warns_instead_of_failing(spoke: Path) -> None:
+    edit(spoke / "hub.yaml", "url: ../hub", "url: https://git.example.com/hub.git")
+    run = run_cli("validate", "--format", "json")
+    assert run.exit_code == 0
+    assert {rule for rule, _, _ in run.rules()} == {"hub-unavailable"}
+    assert run_cli("validate", "--strict").exit_code == 1
