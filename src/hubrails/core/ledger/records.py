@@ -1,0 +1,182 @@
+"""One ledger record: validated against the schema, normalised, and keyed for idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+OUTCOMES = ("resolved", "escalated", "failed", "abandoned")
+_REQUIRED = frozenset(
+    (
+        "team",
+        "agent",
+        "model",
+        "input_tokens",
+        "output_tokens",
+        "tool_calls",
+        "human_review_minutes",
+        "task_outcome",
+        "ts",
+    )
+)
+_OPTIONAL = frozenset(
+    ("run_id", "cache_read_tokens", "cache_write_tokens", "cost_usd", "duration_ms", "labels")
+)
+_ALLOWED = _REQUIRED | _OPTIONAL
+_NAMES = ("team", "agent", "model")
+_COUNTS = ("input_tokens", "output_tokens", "tool_calls")
+_OPTIONAL_COUNTS = ("cache_read_tokens", "cache_write_tokens", "duration_ms")
+_OUTCOME_SET = frozenset(OUTCOMES)
+_TS_FORM = "is not an RFC 3339 date-time with offset, like 2026-06-06T14:21:00Z"
+_TS = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A bad input line: where it is, and each (field, reason) wrong with it."""
+
+    source: str
+    line: int
+    problems: tuple[tuple[str, str], ...]
+    text: str = ""
+
+    def messages(self) -> list[str]:
+        """One ``file:line: field: reason`` per problem."""
+        return [f"{self.source}:{self.line}: {f}: {r}" for f, r in self.problems]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A valid run, normalised: ``input_tokens`` excludes cache reads and writes."""
+
+    run_id: str | None
+    team: str
+    agent: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    tool_calls: int
+    review_minutes: float
+    outcome: str
+    ts_ms: int
+    cost_usd: float | None
+    duration_ms: int | None
+    labels: str | None  # canonical JSON, keys sorted
+
+    def digest(self) -> str:
+        """A digest of the content (everything but ``run_id``): equal runs, equal digests."""
+        content = repr(
+            (
+                self.team,
+                self.agent,
+                self.model,
+                self.input_tokens,
+                self.output_tokens,
+                self.cache_read_tokens,
+                self.cache_write_tokens,
+                self.tool_calls,
+                self.review_minutes,
+                self.outcome,
+                self.ts_ms,
+                self.cost_usd,
+                self.duration_ms,
+                self.labels,
+            )
+        )
+        return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+    def key(self, digest: str) -> str:
+        """The idempotency key: the ``run_id``, else the content digest."""
+        return self.run_id if self.run_id is not None else f"digest:{digest}"
+
+
+def _plain_ok(obj: dict[str, Any]) -> bool:
+    """A fast test that implies schema validity (never the reverse: doubt goes to the schema)."""
+    keys = obj.keys()
+    if not (_REQUIRED <= keys <= _ALLOWED):
+        return False
+    for name in _NAMES:
+        value = obj[name]
+        if type(value) is not str or not value:
+            return False
+    for name in _COUNTS:
+        value = obj[name]
+        if type(value) is not int or value < 0:
+            return False
+    for name in _OPTIONAL_COUNTS:
+        value = obj.get(name, 0)
+        if type(value) is not int or value < 0:
+            return False
+    review = obj["human_review_minutes"]
+    if type(review) not in (int, float) or not 0 <= review < math.inf:
+        return False
+    cost = obj.get("cost_usd", 0)
+    if type(cost) not in (int, float) or not 0 <= cost < math.inf:
+        return False
+    run_id = obj.get("run_id", "x")
+    if type(run_id) is not str or not 0 < len(run_id) <= 200:
+        return False
+    labels = obj.get("labels", {})
+    if type(labels) is not dict or any(type(v) is not str for v in labels.values()):
+        return False
+    ts = obj["ts"]
+    return obj["task_outcome"] in _OUTCOME_SET and type(ts) is str and bool(_TS.match(ts))
+
+
+def _ts_ms(ts: str) -> int | None:
+    try:
+        moment = datetime.fromisoformat(ts.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(moment.astimezone(UTC).timestamp() * 1000)
+
+
+def problems(obj: Any) -> list[tuple[str, str]]:
+    """Every reason ``obj`` is not a valid record, as (field, reason); empty when valid."""
+    if type(obj) is dict and _plain_ok(obj):
+        found: list[tuple[str, str]] = []
+    else:
+        from hubrails.core.schemas import json_problems
+
+        found = [
+            (f, f"{obj[f]!r} {_TS_FORM}" if f == "ts" and "does not match" in r else r)
+            for f, r in json_problems("LedgerRecord", obj)
+        ]
+    if not found and _ts_ms(obj["ts"]) is None:
+        found.append(("ts", f"{obj['ts']!r} is not a valid date-time"))
+    return found
+
+
+def to_record(obj: dict[str, Any]) -> Record:
+    """The normalised record of a valid ``obj`` (see :func:`problems`)."""
+    ts_ms = _ts_ms(obj["ts"])
+    assert ts_ms is not None
+    labels = obj.get("labels")
+    cost = obj.get("cost_usd")
+    duration = obj.get("duration_ms")
+    return Record(
+        obj.get("run_id"),
+        obj["team"],
+        obj["agent"],
+        obj["model"],
+        int(obj["input_tokens"]),
+        int(obj["output_tokens"]),
+        int(obj.get("cache_read_tokens", 0)),
+        int(obj.get("cache_write_tokens", 0)),
+        int(obj["tool_calls"]),
+        float(obj["human_review_minutes"]),
+        obj["task_outcome"],
+        ts_ms,
+        None if cost is None else float(cost),
+        None if duration is None else int(duration),
+        json.dumps(labels, sort_keys=True, ensure_ascii=False) if labels else None,
+    )

@@ -1,0 +1,163 @@
+"""Bulk loading into the ledger, one transaction per ingest, each run stored exactly once.
+
+SQLite: one ``BEGIN IMMEDIATE`` transaction (writers queue), rows inserted in batches with
+``ON CONFLICT DO NOTHING``. PostgreSQL: rows ``COPY``-ed into a temporary staging table, then
+merged with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` under an advisory lock.
+A key that is stored already with a different digest is a conflict; the stored row wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from hubrails.store.sql import COLUMNS, Store
+
+STAGING = "hub_staging"
+CONFLICTS_LISTED = 1000
+_MERGE_LOCK = 7_4202
+_COLS = ", ".join(COLUMNS)
+_KEY, _DIGEST = COLUMNS.index("run_key"), COLUMNS.index("digest")
+_IN_CHUNK = 500
+
+Row = tuple[Any, ...]  # COLUMNS, then the source name and line
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A run whose key is stored already with different content."""
+
+    source: str
+    line: int
+    run_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What a load did: rows offered, inserted, and those in conflict."""
+
+    offered: int
+    inserted: int
+    conflict_count: int
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def duplicates(self) -> int:
+        """Rows already stored with the same content (or repeated in the input)."""
+        return self.offered - self.inserted - self.conflict_count
+
+
+class _SqliteLoader:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.offered = self.inserted = self.conflict_count = 0
+        self.conflicts: list[Conflict] = []
+        self.done = False
+        marks = ", ".join("?" * len(COLUMNS))
+        self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
+
+    def add(self, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(self.sql, [row[:-2] for row in rows])
+        self.offered += len(rows)
+        self.inserted += cursor.rowcount
+        if cursor.rowcount < len(rows):
+            self._check(cursor, rows)
+
+    def _check(self, cursor: Any, rows: Sequence[Row]) -> None:
+        """Compare the digests of the rows not inserted with the stored ones."""
+        stored: dict[str, str] = {}
+        keys = list({row[_KEY] for row in rows})
+        for i in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[i : i + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(
+                f"SELECT run_key, digest FROM ledger_runs WHERE run_key IN ({marks})", chunk
+            )
+            stored.update(cursor.fetchall())
+        for row in rows:
+            if stored.get(row[_KEY], row[_DIGEST]) != row[_DIGEST]:
+                self._conflict(Conflict(row[-2], row[-1], row[_KEY]))
+
+    def _conflict(self, conflict: Conflict) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < CONFLICTS_LISTED:
+            self.conflicts.append(conflict)
+
+    def finish(self) -> Merged:
+        self.done = True
+        return Merged(self.offered, self.inserted, self.conflict_count, tuple(self.conflicts))
+
+
+class _PostgresLoader:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.offered = 0
+        self.done = False
+        conn.execute(
+            text(
+                f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
+                "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
+            )
+        )
+
+    def add(self, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {STAGING} ({_COLS}, src, line) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        self.offered += len(rows)
+
+    def finish(self) -> Merged:
+        # One merge at a time: concurrent ingests neither deadlock on each other's keys nor
+        # miss each other's rows when comparing digests.
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MERGE_LOCK})
+        inserted = self.conn.execute(
+            text(
+                f"INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} FROM {STAGING} "
+                "ON CONFLICT (run_key) DO NOTHING"
+            )
+        ).rowcount
+        where = (
+            f"FROM {STAGING} s JOIN ledger_runs r ON r.run_key = s.run_key "
+            "WHERE r.digest <> s.digest"
+        )
+        count = self.conn.execute(text(f"SELECT count(*) {where}")).scalar_one()
+        listed = self.conn.execute(
+            text(
+                f"SELECT s.src, s.line, s.run_key {where} "
+                f"ORDER BY s.src, s.line LIMIT {CONFLICTS_LISTED}"
+            )
+        ).all()
+        self.done = True
+        return Merged(self.offered, inserted, count, tuple(Conflict(*c) for c in listed))
+
+
+Loader = _SqliteLoader | _PostgresLoader
+
+
+@contextlib.contextmanager
+def loader(store: Store) -> Iterator[Loader]:
+    """A loader inside one write transaction: committed if the body called ``finish()`` and
+    returned normally, rolled back otherwise (a kill rolls back too: nothing half-stored)."""
+    with store.engine.connect() as conn:
+        conn.execution_options(hub_immediate=True)
+        transaction = conn.begin()
+        try:
+            load: Loader = _PostgresLoader(conn) if store.postgres else _SqliteLoader(conn)
+            yield load
+        except BaseException:
+            transaction.rollback()
+            raise
+        if load.done:
+            transaction.commit()
+        else:
+            transaction.rollback()

@@ -1,0 +1,183 @@
+"""``hub ledger ingest`` end to end, on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SEED, jsonl, record, run_cli, stored
+
+
+def ingest(db: str, *args: str) -> tuple[int, str, str]:
+    run = run_cli("ledger", "ingest", "--db", db, *args)
+    return run.exit_code, run.stdout, run.stderr
+
+
+def test_seed_record_ingests_and_is_priced(registry: Path, ledger_db: str) -> None:
+    seed = jsonl(registry / "seed.jsonl", [SEED])
+    code, out, err = ingest(ledger_db, str(seed))
+    assert (code, err) == (0, "")
+    assert "ingested 1 new run" in out
+    [row] = stored(ledger_db)
+    assert row["price_model"] == "claude-sonnet-4-5"
+    assert row["price_from"] == "2025-09-29"
+    assert row["cost_source"] == "pricing"
+    assert row["cost_usd"] == pytest.approx((18420 * 3.0 + 2110 * 15.0) / 1e6)
+    assert row["run_key"].startswith("digest:")
+
+
+def test_reingest_adds_nothing(registry: Path, ledger_db: str) -> None:
+    path = jsonl(registry / "runs.jsonl", [record(run_id=f"r{i}") for i in range(5)] + [SEED])
+    assert ingest(ledger_db, str(path))[0] == 0
+    code, out, _ = ingest(ledger_db, str(path), str(path))
+    assert code == 0
+    assert "ingested 0 new runs from 2 inputs: 12 already stored, 0 conflicts" in out
+    assert len(stored(ledger_db)) == 6
+
+
+def test_conflicting_run_id_is_reported_and_kept(registry: Path, ledger_db: str) -> None:
+    first = jsonl(registry / "a.jsonl", [record(run_id="r1"), record(run_id="r2")])
+    assert ingest(ledger_db, str(first))[0] == 0
+    changed = jsonl(
+        registry / "b.jsonl", [record(run_id="r3"), record(run_id="r1", output_tokens=9)]
+    )
+    code, out, _ = ingest(ledger_db, "--format", "json", str(changed))
+    assert code == 1
+    summary = json.loads(out)
+    assert summary["inserted"] == 1
+    assert summary["conflict_count"] == 1
+    assert summary["conflicts"] == [{"source": str(changed), "line": 2, "run_key": "r1"}]
+    assert [r["output_tokens"] for r in stored(ledger_db, where="WHERE run_key = 'r1'")] == [2110]
+
+
+def test_conflict_inside_one_input(registry: Path, ledger_db: str) -> None:
+    path = jsonl(registry / "a.jsonl", [record(run_id="r1"), record(run_id="r1", tool_calls=9)])
+    code, out, _ = ingest(ledger_db, str(path))
+    assert code == 1
+    assert f"conflict: {path}:2: run r1 is stored with different content" in out
+    assert [r["tool_calls"] for r in stored(ledger_db)] == [3]
+
+
+def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledger_db: str) -> None:
+    path = jsonl(
+        registry / "mixed.jsonl",
+        [
+            record(run_id="ok-1"),
+            record(task_outcome="done"),
+            "{not json",
+            record(input_tokens=-1, tool_calls="3"),
+            "",
+            record(ts="2026-02-30T10:00:00Z"),
+            record(team=None, tool_call=1),
+            "[1, 2]",
+            record(ts="yesterday"),
+        ],
+    )
+    code, out, err = ingest(ledger_db, str(path))
+    assert code == 1
+    assert "nothing ingested: 7 invalid records" in out
+    p = str(path)
+    assert err.splitlines() == [
+        f"{p}:2: task_outcome: 'done' is not one of resolved, escalated, failed, abandoned",
+        f"{p}:3: json: not valid JSON: Expecting property name enclosed in double quotes "
+        "at column 2",
+        f"{p}:4: input_tokens: -1 is less than the minimum of 0",
+        f"{p}:4: tool_calls: expected integer, got a string",
+        f"{p}:6: ts: '2026-02-30T10:00:00Z' is not a valid date-time",
+        f"{p}:7: team: missing required field",
+        f"{p}:7: tool_call: unknown field; did you mean 'tool_calls'?",
+        f"{p}:8: record: expected object, got a list",
+        f"{p}:9: ts: 'yesterday' is not an RFC 3339 date-time with offset, "
+        "like 2026-06-06T14:21:00Z",
+    ]
+    assert stored(ledger_db) == []
+
+
+def test_skip_invalid_stores_the_valid_and_writes_rejects(registry: Path, ledger_db: str) -> None:
+    path = jsonl(registry / "mixed.jsonl", [record(run_id="a"), "{oops", record(run_id="b")])
+    rejects = registry / "out" / "rejects.jsonl"
+    rejects.parent.mkdir()
+    code, out, err = ingest(ledger_db, "--skip-invalid", "--rejects", str(rejects), str(path))
+    assert code == 1
+    assert f"{path}:2: json:" in err
+    assert "ingested 2 new runs" in out
+    assert rejects.read_text() == "{oops\n"
+    assert [r["run_key"] for r in stored(ledger_db)] == ["a", "b"]
+
+
+def test_gzip_and_stdin(registry: Path, ledger_db: str) -> None:
+    packed = registry / "runs.jsonl.gz"
+    packed.write_bytes(gzip.compress(json.dumps(record(run_id="gz")).encode() + b"\n"))
+    plain = registry / "no-suffix"
+    plain.write_bytes(gzip.compress(json.dumps(record(run_id="gz2")).encode() + b"\n"))
+    assert ingest(ledger_db, str(packed), str(plain))[0] == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "hubrails", "ledger", "ingest", "--db", ledger_db, "-"],
+        input=json.dumps(record(run_id="in")) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [r["run_key"] for r in stored(ledger_db)] == ["gz", "gz2", "in"]
+
+
+def test_unknown_names_and_unpriced_models_are_flagged(registry: Path, ledger_db: str) -> None:
+    path = jsonl(
+        registry / "runs.jsonl",
+        [
+            record(run_id="a", team="ghosts"),
+            record(run_id="b", agent="phantom"),
+            record(run_id="c", model="gpt-9"),
+            record(run_id="d", model="gpt-9", cost_usd=0.5),
+        ],
+    )
+    code, out, _ = ingest(ledger_db, str(path))
+    assert code == 0
+    assert "unknown team: ghosts (1 run)" in out
+    assert "unknown agent: billing-ops/phantom (1 run)" in out
+    assert "unpriced model: gpt-9 (1 run)" in out
+    rows = {r["run_key"]: r for r in stored(ledger_db)}
+    assert rows["c"]["cost_usd"] is None
+    assert rows["c"]["cost_source"] == "unpriced"
+    assert (rows["d"]["cost_usd"], rows["d"]["cost_source"]) == (0.5, "record")
+
+
+def test_cache_tokens_are_priced_once(registry: Path, ledger_db: str) -> None:
+    path = jsonl(
+        registry / "runs.jsonl",
+        [
+            record(
+                run_id="c",
+                input_tokens=1000,
+                output_tokens=0,
+                cache_read_tokens=10_000,
+                cache_write_tokens=2000,
+            )
+        ],
+    )
+    assert ingest(ledger_db, str(path))[0] == 0
+    [row] = stored(ledger_db)
+    assert (row["input_tokens"], row["cache_read_tokens"], row["cache_write_tokens"]) == (
+        1000,
+        10_000,
+        2000,
+    )
+    assert row["cost_usd"] == pytest.approx((1000 * 3 + 10_000 * 0.3 + 2000 * 3.75) / 1e6)
+
+
+def test_missing_file_and_bad_url_are_usage_errors(registry: Path, ledger_db: str) -> None:
+    code, _, err = ingest(ledger_db, str(registry / "absent.jsonl"))
+    assert code == 2
+    assert "cannot read" in err and "absent.jsonl" in err
+    code, _, err = ingest("mysql://x/y", str(registry / "absent.jsonl"))
+    assert (code, err.strip()) == (
+        2,
+        ["hub: unsupported ledger database: mysql", "hint line follows)"][0]
+        + "\nhub: hint: use SQLite or PostgreSQL",
+    )
