@@ -10,19 +10,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from tests.helpers import jsonl, record, stored
 
 FLUSH = 20_000  # hubrails.core.ledger.ingest.FLUSH_ROWS
 
 
-def hub(db: str, *args: str, **kwargs: object) -> subprocess.Popen[str]:
+def hub(db: str, *args: str, **kwargs: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "hubrails", "ledger", "ingest", "--db", db, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **kwargs,  # type: ignore[call-overload]
+        **kwargs,
     )
 
 
