@@ -73,7 +73,7 @@ def line_of(path: Path, needle: str) -> int:
     raise AssertionError(f"{needle!r} not in {path}")
 
 
-SEED = {
+SEED: dict[str, Any] = {
     "team": "billing-ops",
     "agent": "invoice-triage",
     "model": "sonnet",
