@@ -181,3 +181,86 @@ def test_missing_file_and_bad_url_are_usage_errors(registry: Path, ledger_db: st
         ["hub: unsupported ledger database: mysql", "hint line follows)"][0]
         + "\nhub: hint: use SQLite or PostgreSQL",
     )
+
+
+NEW_SONNET_PRICE = """      prices:
+        - effective_from: "2026-06-10"
+          input_per_mtok: 2.00
+          output_per_mtok: 10.00
+        - effective_from: "2025-09-29"
+"""
+
+
+def test_runs_are_priced_at_the_price_in_force(registry: Path, ledger_db: str) -> None:
+    pricing = registry / "registry" / "pricing.yaml"
+    text = pricing.read_text()
+    sonnet = text.index("id: claude-sonnet-4-5")
+    at = text.index('      prices:\n        - effective_from: "2025-09-29"\n', sonnet)
+    pricing.write_text(
+        text[:at]
+        + NEW_SONNET_PRICE
+        + text[at + len('      prices:\n        - effective_from: "2025-09-29"\n') :]
+    )
+    path = jsonl(
+        registry / "runs.jsonl",
+        [
+            record(run_id="before", ts="2026-06-09T23:59:59Z"),
+            record(run_id="after", ts="2026-06-10T00:00:00Z"),
+            record(run_id="too-early", ts="2025-09-28T12:00:00Z"),
+        ],
+    )
+    assert ingest(ledger_db, str(path))[0] == 0
+    rows = {r["run_key"]: r for r in stored(ledger_db)}
+    assert rows["before"]["price_from"] == "2025-09-29"
+    assert rows["before"]["cost_usd"] == pytest.approx((18420 * 3 + 2110 * 15) / 1e6)
+    assert rows["after"]["price_from"] == "2026-06-10"
+    assert rows["after"]["cost_usd"] == pytest.approx((18420 * 2 + 2110 * 10) / 1e6)
+    assert (rows["too-early"]["cost_usd"], rows["too-early"]["cost_source"]) == (None, "unpriced")
+    # A later price change does not rewrite what is stored.
+    pricing.write_text(pricing.read_text().replace("input_per_mtok: 2.00", "input_per_mtok: 1.00"))
+    assert ingest(ledger_db, str(path))[1].startswith("✓ ingested 0 new runs")
+    assert stored(ledger_db, where="WHERE run_key = 'after'")[0]["cost_usd"] == pytest.approx(
+        (18420 * 2 + 2110 * 10) / 1e6
+    )
+
+
+def test_an_invalid_price_list_is_a_usage_error(registry: Path, ledger_db: str) -> None:
+    pricing = registry / "registry" / "pricing.yaml"
+    pricing.write_text(pricing.read_text().replace("tier: premium", "tier: luxury", 1))
+    code, _, err = ingest(ledger_db, str(jsonl(registry / "r.jsonl", [SEED])))
+    assert code == 2
+    assert f"{pricing}:" in err and "'luxury' is not one of" in err
+
+
+def test_schema_is_versioned(registry: Path, ledger_db: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from hubrails.store.sql import SCHEMA_VERSION, normalise_url
+
+    assert ingest(ledger_db, str(jsonl(registry / "r.jsonl", [SEED])))[0] == 0
+    engine = create_engine(normalise_url(ledger_db, registry))
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT version FROM hub_schema_version")).scalar() == (
+            SCHEMA_VERSION
+        )
+        conn.execute(text("INSERT INTO hub_schema_version VALUES (99, 0)"))
+    engine.dispose()
+    code, _, err = ingest(ledger_db, str(registry / "r.jsonl"))
+    assert code == 2
+    assert "the ledger has schema version 99, newer than this hubrails understands" in err
+
+
+def test_unreachable_server_is_one_clear_line(registry: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://hub:secret@127.0.0.1:{port}/ledger"
+    code, _, err = ingest(url, str(jsonl(registry / "r.jsonl", [SEED])))
+    assert code == 2
+    assert err.startswith(
+        f"hub: cannot open the ledger postgresql+psycopg://hub:***@127.0.0.1:{port}"
+    )
+    assert "secret" not in err
+    assert len(err.splitlines()) == 1

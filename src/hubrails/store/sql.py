@@ -164,6 +164,9 @@ def open_store(url: str) -> Store:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise HubError(f"cannot open the ledger {make_url(url)!r}: {reason}") from None
+    except BaseException:
+        engine.dispose()
+        raise
     return store
 
 

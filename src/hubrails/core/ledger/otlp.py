@@ -99,15 +99,20 @@ _FIELDS = {
     "team": "hub.team (span or resource attribute)",
     "agent": "gen_ai.agent.name",
     "model": "gen_ai.request.model",
-    "input_tokens": "gen_ai.usage.input_tokens (which includes cache reads and writes)",
+    "input_tokens": "gen_ai.usage.input_tokens",
     "output_tokens": "gen_ai.usage.output_tokens",
     "ts": "endTimeUnixNano",
 }
 
+_UNDERCOUNT = (
+    "gen_ai.usage.input_tokens is less than its cache reads and writes; "
+    "the GenAI conventions count them inside it"
+)
+
 
 def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, Record] | Reject]:
     """One record (or reject) per run span of an export request at line ``number``."""
-    for r, resource_spans in enumerate(_list(obj, "resourceSpans")):
+    for n, resource_spans in enumerate(_list(obj, "resourceSpans")):
         resource = attributes(_list(resource_spans.get("resource", {}), "attributes"))
         for s, scope_spans in enumerate(_list(resource_spans, "scopeSpans")):
             spans = [x for x in _list(scope_spans, "spans") if isinstance(x, dict)]
@@ -122,21 +127,14 @@ def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, 
                 if attrs.get("gen_ai.operation.name") != RUN_OPERATION:
                     continue
                 record = span_record(span, resource, tools.get(str(span.get("spanId", "")), 0))
-                where = f"resourceSpans[{r}].scopeSpans[{s}].spans[{i}]"
-                found = problems(record)
+                where = f"resourceSpans[{n}].scopeSpans[{s}].spans[{i}]"
+                found = [
+                    (f"{where} {f}", f"{why} (from {_FIELDS[f]})" if f in _FIELDS else why)
+                    for f, why in problems(record)
+                ]
                 if type(record.get("input_tokens")) is int and record["input_tokens"] < 0:
-                    found = [
-                        (
-                            "input_tokens",
-                            "gen_ai.usage.input_tokens is less than its cache "
-                            "reads and writes; the GenAI conventions count them inside it",
-                        )
-                    ]
+                    found = [(f"{where} input_tokens", _UNDERCOUNT)]
                 if found:
-                    named = tuple(
-                        (f"{where} {f}", f"{r_} (from {_FIELDS[f]})" if f in _FIELDS else r_)
-                        for f, r_ in found
-                    )
-                    yield Reject(name, number, named, "")
+                    yield Reject(name, number, tuple(found), "")
                 else:
                     yield number, to_record(record)
