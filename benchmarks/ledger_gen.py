@@ -6,6 +6,7 @@ Usage: python benchmarks/ledger_gen.py COUNT OUT.jsonl [--days 60] [--seed 1] [-
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -26,11 +27,13 @@ def generate(count: int, out: Path, *, days: int, seed: int, end: datetime) -> N
     rng = random.Random(seed)
     agents = [(team, f"agent-{team[-2:]}-{j}") for team in TEAMS for j in range(10)]
     home = {agent: _pick(MODELS, rng, 1)[0] for agent in agents}  # each agent has a main model
-    span = days * 86400
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 0.8 for rank in range(len(agents))))
+    chosen = rng.choices(agents, cum_weights=weights, k=count)  # a few agents dominate cost
+    step = days * 86400 / count
     start = end - timedelta(days=days)
     with out.open("w", encoding="utf-8") as f:
         for i in range(count):
-            team, agent = agents[int(rng.paretovariate(1.2)) % len(agents)]
+            team, agent = chosen[i]
             model = home[(team, agent)] if rng.random() < 0.9 else _pick(MODELS, rng, 1)[0]
             record = {
                 "run_id": f"run-{seed}-{i:08d}",
@@ -41,9 +44,10 @@ def generate(count: int, out: Path, *, days: int, seed: int, end: datetime) -> N
                 "output_tokens": rng.randint(50, 4000),
                 "cache_read_tokens": rng.choice((0, 0, rng.randint(0, 20000))),
                 "tool_calls": rng.randint(0, 12),
-                "human_review_minutes": rng.choice((0, 0, 0, 1, 2, 5, 15)),
+                "human_review_minutes": rng.choice((0,) * 12 + (1, 2, 5, 15)),
                 "task_outcome": _pick(OUTCOMES, rng, 1)[0],
-                "ts": (start + timedelta(seconds=rng.random() * span))
+                # Logs arrive in time order, give or take a minute.
+                "ts": (start + timedelta(seconds=i * step + rng.random() * 60))
                 .astimezone(UTC)
                 .strftime("%Y-%m-%dT%H:%M:%SZ"),
             }

@@ -264,3 +264,23 @@ def test_unreachable_server_is_one_clear_line(registry: Path) -> None:
     )
     assert "secret" not in err
     assert len(err.splitlines()) == 1
+
+
+def test_large_input_is_parsed_in_parallel_in_order(registry: Path, ledger_db: str) -> None:
+    from hubrails.core.ledger.ingest import PARALLEL_BYTES
+    from hubrails.core.ledger.workers import CHUNK_LINES
+
+    count = PARALLEL_BYTES // 200 + CHUNK_LINES
+    bad = {3, CHUNK_LINES + 7, 3 * CHUNK_LINES + 1, count}  # in different chunks
+    lines = [
+        "{broken" if n in bad else json.dumps(record(run_id=f"r{n}", labels={"n": str(n)}))
+        for n in range(1, count + 1)
+    ]
+    path = jsonl(registry / "big.jsonl", lines)
+    assert path.stat().st_size > PARALLEL_BYTES
+    code, out, err = ingest(ledger_db, "--format", "json", "--skip-invalid", str(path))
+    assert code == 1
+    assert [line.split(":")[1] for line in err.splitlines()] == [str(n) for n in sorted(bad)]
+    assert json.loads(out)["inserted"] == count - len(bad)
+    [row] = stored(ledger_db, "run_key, labels", f"WHERE run_key = 'r{CHUNK_LINES + 8}'")
+    assert json.loads(row["labels"]) == {"n": str(CHUNK_LINES + 8)}

@@ -67,6 +67,17 @@ def _in_transaction(db: str) -> bool:
         return bool(found and found[0])
 
 
+def _processes_using(db: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if db.encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_killed_ingest_leaves_the_store_consistent(registry: Path, ledger_db: str) -> None:
     before = jsonl(registry / "before.jsonl", runs(0, 10))
     done = hub(ledger_db, str(before))
@@ -84,6 +95,10 @@ def test_killed_ingest_leaves_the_store_consistent(registry: Path, ledger_db: st
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 15
+    while _processes_using(ledger_db):  # its parser processes exit too
+        assert time.monotonic() < deadline, "worker processes outlived the killed ingest"
+        time.sleep(0.1)
     assert [r["run_key"] for r in stored(ledger_db, "run_key")] == [f"r{i:06d}" for i in range(10)]
     everything = jsonl(registry / "all.jsonl", runs(0, FLUSH + 5010))
     again = hub(ledger_db, "--format", "json", str(everything))

@@ -24,7 +24,7 @@ _COLS = ", ".join(COLUMNS)
 _KEY, _DIGEST = COLUMNS.index("run_key"), COLUMNS.index("digest")
 _IN_CHUNK = 500
 
-Row = tuple[Any, ...]  # COLUMNS, then the source name and line
+Row = tuple[Any, ...]  # in the order of COLUMNS
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +60,17 @@ class _SqliteLoader:
         marks = ", ".join("?" * len(COLUMNS))
         self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
 
-    def add(self, rows: Sequence[Row]) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
         if not rows:
             return
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        cursor.executemany(self.sql, [row[:-2] for row in rows])
+        cursor.executemany(self.sql, rows)
         self.offered += len(rows)
         self.inserted += cursor.rowcount
         if cursor.rowcount < len(rows):
-            self._check(cursor, rows)
+            self._check(cursor, source, rows, lines)
 
-    def _check(self, cursor: Any, rows: Sequence[Row]) -> None:
+    def _check(self, cursor: Any, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
         """Compare the digests of the rows not inserted with the stored ones."""
         stored: dict[str, str] = {}
         keys = list({row[_KEY] for row in rows})
@@ -81,9 +81,9 @@ class _SqliteLoader:
                 f"SELECT run_key, digest FROM ledger_runs WHERE run_key IN ({marks})", chunk
             )
             stored.update(cursor.fetchall())
-        for row in rows:
+        for row, line in zip(rows, lines, strict=True):
             if stored.get(row[_KEY], row[_DIGEST]) != row[_DIGEST]:
-                self._conflict(Conflict(row[-2], row[-1], row[_KEY]))
+                self._conflict(Conflict(source, line, row[_KEY]))
 
     def _conflict(self, conflict: Conflict) -> None:
         self.conflict_count += 1
@@ -107,13 +107,13 @@ class _PostgresLoader:
             )
         )
 
-    def add(self, rows: Sequence[Row]) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
         if not rows:
             return
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {STAGING} ({_COLS}, src, line) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+            for row, line in zip(rows, lines, strict=True):
+                copy.write_row((*row, source, line))
         self.offered += len(rows)
 
     def finish(self) -> Merged:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from hubrails.core.ledger.records import Record, Reject, problems, to_record
+from hubrails.core.ledger.records import Record, Reject, check
 
 RUN_OPERATION = "invoke_agent"
 TOOL_OPERATION = "execute_tool"
@@ -128,13 +128,19 @@ def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, 
                     continue
                 record = span_record(span, resource, tools.get(str(span.get("spanId", "")), 0))
                 where = f"resourceSpans[{n}].scopeSpans[{s}].spans[{i}]"
-                found = [
-                    (f"{where} {f}", f"{why} (from {_FIELDS[f]})" if f in _FIELDS else why)
-                    for f, why in problems(record)
-                ]
+                checked = check(record)
                 if type(record.get("input_tokens")) is int and record["input_tokens"] < 0:
-                    found = [(f"{where} input_tokens", _UNDERCOUNT)]
-                if found:
-                    yield Reject(name, number, tuple(found), "")
+                    checked = [("input_tokens", _UNDERCOUNT)]
+                if isinstance(checked, list):
+                    found = tuple(
+                        (
+                            f"{where} {f}",
+                            why if why == _UNDERCOUNT else f"{why} (from {_FIELDS[f]})",
+                        )
+                        if f in _FIELDS
+                        else (f"{where} {f}", why)
+                        for f, why in checked
+                    )
+                    yield Reject(name, number, found, "")
                 else:
-                    yield number, to_record(record)
+                    yield number, checked

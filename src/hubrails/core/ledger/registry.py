@@ -4,7 +4,7 @@ budgets and the review rate."""
 from __future__ import annotations
 
 from hubrails.core.config import HubConfig
-from hubrails.core.ledger.ingest import Known
+from hubrails.core.ledger.rows import Known
 
 DEFAULT_URL = "sqlite:///.hub/ledger.db"
 
