@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import jsonl, record, run_cli
+from tests.helpers import jsonl, record, run_cli, stored
 
 AS_OF = "2026-06-20T00:00:00Z"  # 19 days into a 30-day month
 WINDOW = ("--since", "2026-06-06", "--until", "2026-06-19", "--as-of", AS_OF)  # 14 days
@@ -243,3 +243,52 @@ def test_report_is_the_same_on_postgresql(registry: Path, ledger_db: str) -> Non
         assert doc["total"]["cost_usd"] == pytest.approx(20 * 0.075 + 7.5)
         assert len(doc["cheaper_tier_candidates"]) == 1
         assert [f["team"] for f in doc["quietly_failing"]] == []  # 5 runs: below min_runs
+
+
+def test_daily_sums_match_the_runs_at_any_window(registry: Path, ledger_db: str) -> None:
+    """Reports read daily sums kept at ingest, plus the runs of partial days at the edges:
+    re-ingests, duplicates and conflicts must not skew them, whatever the window."""
+    import random
+
+    rng = random.Random(5)
+    all_runs = [
+        record(
+            run_id=f"w{i}",
+            team=rng.choice(["sre", "growth"]),
+            model=rng.choice(["opus", "haiku", "gpt-9"]),
+            task_outcome=rng.choice(["resolved", "failed"]),
+            ts=f"2026-06-{rng.randint(3, 18):02d}T{rng.randint(0, 23):02d}:"
+            f"{rng.randint(0, 59):02d}:00Z",
+        )
+        for i in range(300)
+    ]
+    build(registry, ledger_db, all_runs[:200])
+    again = jsonl(registry / "again.jsonl", [*all_runs[100:], all_runs[5]])  # dups and new
+    assert run_cli("ledger", "ingest", "--db", ledger_db, str(again)).exit_code == 0
+    clash = jsonl(registry / "clash.jsonl", [{**all_runs[7], "output_tokens": 1}])
+    assert run_cli("ledger", "ingest", "--db", ledger_db, str(clash)).exit_code == 1
+    rows = stored(ledger_db, "ts_ms, cost_usd, outcome")
+    assert len(rows) == 300
+    for since, until in [
+        ("2026-06-06", "2026-06-19"),
+        ("2026-06-06T13:30:00Z", "2026-06-12T07:15:00Z"),
+        ("2026-06-08T01:00:00Z", "2026-06-08T20:00:00Z"),
+    ]:
+        run = run_cli(
+            "ledger", "report", "--db", ledger_db, "--format", "json",
+            "--since", since, "--until", until, "--as-of", AS_OF,
+        )  # fmt: skip
+        total = run.json()["total"]
+        start = run.json()["window"]
+        lo, hi = (_ms(start["since"]), _ms(start["until"]))
+        inside = [r for r in rows if lo <= r["ts_ms"] < hi]
+        assert total["runs"] == len(inside)
+        assert total["failed"] == sum(r["outcome"] == "failed" for r in inside)
+        assert total["unpriced_runs"] == sum(r["cost_usd"] is None for r in inside)
+        assert total["cost_usd"] == pytest.approx(sum(r["cost_usd"] or 0 for r in inside))
+
+
+def _ms(stamp: str) -> int:
+    from datetime import datetime
+
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)

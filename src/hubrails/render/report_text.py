@@ -11,6 +11,7 @@ from hubrails.core.ledger.budget import BudgetLine
 from hubrails.core.ledger.report import Line, Report
 from hubrails.render.report_data import iso_time
 
+LISTED = 20  # rows per section in text; JSON and CSV have them all
 _STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-budget": "dim"}
 
 
@@ -21,6 +22,11 @@ def _usd(value: float | None) -> str:
 def _cost(line: Line) -> str:
     unpriced = line.totals.unpriced
     return _usd(line.totals.cost) + (f" (+{unpriced} unpriced)" if unpriced else "")
+
+
+def _more(console: Console, shown: int, count: int) -> None:
+    if count > shown:
+        console.print(f"  … and {count - shown} more (see --format json)")
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -70,20 +76,23 @@ def render_text(report: Report, out: TextIO) -> None:
         "Cheaper-tier candidates", "agent", "model", "success", "cost", "next tier",
         "saving / month",
     )  # fmt: skip
-    for c in report.cheaper_tier:
+    for c in report.cheaper_tier[:LISTED]:
         cheaper.add_row(
             f"{c.team}/{c.agent}", f"{c.model} ({c.tier})", f"{c.success_rate:.0%}",
             _usd(c.cost), f"{c.cheaper_model} ({c.cheaper_tier})", _usd(c.monthly_saving),
         )  # fmt: skip
     console.print(cheaper)
+    _more(console, LISTED, len(report.cheaper_tier))
     review = _table("Review-time hotspots", "agent", "runs", "model cost", "review cost")
-    for f in report.review_hotspots:
+    for f in report.review_hotspots[:LISTED]:
         review.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost), _usd(f.review_cost))
     console.print(review)
+    _more(console, LISTED, len(report.review_hotspots))
     failing = _table("Quietly failing workloads", "agent", "runs", "failure rate", "why")
-    for f in report.failing:
+    for f in report.failing[:LISTED]:
         failing.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", f"{f.failure_rate:.0%}", f.reason)
     console.print(failing)
+    _more(console, LISTED, len(report.failing))
     console.print(budget_table(report.budgets))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from hubrails.store.sql import COLUMNS, Store
+from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
 
 STAGING = "hub_staging"
 CONFLICTS_LISTED = 1000
@@ -25,6 +25,24 @@ _KEY, _DIGEST = COLUMNS.index("run_key"), COLUMNS.index("digest")
 _IN_CHUNK = 500
 
 Row = tuple[Any, ...]  # in the order of COLUMNS
+# (day, team, agent, model) -> the SUMS of the runs stored for it
+DailySums = dict[tuple[int, str, str, str], list[Any]]
+_UPSERT_DAILY = (
+    f"INSERT INTO ledger_daily (day, team, agent, model, {', '.join(SUMS)}) "
+    "{source} ON CONFLICT (day, team, agent, model) DO UPDATE SET "
+    + ", ".join(f"{c} = ledger_daily.{c} + excluded.{c}" for c in SUMS)
+)
+
+
+def merge_sums(into: DailySums, more: DailySums) -> None:
+    """Add the sums of ``more`` to ``into``."""
+    for key, sums in more.items():
+        found = into.get(key)
+        if found is None:
+            into[key] = list(sums)
+        else:
+            for i, value in enumerate(sums):
+                found[i] += value
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +75,29 @@ class _SqliteLoader:
         self.offered = self.inserted = self.conflict_count = 0
         self.conflicts: list[Conflict] = []
         self.done = False
+        self.daily: DailySums = {}
         marks = ", ".join("?" * len(COLUMNS))
         self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
         if not rows:
             return
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # Writers hold the lock, so the rows this batch inserts are those past the last rowid.
+        before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
         cursor.executemany(self.sql, rows)
         self.offered += len(rows)
         self.inserted += cursor.rowcount
-        if cursor.rowcount < len(rows):
-            self._check(cursor, source, rows, lines)
+        if cursor.rowcount == len(rows):
+            merge_sums(self.daily, sums)
+            return
+        self._check(cursor, source, rows, lines)
+        cursor.execute(
+            f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE rowid > ? "
+            "GROUP BY 1, 2, 3, 4",
+            (before,),
+        )
+        merge_sums(self.daily, {tuple(r[:4]): list(r[4:]) for r in cursor.fetchall()})
 
     def _check(self, cursor: Any, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
         """Compare the digests of the rows not inserted with the stored ones."""
@@ -91,6 +120,12 @@ class _SqliteLoader:
             self.conflicts.append(conflict)
 
     def finish(self) -> Merged:
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        marks = ", ".join("?" * (4 + len(SUMS)))
+        cursor.executemany(
+            _UPSERT_DAILY.format(source=f"VALUES ({marks})"),
+            [(*key, *sums) for key, sums in self.daily.items()],
+        )
         self.done = True
         return Merged(self.offered, self.inserted, self.conflict_count, tuple(self.conflicts))
 
@@ -107,7 +142,7 @@ class _PostgresLoader:
             )
         )
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
         if not rows:
             return
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -120,12 +155,16 @@ class _PostgresLoader:
         # One merge at a time: concurrent ingests neither deadlock on each other's keys nor
         # miss each other's rows when comparing digests.
         self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MERGE_LOCK})
+        roll_up = _UPSERT_DAILY.format(
+            source=f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM inserted GROUP BY 1, 2, 3, 4"
+        )
         inserted = self.conn.execute(
             text(
-                f"INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} FROM {STAGING} "
-                "ON CONFLICT (run_key) DO NOTHING"
+                f"WITH inserted AS (INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} "
+                f"FROM {STAGING} ON CONFLICT (run_key) DO NOTHING RETURNING *), "
+                f"rolled AS ({roll_up}) SELECT count(*) FROM inserted"
             )
-        ).rowcount
+        ).scalar_one()
         where = (
             f"FROM {STAGING} s JOIN ledger_runs r ON r.run_key = s.run_key "
             "WHERE r.digest <> s.digest"

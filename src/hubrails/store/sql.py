@@ -76,6 +76,39 @@ runs = Table(
 # The columns a loader writes, in order (every column of ``runs``).
 COLUMNS: tuple[str, ...] = tuple(c.name for c in runs.columns)
 
+# What a report adds up, per run; ``daily`` keeps these sums per day, team, agent and model,
+# updated in the ingest transaction, so reports over millions of runs read thousands of rows.
+SUMS = (
+    "runs", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+    "cost_usd", "unpriced", "review_minutes", "resolved", "escalated", "failed", "abandoned",
+)  # fmt: skip
+SUMS_SQL = (
+    "count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+    "sum(cache_write_tokens), coalesce(sum(cost_usd), 0), "
+    "sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), sum(review_minutes), "
+    "sum(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END)"
+)
+DAY_MS = 86_400_000
+# The day, team, agent and model (the priced id, else the name given) of a run, as SQL.
+DAILY_KEY_SQL = f"ts_ms / {DAY_MS}, team, agent, coalesce(price_model, model)"
+
+daily = Table(
+    "ledger_daily",
+    metadata,
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01 (UTC)
+    Column("team", Text, primary_key=True),
+    Column("agent", Text, primary_key=True),
+    Column("model", Text, primary_key=True),
+    *(
+        Column(name, Float if name in ("cost_usd", "review_minutes") else BigInteger,
+               nullable=False)
+        for name in SUMS
+    ),
+)  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Store:

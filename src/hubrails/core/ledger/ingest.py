@@ -96,7 +96,7 @@ def ingest(
                         valid += len(batch.rows)
                         flags.add(batch)
                         if skip_invalid or not rejected:  # else nothing will be stored
-                            load.add(opened.name, batch.rows, batch.lines)
+                            load.add(opened.name, batch.rows, batch.lines, batch.daily)
                         now = opened.position()
                         on_progress(now - seen)
                         seen = now

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 
-from hubrails.core.ledger.window import DAY_MS, Window
-from hubrails.store.sql import Store
-
-WEEK_MS = 7 * DAY_MS
+from hubrails.core.ledger.window import Window
+from hubrails.store.sql import DAILY_KEY_SQL, DAY_MS, SUMS, SUMS_SQL, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,10 @@ class Totals:
     failed: int = 0
     abandoned: int = 0
 
-    def __add__(self, other: Totals) -> Totals:
-        pairs = zip(_values(self), _values(other), strict=True)
-        return Totals(*(a + b for a, b in pairs))  # type: ignore[arg-type]
+    @classmethod
+    def of(cls, sums: Sequence[Any]) -> Totals:
+        """Totals from sums in the order of the fields (and of ``SUMS``)."""
+        return cls(*(kind(v or 0) for kind, v in zip(_KINDS, sums, strict=True)))
 
     @property
     def failure_rate(self) -> float:
@@ -45,59 +46,69 @@ class Totals:
         return self.resolved / self.runs if self.runs else 0.0
 
 
-def _values(t: Totals) -> tuple[float, ...]:
-    return tuple(getattr(t, name) for name in Totals.__slots__)
+_KINDS = (int, int, int, int, int, float, int, float, int, int, int, int)
+
+
+class Sums(dict[Any, list[float]]):
+    """Running sums per key, turned into :class:`Totals` at the end (adding frozen
+    dataclasses a hundred thousand times is slow)."""
+
+    def add(self, key: Any, values: Sequence[float]) -> None:
+        """Add ``values`` to the sums of ``key``."""
+        found = self.get(key)
+        if found is None:
+            self[key] = list(values)
+        else:
+            found[:] = map(operator.add, found, values)
+
+    def totals(self) -> dict[Any, Totals]:
+        """The totals per key."""
+        return {key: Totals.of(values) for key, values in self.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Totals of one team, agent, priced model and bucket (week back from the end, or day)."""
+    """Sums (in the order of ``SUMS``) of one team, agent, model (priced id, else as given)
+    and day (days since the epoch)."""
 
     team: str
     agent: str
     model: str
-    bucket: int
-    totals: Totals
+    day: int
+    sums: tuple[float, ...]
 
 
-_SUMS = (
-    "count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
-    "sum(cache_write_tokens), sum(cost_usd), "
-    "sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), sum(review_minutes), "
-    "sum(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END)"
-)
-
-
-def _totals(values: tuple[object, ...]) -> Totals:
-    cast = (int, int, int, int, int, float, int, float, int, int, int, int)
-    return Totals(*(kind(v or 0) for kind, v in zip(cast, values, strict=True)))
-
-
-def groups(store: Store, span: Window, team: str | None, *, daily: bool) -> Iterator[Group]:
-    """Totals per team, agent, model and bucket: weeks back from the end of ``span`` (0 is
-    the last seven days), or with ``daily`` days since the epoch."""
-    last = int(span.until_ms) - 1  # an int, inlined: the bucket must be an integer expression
-    bucket = f"ts_ms / {DAY_MS}" if daily else f"({last} - ts_ms) / {WEEK_MS}"
-    where = "ts_ms >= :since AND ts_ms < :until" + (" AND team = :team" if team else "")
-    sql = (
-        f"SELECT team, agent, coalesce(price_model, model), {bucket} AS bucket, {_SUMS} "
-        f"FROM ledger_runs WHERE {where} GROUP BY 1, 2, 3, 4"
-    )
-    params = {"since": span.since_ms, "until": span.until_ms, "team": team}
+def days(store: Store, span: Window, team: str | None) -> Iterator[Group]:
+    """Sums per team, agent, model and day of the runs in
+    ``span``: whole days from the daily sums, the partial days at either end from the runs."""
+    first = -(-span.since_ms // DAY_MS)  # the first whole day
+    end = span.until_ms // DAY_MS  # the day after the last whole day
+    only = " AND team = :team" if team else ""
+    raw = f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE ts_ms >= :a AND ts_ms < :b"
+    queries: list[tuple[str, dict[str, Any]]] = []
+    if first < end:
+        queries.append(
+            (
+                f"SELECT day, team, agent, model, {', '.join(SUMS)} FROM ledger_daily "
+                f"WHERE day >= :a AND day < :b{only}",
+                {"a": first, "b": end},
+            )
+        )
+        edges = [(span.since_ms, first * DAY_MS), (end * DAY_MS, span.until_ms)]
+    else:
+        edges = [(span.since_ms, span.until_ms)]
+    for a, b in edges:
+        if a < b:
+            queries.append((f"{raw}{only} GROUP BY 1, 2, 3, 4", {"a": a, "b": b}))
     with store.read() as conn:
-        for row in conn.execute(text(sql), params):
-            yield Group(row[0], row[1], row[2], int(row[3]), _totals(tuple(row[4:])))
+        for sql, params in queries:
+            for row in conn.execute(text(sql), {**params, "team": team}):
+                yield Group(row[1], row[2], row[3], int(row[0]), tuple(v or 0 for v in row[4:]))
 
 
 def team_costs(store: Store, span: Window) -> dict[str, tuple[float, int]]:
     """Per team: the priced cost and the number of unpriced runs in ``span``."""
-    sql = (
-        "SELECT team, sum(cost_usd), sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END) "
-        "FROM ledger_runs WHERE ts_ms >= :since AND ts_ms < :until GROUP BY team"
-    )
-    with store.read() as conn:
-        rows = conn.execute(text(sql), {"since": span.since_ms, "until": span.until_ms})
-        return {team: (float(cost or 0), int(unpriced or 0)) for team, cost, unpriced in rows}
+    sums = Sums()
+    for g in days(store, span, None):
+        sums.add(g.team, g.sums)
+    return {team: (t.cost, t.unpriced) for team, t in sums.totals().items()}

@@ -3,13 +3,12 @@ answer the platform's questions."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hubrails.core.ledger.budget import BudgetLine, budget_status
 from hubrails.core.ledger.pricing import PriceBook
-from hubrails.core.ledger.query import Group, Totals, groups
+from hubrails.core.ledger.query import Group, Sums, Totals, days
 from hubrails.core.ledger.window import DAY_MS, Window
 from hubrails.store.sql import Store
 
@@ -96,7 +95,7 @@ def _key(group: Group, by: str) -> str:
         return f"{group.team}/{group.agent}"
     if by == "model":
         return group.model
-    return datetime.fromtimestamp(group.bucket * DAY_MS / 1000, UTC).date().isoformat()
+    return datetime.fromtimestamp(group.day * DAY_MS / 1000, UTC).date().isoformat()
 
 
 def _lines(sums: dict[str, Totals], rate: float, total_cost: float) -> list[Line]:
@@ -149,8 +148,8 @@ def _failing(
     for (team, agent), t in sorted(per_agent.items()):
         if t.runs < th.min_runs:
             continue
-        last = weekly.get((team, agent, 0), Totals())
-        before = weekly.get((team, agent, 1), Totals())
+        last = weekly.get((team, agent, 0)) or Totals()
+        before = weekly.get((team, agent, 1)) or Totals()
         if t.failure_rate > th.failure_rate:
             reason = f"{t.failure_rate:.0%} of runs failed or were abandoned"
         elif (
@@ -182,27 +181,23 @@ def build_report(
 ) -> Report:
     """Aggregate the ledger over ``span`` into every report section."""
     th, rate = thresholds, review_hourly_usd
-    per_agent: dict[tuple[str, str], Totals] = defaultdict(Totals)
-    per_model: dict[tuple[str, str, str], Totals] = defaultdict(Totals)
-    weekly: dict[tuple[str, str, int], Totals] = defaultdict(Totals)
-    rows: dict[str, Totals] = defaultdict(Totals)
-    total = Totals()
-    for g in groups(store, span, team, daily=False):
-        per_agent[g.team, g.agent] += g.totals
-        per_model[g.team, g.agent, g.model] += g.totals
-        weekly[g.team, g.agent, g.bucket] += g.totals
-        if by != "day":
-            rows[_key(g, by)] += g.totals
-        total += g.totals
-    if by == "day":
-        for g in groups(store, span, team, daily=True):
-            rows[_key(g, by)] += g.totals
-    agents = {f"{t}/{a}": totals for (t, a), totals in per_agent.items()}
+    per_agent, per_model, weekly, by_key, everything = Sums(), Sums(), Sums(), Sums(), Sums()
+    last_day = (span.until_ms - 1) // DAY_MS
+    for g in days(store, span, team):
+        per_agent.add((g.team, g.agent), g.sums)
+        per_model.add((g.team, g.agent, g.model), g.sums)
+        weekly.add((g.team, g.agent, (last_day - g.day) // 7), g.sums)  # 0: the last 7 days
+        by_key.add(_key(g, by), g.sums)
+        everything.add("total", g.sums)
+    total = everything.totals().get("total", Totals())
+    rows = by_key.totals()
+    agent_totals = per_agent.totals()
+    agents = {f"{t}/{a}": totals for (t, a), totals in agent_totals.items()}
     hotspots = [
         Flagged(
             t, a, s.runs, "review costs more than the model", s.cost, s.review_minutes / 60 * rate
         )
-        for (t, a), s in sorted(per_agent.items())
+        for (t, a), s in sorted(agent_totals.items())
         if s.review_minutes / 60 * rate > s.cost
     ]
     return Report(
@@ -217,8 +212,8 @@ def build_report(
             else _lines(rows, rate, total.cost)
         ),
         top_drivers=tuple(_lines(agents, rate, total.cost)[: th.top]),
-        cheaper_tier=tuple(_cheaper(per_model, book, span, th)),
+        cheaper_tier=tuple(_cheaper(per_model.totals(), book, span, th)),
         review_hotspots=tuple(sorted(hotspots, key=lambda f: (f.cost - f.review_cost, f.team))),
-        failing=tuple(_failing(per_agent, weekly, th)),
+        failing=tuple(_failing(agent_totals, weekly.totals(), th)),
         budgets=tuple(budget_status(store, budgets or {}, as_of, team)),
     )

@@ -10,10 +10,28 @@ from dataclasses import dataclass, field
 from hubrails.core.ledger.pricing import Model, PriceBook
 from hubrails.core.ledger.reader import parse
 from hubrails.core.ledger.records import Record, Reject
-from hubrails.store.load import Row
-from hubrails.store.sql import COLUMNS
+from hubrails.store.load import DailySums, Row
+from hubrails.store.sql import COLUMNS, DAY_MS
 
-_TEAM, _AGENT, _MODEL, _HOW = (COLUMNS.index(c) for c in ("team", "agent", "model", "cost_source"))
+_TEAM, _AGENT, _MODEL, _HOW, _PRICED, _TS, _COST, _OUTCOME = (
+    COLUMNS.index(c)
+    for c in (
+        "team",
+        "agent",
+        "model",
+        "cost_source",
+        "price_model",
+        "ts_ms",
+        "cost_usd",
+        "outcome",
+    )
+)
+_TOKENS = tuple(
+    COLUMNS.index(c)
+    for c in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
+)
+_REVIEW = COLUMNS.index("review_minutes")
+_OUTCOME_SLOT = {"resolved": 8, "escalated": 9, "failed": 10, "abandoned": 11}  # in SUMS
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +49,7 @@ class Batch:
     source: str = ""
     rows: list[Row] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the input line of each row
+    daily: DailySums = field(default_factory=dict)  # the sums of these rows per day
     rejects: list[Reject] = field(default_factory=list)
     unknown_teams: Counter[str] = field(default_factory=Counter)
     unknown_agents: Counter[str] = field(default_factory=Counter)
@@ -90,6 +109,7 @@ class RowMaker:
             row = self.row(item[1])
             out.rows.append(row)
             out.lines.append(item[0])
+            _count(out.daily, row)
             if row[_HOW] == "unpriced":
                 out.unpriced[row[_MODEL]] += 1
             if teams and row[_TEAM] not in teams:
@@ -97,3 +117,23 @@ class RowMaker:
             elif agents and (row[_TEAM], row[_AGENT]) not in agents:
                 out.unknown_agents[f"{row[_TEAM]}/{row[_AGENT]}"] += 1
         return out
+
+
+def _count(daily: DailySums, row: Row) -> None:
+    """Add one row to its day's sums (in the order of SUMS)."""
+    key = (row[_TS] // DAY_MS, row[_TEAM], row[_AGENT], row[_PRICED] or row[_MODEL])
+    sums = daily.get(key)
+    if sums is None:
+        sums = daily[key] = [0] * 12
+    cost = row[_COST]
+    sums[0] += 1
+    sums[1] += row[_TOKENS[0]]
+    sums[2] += row[_TOKENS[1]]
+    sums[3] += row[_TOKENS[2]]
+    sums[4] += row[_TOKENS[3]]
+    if cost is None:
+        sums[6] += 1
+    else:
+        sums[5] += cost
+    sums[7] += row[_REVIEW]
+    sums[_OUTCOME_SLOT[row[_OUTCOME]]] += 1
