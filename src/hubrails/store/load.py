@@ -165,17 +165,23 @@ class _PostgresLoader:
                 f"rolled AS ({roll_up}) SELECT count(*) FROM inserted"
             )
         ).scalar_one()
-        where = (
-            f"FROM {STAGING} s JOIN ledger_runs r ON r.run_key = s.run_key "
-            "WHERE r.digest <> s.digest"
-        )
-        count = self.conn.execute(text(f"SELECT count(*) {where}")).scalar_one()
-        listed = self.conn.execute(
-            text(
-                f"SELECT s.src, s.line, s.run_key {where} "
-                f"ORDER BY s.src, s.line LIMIT {CONFLICTS_LISTED}"
+        listed: list[Any] = []
+        if inserted < self.offered:  # else no key was there before: no conflict is possible
+            where = (
+                f"FROM {STAGING} s JOIN ledger_runs r ON r.run_key = s.run_key "
+                "WHERE r.digest <> s.digest"
             )
-        ).all()
+            listed = list(
+                self.conn.execute(
+                    text(
+                        f"SELECT s.src, s.line, s.run_key {where} "
+                        f"ORDER BY s.src, s.line LIMIT {CONFLICTS_LISTED}"
+                    )
+                )
+            )
+        count = len(listed)
+        if count == CONFLICTS_LISTED:
+            count = self.conn.execute(text(f"SELECT count(*) {where}")).scalar_one()
         self.done = True
         return Merged(self.offered, inserted, count, tuple(Conflict(*c) for c in listed))
 
