@@ -48,9 +48,11 @@ def report_command(
     db: DbOption = None,
     root: RootOption = None,
 ) -> None:
-    """Report runs, tokens, cost, cost per resolved task, failure rate and review cost, with
-    the top cost drivers, cheaper-tier candidates, review-time hotspots, quietly failing
-    workloads and budget status.
+    """Report cost, review time and failures over a window, with the platform's sections.
+
+    Per group: runs, tokens, cost, cost per resolved task, failure rate, review minutes and
+    review cost; then the top cost drivers, cheaper-tier candidates, review-time hotspots,
+    quietly failing workloads and budget status.
 
     Exit 0, or 2 on a usage error.
     """
