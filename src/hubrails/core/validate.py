@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from hubrails.core import cache, layout, safeyaml
 from hubrails.core.analyse import analyse_file
-from hubrails.core.config import HubConfig
+from hubrails.core.config import CONFIG_NAME, HubConfig
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.model import FileReport
 from hubrails.core.references import cross_check
@@ -71,13 +71,24 @@ def validate(
             )
         )
     findings += cross
-    if paths:
-        wanted = _requested(config, paths)
-        findings = [f for f in findings if f.path in wanted or wanted.intersection(f.related)]
+    wanted = _requested(config, paths) if paths else None
+    if wanted is not None and CONFIG_NAME not in wanted:  # hub.yaml changes everything
+        findings = [f for f in findings if _concerns(f, wanted)]
         checked = len(wanted & {r.path for r in reports})
     else:
         checked = len(reports)
     return ValidationResult(sorted(set(findings), key=Finding.sort_key), checked)
+
+
+def _concerns(finding: Finding, wanted: set[str]) -> bool:
+    """Whether a finding belongs in a report on ``wanted``: it is on one of those files, it
+    involves one of them, or it is a reference that resolves nowhere (what renaming or deleting
+    a file leaves behind, wherever the reference is)."""
+    return (
+        finding.path in wanted
+        or not wanted.isdisjoint(finding.related)
+        or finding.rule == "ref-unresolved"
+    )
 
 
 def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
