@@ -12,13 +12,14 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
 from hubrails import __version__
 from hubrails.core.model import FileReport
 
-FORMAT = 1
+FORMAT = 2
 
 
 def digest(data: bytes) -> str:
@@ -36,12 +37,27 @@ def salt(*parts: object) -> str:
     return h.hexdigest()
 
 
+Stat = tuple[int, int, int, int]
+RACY_NS = 2_000_000_000
+
+
+def stat_key(result: os.stat_result) -> Stat:
+    """What changes whenever a file's content changes: size, times and inode."""
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
 class IndexCache:
-    """Reports from an earlier run, reusable when the digest still matches."""
+    """Reports from an earlier run, reusable while the file's content is unchanged.
+
+    Like git's index, an unchanged ``stat`` saves reading the file — but only when the file was
+    last modified well before it was hashed (a change within the same clock tick as the hash
+    would not show in its times); otherwise the content digest decides.
+    """
 
     def __init__(self, path: Path | None, key: str) -> None:
         self.path = path
         self.key = key
+        self.now = time.time_ns()
         self.entries: dict[str, list[Any]] = {}
         self.dirty = False
         if path is not None:
@@ -50,19 +66,34 @@ class IndexCache:
                 if stored.get("key") == key and isinstance(stored.get("files"), dict):
                     self.entries = stored["files"]
 
-    def get(self, path: str, content_digest: str) -> FileReport | None:
-        """The stored report of ``path`` if its content is unchanged."""
+    def by_stat(self, path: str, stat: Stat) -> FileReport | None:
+        """The stored report when the file's stat proves it unchanged."""
+        entry = self.entries.get(path)
+        if entry is None or entry[1] != list(stat) or stat[1] + RACY_NS > entry[2]:
+            return None
+        return self._report(path, entry)
+
+    def by_digest(self, path: str, content_digest: str, stat: Stat) -> FileReport | None:
+        """The stored report when the content is unchanged (its stat is refreshed)."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != content_digest:
             return None
+        report = self._report(path, entry)
+        if report is not None:
+            entry[1:3] = [list(stat), self.now]
+            self.dirty = True
+        return report
+
+    @staticmethod
+    def _report(path: str, entry: list[Any]) -> FileReport | None:
         try:
-            return FileReport.from_dict(entry[1])
-        except (KeyError, TypeError, ValueError):
+            return FileReport.from_row(path, entry[3])
+        except (IndexError, KeyError, TypeError, ValueError):
             return None
 
-    def put(self, path: str, content_digest: str, report: FileReport) -> None:
+    def put(self, path: str, content_digest: str, stat: Stat, report: FileReport) -> None:
         """Remember the report for this content."""
-        self.entries[path] = [content_digest, report.to_dict()]
+        self.entries[path] = [content_digest, list(stat), self.now, report.to_row()]
         self.dirty = True
 
     def prune(self, keep: set[str]) -> None:
@@ -82,8 +113,10 @@ class IndexCache:
                 ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
             try:
+                # dumps, not dump: only the one-shot encoder is the fast C one
+                text = json.dumps({"key": self.key, "files": self.entries}, separators=(",", ":"))
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"key": self.key, "files": self.entries}, out, separators=(",", ":"))
+                    out.write(text)
                 Path(tmp).replace(self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

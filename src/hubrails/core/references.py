@@ -54,6 +54,15 @@ def _version(text: str) -> Version | None:
 
 
 @cache
+def _satisfies(version: str, spec: str) -> bool | None:
+    """Whether ``version`` satisfies the npm range ``spec``; ``None`` if it is not a version."""
+    parsed, compiled = _version(version), _spec(spec)
+    if parsed is None or compiled is None:
+        return None
+    return bool(compiled.match(parsed))
+
+
+@cache
 def _spec(text: str) -> NpmSpec | None:
     from semantic_version import NpmSpec
 
@@ -63,17 +72,35 @@ def _spec(text: str) -> NpmSpec | None:
         return None
 
 
-def cross_check(reports: list[FileReport], hub: list[FileReport] | None = None) -> list[Finding]:
-    """Findings that need more than one file, reported on the file that must change."""
+def cross_check(
+    reports: list[FileReport],
+    hub: list[FileReport] | None = None,
+    focus: set[str] | None = None,
+) -> list[Finding]:
+    """Findings that need more than one file, reported on the file that must change.
+
+    With ``focus`` (the files a pre-commit run asks about), references are resolved only where
+    the result can concern those files: from them, to the assets they define, or to nothing at
+    all. Everything else would be filtered out anyway; this keeps one-file runs fast.
+    """
     index = Index([*reports, *(hub or [])])
     findings: list[Finding] = []
     findings += _duplicates(index, {r.path for r in reports})
     findings += _platform_team(reports, index)
+    focused = None
+    if focus is not None:
+        focused = {(r.asset.kind, r.asset.name) for r in reports if r.asset and r.path in focus}
     for report in reports:
+        everything = focused is None or report.path in (focus or ())
         for ref in report.refs:
-            findings += _resolve(report.path, ref, index)
+            if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
+                findings += _resolve(report.path, ref, index)
     findings += _skill_docs(reports, index)
     return findings
+
+
+def _missing(ref: Ref, index: Index) -> bool:
+    return ref.kind != "Model" and not index.get(ref.kind, ref.name)
 
 
 def _finding(
@@ -191,10 +218,10 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
                 )
             ]
-        versioned = [(p, a, v) for p, a in targets if (v := _version(a.version or "")) is not None]
-        matching = [(p, a) for p, a, v in versioned if spec.match(v)]
+        versioned = [(p, a) for p, a in targets if _version(a.version or "") is not None]
+        matching = [(p, a) for p, a in versioned if _satisfies(a.version or "", ref.version)]
         if versioned and not matching:  # an unversioned target is reported on its own file
-            have = ", ".join(sorted({str(v) for _, _, v in versioned}))
+            have = ", ".join(sorted({a.version or "" for _, a in versioned}))
             return [
                 _finding(
                     "ref-version",
@@ -246,6 +273,12 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
 
 
 def _close(name: str, choices: list[str]) -> str:
+    """A "did you mean" hint; large catalogs are narrowed to names with the same start first."""
+    if len(choices) > 20:
+        similar = [c for c in choices if c[:2] == name[:2]] or [
+            c for c in choices if c[:1] == name[:1]
+        ]
+        choices = sorted(similar, key=lambda c: abs(len(c) - len(name)))[:20]
     close = difflib.get_close_matches(name, choices, n=1)
     return f"did you mean '{close[0]}'?" if close else ""
 

@@ -247,26 +247,35 @@ def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> LoadError:
     return LoadError("yaml-syntax", problem, line + line_offset, col)
 
 
-def read_bytes(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file inside ``root``, refusing links that lead outside it and files over the limit."""
-    target = Path(os.path.realpath(path))
-    if not target.is_relative_to(Path(os.path.realpath(root))):
-        raise LoadError(
-            "symlink-outside",
-            f"symbolic link leads outside the repository (to {target})",
-            hint="copy the file into the repository instead of linking to it",
-        )
+def read_bytes(
+    path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
+) -> bytes:
+    """Read a file inside ``root``, refusing links that lead outside it and files over the limit.
+
+    ``walked`` says the caller reached ``path`` by walking real folders down from ``root``
+    (as ``layout.walk`` does), so only the file itself can be a link: one ``lstat`` instead of
+    resolving every folder on the way.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                "file-too-large",
-                f"file is {size} bytes, over the limit of {max_bytes}",
-                hint="split it, or raise limits.max_file_bytes in hub.yaml",
-            )
-        return path.read_bytes()
+        if not walked or path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                raise LoadError(
+                    "symlink-outside",
+                    f"symbolic link leads outside the repository (to {target})",
+                    hint="copy the file into the repository instead of linking to it",
+                )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise LoadError(
+            "file-too-large",
+            f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}",
+            hint="split it, or raise limits.max_file_bytes in hub.yaml",
+        )
+    return data
 
 
 def load(
