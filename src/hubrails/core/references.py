@@ -26,6 +26,8 @@ class Index:
             lambda: defaultdict(list)
         )
         self.models: set[str] = set()
+        self._buckets: dict[str, dict[str, list[str]]] = {}
+        self._hints: dict[tuple[str, str], str] = {}
         for report in reports:
             if report.asset is not None:
                 self.by_kind[report.asset.kind][report.asset.name].append(
@@ -38,9 +40,29 @@ class Index:
         """Every asset of ``kind`` called ``name`` with its file."""
         return self.by_kind.get(kind, {}).get(name, [])
 
-    def names(self, kind: str) -> list[str]:
-        """All names of one kind."""
-        return list(self.by_kind.get(kind, {}))
+    def suggest(self, kind: str, name: str) -> str:
+        """A "did you mean" hint for an unknown ``name`` of ``kind`` (``Model`` for models).
+
+        Large catalogs are narrowed first to names that start alike and are about as long.
+        """
+        key = (kind, name)
+        if key not in self._hints:
+            if kind not in self._buckets:
+                buckets: dict[str, list[str]] = defaultdict(list)
+                for known in self.models if kind == "Model" else self.by_kind.get(kind, {}):
+                    buckets[known[:2]].append(known)
+                self._buckets[kind] = buckets
+            buckets = self._buckets[kind]
+            candidates = buckets.get(name[:2]) or [
+                known
+                for start, group in buckets.items()
+                if start[:1] == name[:1]
+                for known in group
+            ]
+            candidates = sorted(candidates, key=lambda c: abs(len(c) - len(name)))[:20]
+            close = difflib.get_close_matches(name, candidates, n=1)
+            self._hints[key] = f"did you mean '{close[0]}'?" if close else ""
+        return self._hints[key]
 
 
 @cache
@@ -189,7 +211,7 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     path,
                     ref,
                     f"model '{ref.name}' is not in the pricing table",
-                    _close(ref.name, sorted(index.models)),
+                    index.suggest("Model", ref.name),
                 )
             ]
         return []
@@ -202,7 +224,7 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                 path,
                 ref,
                 f"{ref.field}: no {ref.kind} named '{ref.name}'",
-                _close(ref.name, index.names(ref.kind)),
+                index.suggest(ref.kind, ref.name),
             )
         ]
     if ref.version is not None:
@@ -270,17 +292,6 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
             )
         )
     return findings
-
-
-def _close(name: str, choices: list[str]) -> str:
-    """A "did you mean" hint; large catalogs are narrowed to names with the same start first."""
-    if len(choices) > 20:
-        similar = [c for c in choices if c[:2] == name[:2]] or [
-            c for c in choices if c[:1] == name[:1]
-        ]
-        choices = sorted(similar, key=lambda c: abs(len(c) - len(name)))[:20]
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
