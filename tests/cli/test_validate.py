@@ -303,3 +303,8 @@ def test_a_hub_yaml_change_validates_everything(registry: Path) -> None:
     assert run.exit_code == 1
     assert run.json()["summary"]["files_checked"] > 40
     assert any(rule == "file-too-large" for rule, _, _ in run.rules())
+
+
+def test_formats_are_checked(registry: Path) -> None:
+    edit(registry / TOOL, "  homepage: https://docs.stripe.com/mcp\n", "  homepage: docs stripe\n")
+    assert ("schema-format", TOOL, line_of(registry / TOOL, "homepage:")) in findings(TOOL)

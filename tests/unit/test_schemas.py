@@ -77,3 +77,61 @@ def test_seed_ledger_record_is_valid() -> None:
     }
     assert validate_json("LedgerRecord", record) == []
     assert validate_json("LedgerRecord", {**record, "input_tokens": -1}) != []
+
+
+def mutations(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Broken variants of a valid manifest: each leaf dropped, retyped, or joined by a stranger."""
+
+    def walk(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+        yield path
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from walk(value, (*path, i))
+
+    for path in list(walk(data, ()))[1:]:
+        for change in ("drop", "number", "string", "extra", "empty"):
+            copy = json.loads(json.dumps(data))
+            parent = copy
+            for part in path[:-1]:
+                parent = parent[part]
+            key = path[-1]
+            if change == "drop":
+                del parent[key]
+            elif change == "number":
+                parent[key] = 1.5
+            elif change == "string":
+                parent[key] = "Not-A-Valid Value!"
+            elif change == "extra" and isinstance(parent[key], dict):
+                parent[key]["unexpected_field"] = True
+            elif change == "empty":
+                parent[key] = [] if isinstance(parent[key], list) else {}
+            yield copy
+
+
+def test_fast_check_never_passes_what_the_full_validator_rejects() -> None:
+    """The compiled check may only be stricter (it checks formats such as uri); where it is,
+    its own findings are reported, so nothing passes silently."""
+    from hubrails.core.safeyaml import Document, load
+    from hubrails.core.schemas import KINDS, is_valid, schema_findings
+    from hubrails.resources import data_dir
+
+    root = data_dir()
+    checked = 0
+    for path in sorted((root / "registry").rglob("*.yaml")):
+        data = load(path, root).data
+        kind = data["kind"]
+        assert kind in KINDS
+        assert is_valid(kind, data) is True, path
+        for broken in mutations(data):
+            full_ok = not list(_validator(kind).iter_errors(broken))
+            fast_ok = is_valid(kind, broken)
+            assert fast_ok is not None
+            assert full_ok or not fast_ok, (path, broken)
+            if fast_ok != full_ok:
+                document = Document(broken)
+                assert schema_findings(kind, document, "x.yaml"), (path, broken)
+            checked += 1
+    assert checked > 1000
