@@ -174,8 +174,11 @@ def _explain(error: ValidationError, doc: Document) -> Iterator[tuple[str, str, 
                 _suggest(key, allowed),
                 doc.mark((*pointer, key), key=True),
             )
-    elif keyword == "type" and pointer in doc.raw and _expects_string(error.validator_value):
-        raw = doc.raw[pointer]
+    elif (
+        keyword == "type"
+        and _expects_string(error.validator_value)
+        and (raw := doc.raw(pointer)) is not None
+    ):
         yield (
             "yaml-implicit-type",
             f"{where}: expected a string, but YAML reads {raw} as {_type_name(value)} ({value!r})",
