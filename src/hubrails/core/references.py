@@ -170,35 +170,26 @@ def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
         for path, asset in entries
     ]
     platform = [(path, asset) for path, asset in teams if asset.platform]
-    local = {r.path for r in reports}
     if len(platform) > 1:
         names = ", ".join(a.name for _, a in platform)
-        return [
-            _finding(
-                "platform-team",
-                Severity.ERROR,
-                path,
-                asset,
-                f"more than one platform team ({names})",
-                "exactly one Team sets spec.platform: true",
-            )
-            for path, asset in platform
-            if path in local
-        ]
-    if not platform and teams:
-        path, asset = teams[0]
-        if path in local:
-            return [
-                _finding(
-                    "platform-team",
-                    Severity.ERROR,
-                    path,
-                    asset,
-                    "no team is the platform team",
-                    "set spec.platform: true on the hub's platform team",
-                )
-            ]
-    return []
+        culprits, message = platform, f"more than one platform team ({names})"
+    elif not platform and teams:
+        culprits, message = teams[:1], "no team is the platform team"
+    else:
+        return []
+    local = {r.path for r in reports}
+    return [
+        _finding(
+            "platform-team",
+            Severity.ERROR,
+            path,
+            asset,
+            message,
+            "exactly one Team sets spec.platform: true",
+        )
+        for path, asset in culprits
+        if path in local
+    ]
 
 
 def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
