@@ -18,7 +18,7 @@ from typing import Any
 from hubrails import __version__
 from hubrails.core.model import FileReport
 
-FORMAT = 1
+FORMAT = 2  # 2: Asset.labels
 
 
 def digest(data: bytes) -> str:
@@ -73,18 +73,22 @@ class IndexCache:
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is simply not kept."""
-        if self.path is None or not self.dirty:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"key": self.key, "files": self.entries}, out, separators=(",", ":"))
-                Path(tmp).replace(self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        if self.path is not None and self.dirty:
+            write_json(self.path, {"key": self.key, "files": self.entries})
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as compact JSON to ``path`` under ``.hub/`` atomically, or not at all."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -39,6 +39,7 @@ class Asset:
     description: str | None = None
     platform: bool = False
     provides: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -66,6 +67,14 @@ class FileReport:
         return cls(
             path=data["path"],
             findings=[Finding.from_dict(f) for f in data["findings"]],
-            asset=Asset(**{**asset, "provides": tuple(asset["provides"])}) if asset else None,
+            asset=Asset(
+                **{
+                    **asset,
+                    "provides": tuple(asset["provides"]),
+                    "labels": tuple((k, v) for k, v in asset.get("labels", ())),
+                }
+            )
+            if asset
+            else None,
             refs=[Ref(**{**r, "actions": tuple(r["actions"])}) for r in data["refs"]],
         )

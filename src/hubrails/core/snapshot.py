@@ -1,0 +1,193 @@
+"""A snapshot of every asset of a registry and who refers to whom, for read-only queries.
+
+It is built from :func:`~hubrails.core.validate.collect` (so from the content-keyed index cache)
+and kept in ``.hub/cache/catalog.json`` with each manifest's size and modification time. While
+every manifest still has the size and time recorded, the snapshot is used without reading any
+of them; any difference (a manifest added, removed or touched) rebuilds it. Manifests modified
+less than :data:`RACY_NS` before a build are not trusted by time (a second edit within the
+clock's granularity could keep both), so the next query rebuilds once more.
+
+References are stored reversed (who refers to each asset), each asset's as JSON text decoded
+only when asked for, so a query over 10,000 manifests decodes little more than it shows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from dataclasses import astuple, dataclass, fields
+from typing import Any
+
+from hubrails.core import cache, layout
+from hubrails.core.config import HubConfig
+from hubrails.core.findings import Severity
+from hubrails.core.model import Asset, FileReport, Ref
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+_NEVER = [0, -1]
+_FLAT = ("teams", "tools", "prompts", "guardrails", "agents")
+_SPOKE = ("agents", "prompts", "guardrails")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One asset with its file and how many errors the file itself has."""
+
+    path: str
+    asset: Asset
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """One reference to an asset: the referring entry, the version range and the actions."""
+
+    entry: Entry
+    version: str | None
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Every asset of one registry, and who refers to each (decoded only when asked)."""
+
+    entries: tuple[Entry, ...]
+    edges: dict[str, str]
+
+    def users(self, kind: str, name: str) -> list[Use]:
+        """The references made to the asset ``kind``/``name``, in path order."""
+        raw = self.edges.get(f"{kind}/{name}")
+        if raw is None:
+            return []
+        return [Use(self.entries[i], v, tuple(a)) for i, v, a in json.loads(raw)]
+
+
+def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
+    """The snapshot of the registry of ``config`` (``SKILL.md`` documents excluded)."""
+    target = config.root / ".hub" / "cache" / "catalog.json"
+    key = _key(config)
+    stamps = _stamps(config) if use_cache else None
+    if stamps is not None:
+        try:
+            stored = json.loads(target.read_bytes())
+            if stored.get("key") == key and stored.get("stamps") == stamps:
+                return _decode(stored)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pass
+    from hubrails.core.validate import collect
+
+    started = time.time_ns()
+    data = _encode([r for r in collect(config, use_cache=use_cache) if _wanted(r)])
+    if stamps is not None:
+        data["key"] = key
+        data["stamps"] = {p: s if s[0] < started - RACY_NS else _NEVER for p, s in stamps.items()}
+        cache.write_json(target, data)
+    return _decode(data)
+
+
+def _key(config: HubConfig) -> str:
+    from hubrails.core.validate import cache_key
+
+    shape = [f.name for f in fields(Asset)] + [f.name for f in fields(Ref)]
+    return f"{FORMAT}|{config.registry}|{','.join(shape)}|{cache_key(config)}"
+
+
+def _wanted(report: FileReport) -> bool:
+    return report.asset is not None and report.asset.kind != "SkillDoc"
+
+
+def _encode(reports: list[FileReport]) -> dict[str, Any]:
+    rows: list[list[Any]] = []
+    edges: dict[str, list[list[Any]]] = defaultdict(list)
+    for index, report in enumerate(reports):
+        assert report.asset is not None
+        errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
+        rows.append([report.path, list(astuple(report.asset)), errors])
+        for ref in report.refs:
+            edges[f"{ref.kind}/{ref.name}"].append([index, ref.version, list(ref.actions)])
+    return {"entries": rows, "edges": {k: _compact(v) for k, v in edges.items()}}
+
+
+def _decode(data: dict[str, Any]) -> Snapshot:
+    tuple_fields = [i for i, f in enumerate(fields(Asset)) if f.default == ()]
+    entries = []
+    for path, row, errors in data["entries"]:
+        for i in tuple_fields:
+            v = row[i]
+            row[i] = (tuple(map(tuple, v)) if isinstance(v[0], list) else tuple(v)) if v else ()
+        entries.append(Entry(path, Asset(*row), errors))
+    return Snapshot(tuple(entries), data["edges"])
+
+
+def _stamps(config: HubConfig) -> dict[str, list[int]] | None:
+    """``{path: [mtime_ns, size]}`` of every file that can hold an asset, or ``None`` when a
+    linked folder makes the walk differ from validation's (then no snapshot is kept).
+
+    Plain strings and ``os`` calls rather than ``pathlib``: this runs on every query."""
+    walk = _Walk(str(config.registry_dir), config.registry.strip("/"))
+    try:
+        walk.stamp("pricing.yaml")
+        for folder in _FLAT:
+            walk.files(folder)
+        walk.skills("skills")
+        for team in walk.dirs("spokes"):
+            for folder in _SPOKE:
+                walk.files(f"spokes/{team}/{folder}")
+            walk.skills(f"spokes/{team}/skills")
+    except _LinkedError:
+        return None
+    return walk.found
+
+
+class _LinkedError(Exception):
+    """A linked folder inside the registry."""
+
+
+class _Walk:
+    def __init__(self, base: str, prefix: str) -> None:
+        self.base = base
+        self.prefix = prefix
+        self.found: dict[str, list[int]] = {}
+
+    def dirs(self, rel: str) -> list[str]:
+        try:
+            with os.scandir(os.path.join(self.base, rel)) as listing:  # noqa: PTH118
+                items = list(listing)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        if any(item.is_symlink() and item.is_dir() for item in items):
+            raise _LinkedError
+        return [i.name for i in items if i.is_dir() and not i.name.startswith(".")]
+
+    def files(self, rel: str) -> None:
+        try:
+            with os.scandir(os.path.join(self.base, rel)) as listing:  # noqa: PTH118
+                for item in listing:
+                    if item.name.endswith(".yaml"):
+                        stat = item.stat()
+                        self.found[f"{self.prefix}/{rel}/{item.name}"] = [
+                            stat.st_mtime_ns,
+                            stat.st_size,
+                        ]
+                    elif item.is_symlink() and item.is_dir():
+                        raise _LinkedError
+        except (FileNotFoundError, NotADirectoryError):
+            return
+
+    def skills(self, rel: str) -> None:
+        for name in self.dirs(rel):
+            self.stamp(f"{rel}/{name}/{layout.SKILL_MANIFEST}")
+
+    def stamp(self, rel: str) -> None:
+        try:
+            stat = os.stat(os.path.join(self.base, rel))  # noqa: PTH116, PTH118
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        self.found[f"{self.prefix}/{rel}"] = [stat.st_mtime_ns, stat.st_size]
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
