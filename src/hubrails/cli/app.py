@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import catalog, codeowners, scaffold, validate
+from hubrails.cli import catalog, codeowners, interop, scaffold, schema, validate
 
 app = typer.Typer(
     name="hub",
@@ -22,6 +22,9 @@ app.command("init")(scaffold.init_command)
 app.command("new")(scaffold.new_command)
 app.add_typer(catalog.app)
 app.command("codeowners")(codeowners.codeowners_command)
+app.add_typer(interop.import_app)
+app.add_typer(interop.export_app)
+app.add_typer(schema.app)
 
 
 def _version(value: bool) -> None:

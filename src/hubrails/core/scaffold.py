@@ -23,7 +23,7 @@ NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_NAME = 63
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
 
-Plan = dict[str, str]
+Plan = dict[str, str | bytes]
 
 
 def check_name(name: str, what: str = "name") -> None:
@@ -54,9 +54,9 @@ def write_new(root: Path, plan: Plan) -> list[str]:
                 if not parent.exists():
                     parent.mkdir()
                     made.append(parent)
-            with target.open("x", encoding="utf-8") as out:
+            with target.open("xb") as out:
                 written.append(target)
-                out.write(text)
+                out.write(text.encode() if isinstance(text, str) else text)
     except OSError as exc:
         for path in reversed(written):
             path.unlink(missing_ok=True)
@@ -197,6 +197,28 @@ CODEOWNERS_STEP = """\
 """
 
 
+def manifest_path(
+    role: str, kind: str, name: str, team: str | None, platform_team: str | None
+) -> str:
+    """Where a new ``kind`` manifest of ``team`` belongs: the hub library for the platform
+    team's assets (and every Tool and Team), ``spokes/TEAM/`` for other teams' in a hub."""
+    folder = layout.FOLDER_OF_KIND[kind]
+    if role == "spoke":
+        if kind in ("Tool", "Team"):
+            raise HubError(
+                f"a {kind} belongs in the hub repository, not in a spoke",
+                hint="run this in the hub repository, or propose it to the platform team",
+            )
+        base = f"registry/{folder}"
+    elif kind in ("Tool", "Team"):
+        base = f"registry/{folder}"
+    elif kind == "Agent" or (team is not None and team != platform_team):
+        base = f"registry/spokes/{team}/{folder}"
+    else:
+        base = f"registry/{folder}"
+    return f"{base}/{name}/{layout.SKILL_MANIFEST}" if kind == "Skill" else f"{base}/{name}.yaml"
+
+
 def new_plan(
     root: Path,
     role: str,
@@ -211,21 +233,8 @@ def new_plan(
     """The file(s) of a new ``kind`` manifest called ``name`` in the registry at ``root``."""
     check_name(name)
     description = description or f"Describe what {name} does, in one or two sentences."
-    folder = layout.FOLDER_OF_KIND[kind]
-    if role == "spoke":
-        if kind in ("Tool", "Team"):
-            raise HubError(
-                f"a {kind} belongs in the hub repository, not in a spoke",
-                hint="run 'hub new' there, or propose it to the platform team",
-            )
-        base = f"registry/{folder}"
-    elif kind in ("Tool", "Team"):
-        base = f"registry/{folder}"
-    elif kind == "Agent" or (team is not None and team != platform_team):
-        base = f"registry/spokes/{team}/{folder}"
-    else:
-        base = f"registry/{folder}"
-    rel = f"{base}/{name}/skill.yaml" if kind == "Skill" else f"{base}/{name}.yaml"
+    rel = manifest_path(role, kind, name, team, platform_team)
+    base = rel.rsplit("/", 2 if kind == "Skill" else 1)[0]
     text = manifest(
         kind,
         name,
@@ -237,7 +246,7 @@ def new_plan(
         model=model,
         scope="team" if "/spokes/" in rel or role == "spoke" else "hub",
     )
-    plan = {rel: text}
+    plan: Plan = {rel: text}
     if kind == "Skill":
         plan[f"{base}/{name}/{layout.SKILL_DOC}"] = skill_doc(name, description)
     return plan
