@@ -197,7 +197,7 @@ def _score(word: str, name: str, labels: tuple[tuple[str, str], ...], descriptio
         return 6
     if word in name:
         return 4
-    if any(word == k.lower() or word == v.lower() for k, v in labels):
+    if any(word == x or word in x.split("-") for kv in labels for x in map(str.lower, kv)):
         return 3
     lowered = description.lower()
     if word not in lowered:
