@@ -79,7 +79,7 @@ def test_show_reports_a_broken_reference(registry: Path) -> None:
     agent = registry / "registry/spokes/sre/agents/incident-triage.yaml"
     edit(agent, "name: runbook-lookup", "name: runbook-lookupp")
     doc = run_cli("catalog", "show", "incident-triage", "-f", "json").json()
-    broken = [r for r in doc["references"] if r["name"] == "runbook-lookupp"][0]
+    broken = next(r for r in doc["references"] if r["name"] == "runbook-lookupp")
     assert broken["resolved"] is None
     assert "no Skill named 'runbook-lookupp'" in broken["problems"][0]
 
@@ -155,7 +155,7 @@ def test_a_file_edited_just_before_a_build_is_checked_again(registry: Path) -> N
     tool = registry / "registry/tools/jira.yaml"
     tool.touch()  # modified now: too recent for its time to prove anything
     run_cli("catalog", "ls")
-    stamp = os.stat(tool)
+    stamp = tool.stat()
     edit(tool, 'version: "1.3.0"', 'version: "1.3.1"')  # same size
     os.utime(tool, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # and the same time
     assert "1.3.1" in run_cli("catalog", "show", "tool/jira").stdout
