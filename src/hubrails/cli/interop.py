@@ -33,12 +33,17 @@ TeamOption = Annotated[
 ]
 
 
-def _context(root: Path | None, team: str | None) -> tuple[HubConfig, Catalog, str, str | None]:
+def _open(root: Path | None) -> tuple[HubConfig, Catalog]:
     from hubrails.core.catalog import load_catalog
     from hubrails.core.config import load_config, locate
 
     config = load_config(locate(root))
-    catalog = load_catalog(config)
+    return config, load_catalog(config)
+
+
+def _owner(config: HubConfig, catalog: Catalog, team: str | None) -> tuple[str, str | None]:
+    """The owning team (``--team``, else hub.yaml's, else the platform team) and the platform
+    team."""
     platform = next(
         (e.asset.name for e in catalog.entries if e.asset.kind == "Team" and e.asset.platform),
         None,
@@ -46,7 +51,7 @@ def _context(root: Path | None, team: str | None) -> tuple[HubConfig, Catalog, s
     owner = team or config.team or platform
     if owner is None:
         raise HubError("no owning team", hint="pass --team NAME")
-    return config, catalog, owner, platform
+    return owner, platform
 
 
 def _refuse_taken(catalog: Catalog, kind: str, name: str) -> None:
@@ -70,27 +75,19 @@ def import_skill_command(
     """Import an Agent Skills folder as a registry skill: the folder is copied unchanged and a
     skill.yaml manifest is written beside its SKILL.md. Exit 2 on a folder that breaks the
     Agent Skills rules, or a name already taken."""
-    from hubrails.core.agentskills import import_plan
+    from hubrails.core.agentskills import import_plan, read_skill
     from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
 
-    config, catalog, owner, platform = _context(root, team)
-    probe = manifest_path(config.role, "Skill", "x", owner, platform)
-    dest = probe.rsplit("/", 2)[0]
-    name, plan = import_plan(folder, owner, f"{dest}/NAME", "SCHEMA")
-    check_name(name)
-    _refuse_taken(catalog, "Skill", name)
-    rel = f"{dest}/{name}"
-    schema = schema_ref(config.root, f"{rel}/skill.yaml", "Skill")
-    plan = {
-        rel + key.removeprefix(f"{dest}/NAME"): (
-            value.replace("$schema=SCHEMA", f"$schema={schema}", 1)
-            if isinstance(value, str)
-            else value
-        )
-        for key, value in plan.items()
-    }
+    config, catalog = _open(root)
+    owner, platform = _owner(config, catalog, team)
+    skill = read_skill(folder)
+    check_name(skill.name)
+    _refuse_taken(catalog, "Skill", skill.name)
+    rel = manifest_path(config.role, "Skill", skill.name, owner, platform)
+    dest = rel.rsplit("/", 1)[0]
+    plan = import_plan(skill, owner, dest, schema_ref(config.root, rel, "Skill"))
     write_new(config.root, plan)
-    sys.stdout.write(f"imported skill {name} into {rel}/ ({len(plan)} files)\n")
+    sys.stdout.write(f"imported skill {skill.name} into {dest}/ ({len(plan)} files)\n")
 
 
 @export_app.command("skill")
@@ -109,7 +106,7 @@ def export_skill_command(
     from hubrails.core.agentskills import export_plan
     from hubrails.core.catalog import find
 
-    config, catalog, _, _ = _context(root, "-")
+    config, catalog = _open(root)
     entry = find(catalog, name, "Skill")
     manifest = config.root / entry.path
     try:
@@ -167,7 +164,8 @@ def import_mcp_command(
     from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
     from hubrails.core.schemas import first_error
 
-    config, catalog, owner, platform = _context(root, team)
+    config, catalog = _open(root)
+    owner, platform = _owner(config, catalog, team)
     server = read_json(server_json, "server.json")
     listed = read_json(tools, "the tools list") if tools else {}
     tool_list = listed.get("tools", []) if isinstance(listed, dict) else listed

@@ -74,7 +74,7 @@ def init_command(
     root = folder.resolve()
     written = write_new(root, plan)
     if hub:
-        written += _codeowners(root)
+        _codeowners(root)
     created = not vcs.is_repository(root)
     if created:
         vcs.init_repository(root)
@@ -85,13 +85,12 @@ def init_command(
     )
 
 
-def _codeowners(root: Path) -> list[str]:
+def _codeowners(root: Path) -> None:
     from hubrails.core import codeowners
     from hubrails.core.config import load_config
-    from hubrails.core.scaffold import write_new
+    from hubrails.core.scaffold import replace_file
 
-    text = codeowners.render(load_config(root))
-    return write_new(root, {codeowners.TARGET: text})
+    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
 
 
 @boundary

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,20 +117,31 @@ def read_evals(files: dict[str, bytes], where: Path) -> list[Any]:
     return cases
 
 
-def import_plan(folder: Path, team: str, dest: str, schema: str) -> tuple[str, dict[str, Any]]:
-    """(skill name, ``{path: content}``) for an Agent Skills ``folder`` imported into ``dest``
-    (a ``.../skills/NAME`` folder; ``NAME`` is replaced by the skill's name)."""
+@dataclass(frozen=True, slots=True)
+class SkillFolder:
+    """An Agent Skills folder, read and checked: its frontmatter, files and eval cases."""
+
+    name: str
+    front: dict[str, Any]
+    files: dict[str, bytes]
+    evals: list[Any]
+
+
+def read_skill(folder: Path) -> SkillFolder:
+    """Read an Agent Skills folder; a :class:`HubError` if it breaks the rules."""
     files = read_folder(folder)
-    text = _text(files, SKILL_DOC, folder)
-    front = check_skill_doc(text, str(folder / SKILL_DOC))
-    name = front["name"]
-    evals = read_evals(files, folder)
-    manifest = skill_manifest(front, team, evals, schema)
+    front = check_skill_doc(_text(files, SKILL_DOC, folder), str(folder / SKILL_DOC))
+    return SkillFolder(front["name"], front, files, read_evals(files, folder))
+
+
+def import_plan(skill: SkillFolder, team: str, dest: str, schema: str) -> dict[str, str | bytes]:
+    """``{path: content}`` of ``skill`` imported into the folder ``dest``: its files unchanged
+    and a new ``skill.yaml``."""
+    manifest = skill_manifest(skill.front, team, skill.evals, schema)
     _check_manifest(manifest, f"{dest}/{SKILL_MANIFEST}")
-    plan: dict[str, Any] = {f"{dest}/{rel}": data for rel, data in files.items()}
-    plan.pop(f"{dest}/{SKILL_MANIFEST}", None)
+    plan: dict[str, str | bytes] = {f"{dest}/{rel}": data for rel, data in skill.files.items()}
     plan[f"{dest}/{SKILL_MANIFEST}"] = manifest
-    return name, plan
+    return plan
 
 
 def _check_manifest(text: str, where: str) -> None:

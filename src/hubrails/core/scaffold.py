@@ -22,6 +22,7 @@ SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_NAME = 63
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
+CODEOWNERS = ".github/CODEOWNERS"
 
 Plan = dict[str, str | bytes]
 
@@ -113,6 +114,9 @@ def init_plan(
         url=PROJECT_URL, version=__version__, codeowners=checks
     )
     plan[".gitignore"] = "# hubrails local state (caches, the embedded ledger)\n.hub/\n"
+    if role == "hub":
+        plan[CODEOWNERS] = ""  # reserved here, so an existing one is refused; filled after
+
     return plan
 
 
