@@ -169,3 +169,22 @@ def test_catalog_outside_a_registry_exits_2(tmp_path: Path, monkeypatch: object)
     run = run_cli("catalog", "ls")
     assert run.exit_code == 2
     assert "no hub.yaml found" in run.stderr
+
+
+def test_a_spokes_catalog_includes_its_hub(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path / "hub"), "--hub", "--example").exit_code == 0
+    spoke = tmp_path / "spoke"
+    args = ["--spoke", "--team", "growth", "--hub-url", "../hub"]
+    assert run_cli("init", str(spoke), *args).exit_code == 0
+    write(spoke, {"registry/agents/pr-helper.yaml": AGENT_VIA_SKILL})
+    listed = run_cli("catalog", "ls", "--root", str(spoke), "-f", "json").json()["assets"]
+    paths = {a["name"]: a["path"] for a in listed}
+    assert paths["pr-helper"] == "registry/agents/pr-helper.yaml"
+    assert paths["github"] == "hub:registry/tools/github.yaml"
+    deps = run_cli("catalog", "uses", "tool/github", "--root", str(spoke), "-f", "json").json()
+    assert {d["name"]: d["path"] for d in deps["dependents"]}["pr-helper"] == (
+        "registry/agents/pr-helper.yaml"
+    )
+    shown = run_cli("catalog", "show", "skill/pr-review", "--root", str(spoke), "-f", "json")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.json()["asset"]["path"] == "hub:registry/skills/pr-review/skill.yaml"

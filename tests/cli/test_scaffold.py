@@ -78,6 +78,15 @@ def test_init_refuses_to_overwrite_and_lists_the_files(tmp_path: Path) -> None:
     assert not (tmp_path / "registry").exists()  # nothing half-written
 
 
+def test_init_refuses_an_existing_codeowners_before_writing_anything(tmp_path: Path) -> None:
+    write(tmp_path, {".github/CODEOWNERS": "* @someone\n"})
+    run = run_cli("init", str(tmp_path), "--hub")
+    assert run.exit_code == 2
+    assert ".github/CODEOWNERS" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".github"]
+    assert (tmp_path / ".github/CODEOWNERS").read_text() == "* @someone\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -32,6 +32,7 @@ HubOption = Annotated[
         show_default=False,
     ),
 ]
+NameArgument = Annotated[str, typer.Argument(help="NAME, or KIND/NAME when names collide.")]
 KindOption = Annotated[
     str | None, typer.Option("--kind", "-k", help="Only this kind.", show_default=False)
 ]
@@ -80,25 +81,25 @@ def ls_command(
 @app.command("show")
 @boundary
 def show_command(
-    name: Annotated[str, typer.Argument(help="NAME, or KIND/NAME when names collide.")],
+    name: NameArgument,
     kind: KindOption = None,
     output: FormatOption = OutputFormat.TEXT,
     hub: HubOption = None,
     root: RootOption = None,
 ) -> None:
     """Show one asset: its manifest, its references resolved, and who uses it."""
-    from hubrails.core.catalog import find, parse_kind
+    from hubrails.core.catalog import find
     from hubrails.core.describe import describe
 
     config, hub_config, catalog = _open(root, hub)
-    entry = find(catalog, name, parse_kind(kind) if kind else None)
+    entry = find(catalog, name, kind)
     _renderer(output).render_show(describe(catalog, entry, config, hub_config), sys.stdout)
 
 
 @app.command("uses")
 @boundary
 def uses_command(
-    name: Annotated[str, typer.Argument(help="NAME, or KIND/NAME when names collide.")],
+    name: NameArgument,
     kind: KindOption = None,
     output: FormatOption = OutputFormat.TEXT,
     hub: HubOption = None,
@@ -106,10 +107,10 @@ def uses_command(
 ) -> None:
     """Impact analysis: every asset that depends on NAME, transitively (what breaks if it is
     deprecated or removed)."""
-    from hubrails.core.catalog import find, impact, parse_kind
+    from hubrails.core.catalog import find, impact
 
     _, _, catalog = _open(root, hub)
-    entry = find(catalog, name, parse_kind(kind) if kind else None)
+    entry = find(catalog, name, kind)
     _renderer(output).render_impact(entry, impact(catalog, entry), sys.stdout)
 
 

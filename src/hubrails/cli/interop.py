@@ -107,7 +107,7 @@ def export_skill_command(
     from hubrails.core.catalog import find
 
     config, catalog = _open(root)
-    entry = find(catalog, name, "Skill")
+    entry = find(catalog, name, "skill")
     manifest = config.root / entry.path
     try:
         spec = safeyaml.load(manifest, config.root).data.get("spec")

@@ -93,10 +93,11 @@ def list_assets(
 
 
 def find(catalog: Catalog, query: str, kind: str | None = None) -> Entry:
-    """The one asset called ``query`` (``NAME`` or ``KIND/NAME``); a clear error otherwise."""
+    """The one asset called ``query`` (``NAME`` or ``KIND/NAME``; ``kind`` as the user wrote
+    it); a clear error otherwise."""
     if "/" in query:
-        prefix, query = query.split("/", 1)
-        kind = parse_kind(prefix)
+        kind, query = query.split("/", 1)
+    kind = parse_kind(kind) if kind else None
     matches = [
         e
         for e in catalog.entries
