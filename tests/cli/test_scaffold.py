@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import git
@@ -41,6 +43,23 @@ def test_init_hub_is_valid_at_once(tmp_path: Path) -> None:
     assert team["spec"]["owners"] == ["@acme/ai-platform"]
     validate_clean(root)
     assert run_cli("codeowners", "--check", "--root", str(root)).exit_code == 0
+
+
+def test_init_config_files_pass_their_own_tools(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    for args in (
+        ["pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        [
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            ".github/workflows/hub.yaml",
+        ],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", *args], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_init_spoke_names_its_hub(tmp_path: Path) -> None:

@@ -105,8 +105,10 @@ def uses_command(
     hub: HubOption = None,
     root: RootOption = None,
 ) -> None:
-    """Impact analysis: every asset that depends on NAME, transitively (what breaks if it is
-    deprecated or removed)."""
+    """Impact analysis: every asset that depends on NAME, transitively.
+
+    What breaks if NAME is deprecated or removed, nearest first, with the chain in between.
+    """
     from hubrails.core.catalog import find, impact
 
     _, _, catalog = _open(root, hub)

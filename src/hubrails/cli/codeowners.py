@@ -29,8 +29,9 @@ def codeowners_command(
     ] = None,
     root: RootOption = None,
 ) -> None:
-    """Map each asset's path to its team's owners (the hub library to the platform team).
+    """Write .github/CODEOWNERS from the Team manifests.
 
+    Each asset's path goes to its team's owners, the hub and its library to the platform team.
     Exit 0 when written or current, 1 with --check when out of date, 2 on bad input.
     """
     from hubrails.core import codeowners

@@ -72,9 +72,11 @@ def import_skill_command(
     team: TeamOption = None,
     root: RootOption = None,
 ) -> None:
-    """Import an Agent Skills folder as a registry skill: the folder is copied unchanged and a
-    skill.yaml manifest is written beside its SKILL.md. Exit 2 on a folder that breaks the
-    Agent Skills rules, or a name already taken."""
+    """Import an Agent Skills folder as a registry skill.
+
+    The folder is copied unchanged and a skill.yaml manifest is written beside its SKILL.md.
+    Exit 2 on a folder that breaks the Agent Skills rules, or a name already taken.
+    """
     from hubrails.core.agentskills import import_plan, read_skill
     from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
 
@@ -99,9 +101,11 @@ def export_skill_command(
     ],
     root: RootOption = None,
 ) -> None:
-    """Export a registry skill as an Agent Skills folder (SKILL.md, scripts, references,
-    assets, evals/evals.json), checked against the Agent Skills rules. Exit 2 if it breaks
-    them or FOLDER/NAME exists."""
+    """Export a registry skill as an Agent Skills folder.
+
+    Writes FOLDER/NAME/ (SKILL.md, scripts, references, assets, evals/evals.json), checked
+    against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
+    """
     from hubrails.core import safeyaml
     from hubrails.core.agentskills import export_plan
     from hubrails.core.catalog import find
@@ -156,8 +160,11 @@ def import_mcp_command(
     team: TeamOption = None,
     root: RootOption = None,
 ) -> None:
-    """Turn an MCP server.json into a Tool manifest with status proposed; actions without
-    annotations take the MCP defaults (destructive, open-world). Exit 2 on bad input."""
+    """Turn an MCP registry server.json into a Tool manifest with status proposed.
+
+    Actions come from --tools (the server's tools/list result) or --action; annotations the
+    server does not give take the MCP defaults (destructive, open-world). Exit 2 on bad input.
+    """
     import yaml
 
     from hubrails.core.mcpimport import read_json, tool_document

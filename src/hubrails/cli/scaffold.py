@@ -45,7 +45,9 @@ def init_command(
         bool, typer.Option("--example", help="Start from the shipped example hub registry.")
     ] = False,
 ) -> None:
-    """Create a registry: hub.yaml, folders, schemas, pre-commit hook, CI workflow, .gitignore.
+    """Create a hub or spoke registry that passes hub validate at once.
+
+    Writes hub.yaml, the folders, the schemas, a pre-commit hook, a CI workflow and .gitignore.
 
     Runs 'git init' when FOLDER is not in a repository. Refuses to overwrite any file
     (exit 2, listing them).
@@ -111,9 +113,10 @@ def new_command(
     ] = None,
     root: RootOption = None,
 ) -> None:
-    """Write a new, valid KIND manifest called NAME at the right path, with a schema modeline.
+    """Write a new, valid KIND manifest called NAME at the right path.
 
-    Refuses a bad or taken name (exit 2).
+    The file starts with a schema modeline, so editors validate as you type. Refuses a bad or
+    taken name (exit 2).
     """
     from hubrails.core.catalog import load_catalog, parse_kind
     from hubrails.core.config import load_config, locate

@@ -21,8 +21,11 @@ def export_command(
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
 ) -> None:
-    """Write every JSON Schema (2020-12, cross-referenced by relative $ref) into FOLDER.
-    Refuses to overwrite without --force (exit 2)."""
+    """Write every JSON Schema (2020-12) into FOLDER, for editors and other tools.
+
+    The schemas refer to each other by relative $ref. Refuses to overwrite without --force
+    (exit 2).
+    """
     from hubrails.core.scaffold import replace_file, schema_files, write_new
 
     files = {rel.removeprefix("schemas/"): text for rel, text in schema_files().items()}

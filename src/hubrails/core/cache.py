@@ -87,7 +87,7 @@ def write_json(path: Path, data: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(data, out, separators=(",", ":"))
+                out.write(json.dumps(data, separators=(",", ":")))  # the C encoder: 10x json.dump
             Path(tmp).replace(path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -20,10 +20,9 @@ def _clip(text: str | None, width: int = DESCRIPTION_WIDTH) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    for row in (headers, *rows):
-        cells = [c.ljust(w) for c, w in zip(row[:-1], widths, strict=False)]
-        out.write("  ".join([*cells, row[-1]]).rstrip() + "\n")
+    widths = [max(map(len, column)) for column in zip(headers, *rows, strict=True)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths[:-1]) + "  {}"
+    out.write("\n".join(line.format(*row).rstrip() for row in (headers, *rows)) + "\n")
 
 
 def _state(entry: Entry) -> str:
