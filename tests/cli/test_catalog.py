@@ -188,3 +188,12 @@ def test_a_spokes_catalog_includes_its_hub(tmp_path: Path) -> None:
     shown = run_cli("catalog", "show", "skill/pr-review", "--root", str(spoke), "-f", "json")
     assert shown.exit_code == 0, shown.stderr
     assert shown.json()["asset"]["path"] == "hub:registry/skills/pr-review/skill.yaml"
+
+
+def test_an_unwritable_cache_only_costs_time(registry: Path) -> None:
+    (registry / ".hub").mkdir()
+    (registry / ".hub/cache").write_text("a file where a folder belongs\n")
+    for _ in range(2):
+        run = run_cli("catalog", "ls", "tool")
+        assert run.exit_code == 0, run.stderr
+        assert "github" in run.stdout

@@ -154,6 +154,14 @@ def test_new_writes_valid_manifests_of_every_kind(hub_root: Path) -> None:
     validate_clean(hub_root)
 
 
+def test_new_keeps_any_description_verbatim(hub_root: Path) -> None:
+    text = 'Fix: "quotes", #hash, {braces} & a: colon\\ — ünïcode'
+    assert run_cli("new", "skill", "odd-text", "-d", text).exit_code == 0
+    manifest = parse((hub_root / "registry/skills/odd-text/skill.yaml").read_text()).data
+    assert manifest["metadata"]["description"] == text
+    validate_clean(hub_root)
+
+
 def test_new_puts_another_teams_skill_in_its_spoke_folder(hub_root: Path) -> None:
     assert run_cli("new", "team", "sre").exit_code == 0
     run = run_cli("new", "skill", "pager-notes", "--team", "sre", "-d", "Notes for pagers.")
