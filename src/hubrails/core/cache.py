@@ -13,10 +13,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubrails import __version__
 from hubrails.core.model import FileReport
+
+if TYPE_CHECKING:
+    from hubrails.core.config import HubConfig
 
 FORMAT = 2  # 2: Asset.labels
 
@@ -34,6 +37,12 @@ def salt(*parts: object) -> str:
     for schema in sorted(schemas_dir().glob("*.schema.json")):
         h.update(schema.read_bytes())
     return h.hexdigest()
+
+
+def repository_key(config: HubConfig) -> str:
+    """What every cached report of a repository depends on besides the file's content."""
+    spoke_team = config.team if config.role == "spoke" else None
+    return salt(config.max_file_bytes, config.max_alias_nodes, spoke_team)
 
 
 class IndexCache:

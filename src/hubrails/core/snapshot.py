@@ -89,10 +89,8 @@ def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
 
 
 def _key(config: HubConfig) -> str:
-    from hubrails.core.validate import cache_key
-
     shape = [f.name for f in fields(Asset)] + [f.name for f in fields(Ref)]
-    return f"{FORMAT}|{config.registry}|{','.join(shape)}|{cache_key(config)}"
+    return f"{FORMAT}|{config.registry}|{','.join(shape)}|{cache.repository_key(config)}"
 
 
 def _wanted(report: FileReport) -> bool:

@@ -85,7 +85,7 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     root = config.root
     spoke_team = config.team if config.role == "spoke" else None
     store = cache.IndexCache(
-        root / ".hub" / "cache" / "index.json" if use_cache else None, cache_key(config)
+        root / ".hub" / "cache" / "index.json" if use_cache else None, cache.repository_key(config)
     )
     reports: dict[str, FileReport] = {}
     jobs: list[_Job] = []
@@ -109,12 +109,6 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     store.prune(set(reports))
     store.save()
     return [reports[p] for p in sorted(reports)]
-
-
-def cache_key(config: HubConfig) -> str:
-    """What every cached report of this repository depends on besides the file's content."""
-    spoke_team = config.team if config.role == "spoke" else None
-    return cache.salt(config.max_file_bytes, config.max_alias_nodes, spoke_team)
 
 
 def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:
