@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import edit, run_cli, write
 
 AGENT_VIA_SKILL = """\
@@ -161,10 +163,9 @@ def test_a_file_edited_just_before_a_build_is_checked_again(registry: Path) -> N
     assert "1.3.1" in run_cli("catalog", "show", "tool/jira").stdout
 
 
-def test_catalog_outside_a_registry_exits_2(tmp_path: Path, monkeypatch: object) -> None:
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+def test_catalog_outside_a_registry_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     run = run_cli("catalog", "ls")
     assert run.exit_code == 2
@@ -197,3 +198,34 @@ def test_an_unwritable_cache_only_costs_time(registry: Path) -> None:
         run = run_cli("catalog", "ls", "tool")
         assert run.exit_code == 0, run.stderr
         assert "github" in run.stdout
+
+
+def test_edits_patch_the_snapshot_to_what_a_rebuild_gives(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = [
+        ("catalog", "ls", "-f", "json"),
+        ("catalog", "uses", "tool/github", "-f", "json"),
+        ("catalog", "uses", "tool/zendesk", "-f", "json"),
+        ("catalog", "uses", "team/platform", "-f", "json"),
+    ]
+    run_cli("catalog", "ls")
+    write(registry, {"registry/spokes/growth/agents/pr-helper.yaml": AGENT_VIA_SKILL})
+    edit(registry / "registry/tools/slack.yaml", 'version: "1.4.0"', 'version: "1.5.0"')
+    (registry / "registry/skills/customer-reply-draft/skill.yaml").unlink()
+    edit(registry / "registry/prompts/changelog.yaml", "kind: Prompt", "kind: [Prompt")
+
+    import hubrails.core.validate
+
+    def no_rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a few edits must not rebuild the snapshot")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(hubrails.core.validate, "collect", no_rebuild)
+        patched = [run_cli(*q).json() for q in queries]
+    (registry / ".hub/cache/catalog.json").unlink()
+    assert [run_cli(*q).json() for q in queries] == patched
+    names = {a["name"] for a in patched[0]["assets"]}
+    assert "pr-helper" in names and "customer-reply-draft" not in names
+    assert "changelog" not in names  # no longer parses
+    assert "pr-helper" in {d["name"] for d in patched[1]["dependents"]}

@@ -17,7 +17,9 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from hubrails.core import cache, layout
@@ -27,6 +29,7 @@ from hubrails.core.model import Asset, FileReport, Ref
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
+PATCH_LIMIT = 200
 _NEVER = [0, -1]
 _FLAT = ("teams", "tools", "prompts", "guardrails", "agents")
 _SPOKE = ("agents", "prompts", "guardrails")
@@ -70,17 +73,15 @@ def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
     target = config.root / ".hub" / "cache" / "catalog.json"
     key = _key(config)
     stamps = _stamps(config) if use_cache else None
-    if stamps is not None:
-        try:
-            stored = json.loads(target.read_bytes())
-            if stored.get("key") == key and stored.get("stamps") == stamps:
-                return _decode(stored)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            pass
-    from hubrails.core.validate import collect
-
+    stored = _stored(target, key) if stamps is not None else None
+    if stored is not None and stored["stamps"] == stamps:
+        return _decode(stored)
     started = time.time_ns()
-    data = _encode([r for r in collect(config, use_cache=use_cache) if _wanted(r)])
+    data = _patch(config, stored, stamps) if stored is not None and stamps is not None else None
+    if data is None:
+        from hubrails.core.validate import collect
+
+        data = _encode(collect(config, use_cache=use_cache), {})
     if stamps is not None:
         data["key"] = key
         data["stamps"] = {p: s if s[0] < started - RACY_NS else _NEVER for p, s in stamps.items()}
@@ -88,25 +89,68 @@ def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
     return _decode(data)
 
 
+def _stored(target: Path, key: str) -> dict[str, Any] | None:
+    try:
+        stored = json.loads(target.read_bytes())
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(stored, dict) and stored.get("key") == key
+    return stored if ok and isinstance(stored.get("stamps"), dict) else None
+
+
+def _patch(
+    config: HubConfig, stored: dict[str, Any], stamps: dict[str, list[int]]
+) -> dict[str, Any] | None:
+    """The stored snapshot with only the manifests whose size or time changed analysed again;
+    ``None`` when so many changed that rebuilding from the index cache is the better way."""
+    from hubrails.core.validate import analyse_now
+
+    old = stored["stamps"]
+    stale = {p for p, s in stamps.items() if old.get(p) != s} | (set(old) - set(stamps))
+    if len(stale) > PATCH_LIMIT:
+        return None
+    try:
+        paths = [row[0] for row in stored["entries"]]
+        kept = {row[0]: row for row in stored["entries"] if row[0] not in stale}
+        edges: dict[str, list[list[Any]]] = defaultdict(list)
+        for name, raw in stored["edges"].items():
+            edges[name] = [[paths[i], v, a] for i, v, a in json.loads(raw) if paths[i] not in stale]
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    fresh = [analyse_now(config, p) for p in sorted(stale) if p in stamps]
+    return _encode((r for r in fresh if r is not None), kept, edges)
+
+
 def _key(config: HubConfig) -> str:
     shape = [f.name for f in fields(Asset)] + [f.name for f in fields(Ref)]
     return f"{FORMAT}|{config.registry}|{','.join(shape)}|{cache.repository_key(config)}"
 
 
-def _wanted(report: FileReport) -> bool:
-    return report.asset is not None and report.asset.kind != "SkillDoc"
-
-
-def _encode(reports: list[FileReport]) -> dict[str, Any]:
-    rows: list[list[Any]] = []
-    edges: dict[str, list[list[Any]]] = defaultdict(list)
-    for index, report in enumerate(reports):
-        assert report.asset is not None
+def _encode(
+    reports: Iterable[FileReport],
+    rows: dict[str, list[Any]],
+    edges: dict[str, list[list[Any]]] | None = None,
+) -> dict[str, Any]:
+    """The stored form: ``reports`` added to the ``rows`` and ``edges`` (both keyed by path)
+    already known, then everything indexed by position in path order."""
+    edges = defaultdict(list, edges or {})
+    for report in reports:
+        if report.asset is None or report.asset.kind == "SkillDoc":
+            continue
         errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
-        rows.append([report.path, list(astuple(report.asset)), errors])
+        rows[report.path] = [report.path, list(astuple(report.asset)), errors]
         for ref in report.refs:
-            edges[f"{ref.kind}/{ref.name}"].append([index, ref.version, list(ref.actions)])
-    return {"entries": rows, "edges": {k: _compact(v) for k, v in edges.items()}}
+            edges[f"{ref.kind}/{ref.name}"].append([report.path, ref.version, list(ref.actions)])
+    order = sorted(rows)
+    index = {path: i for i, path in enumerate(order)}
+    return {
+        "entries": [rows[p] for p in order],
+        "edges": {
+            name: _compact(sorted(([index[p], v, a] for p, v, a in refs), key=_first))
+            for name, refs in edges.items()
+            if refs
+        },
+    }
 
 
 def _decode(data: dict[str, Any]) -> Snapshot:
@@ -185,6 +229,10 @@ class _Walk:
         except (FileNotFoundError, NotADirectoryError):
             return
         self.found[f"{self.prefix}/{rel}"] = [stat.st_mtime_ns, stat.st_size]
+
+
+def _first(item: list[Any]) -> Any:
+    return item[0]
 
 
 def _compact(value: Any) -> str:

@@ -111,6 +111,18 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     return [reports[p] for p in sorted(reports)]
 
 
+def analyse_now(config: HubConfig, path: str) -> FileReport | None:
+    """The report of one registry file (``path`` from the repository root), analysed now
+    without the cache; ``None`` for a file where nothing is expected."""
+    rel = path.removeprefix(config.registry.strip("/") + "/")
+    location = layout.classify(tuple(rel.split("/")))
+    if location is None:
+        return None
+    job = _read(config.root, path, location, config.max_file_bytes)
+    spoke_team = config.team if config.role == "spoke" else None
+    return _analyse(job, spoke_team, config.max_alias_nodes)
+
+
 def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:
     if location.link:
         error = safeyaml.LoadError(
