@@ -3,9 +3,10 @@
 It is built from :func:`~hubrails.core.validate.collect` (so from the content-keyed index cache)
 and kept in ``.hub/cache/catalog.json`` with each manifest's size and modification time. While
 every manifest still has the size and time recorded, the snapshot is used without reading any
-of them; any difference (a manifest added, removed or touched) rebuilds it. Manifests modified
-less than :data:`RACY_NS` before a build are not trusted by time (a second edit within the
-clock's granularity could keep both), so the next query rebuilds once more.
+of them; the manifests that differ (added, removed or touched) are analysed again and patched in,
+or, past :data:`PATCH_LIMIT` of them, the snapshot is rebuilt. Manifests modified less than
+:data:`RACY_NS` before a snapshot is written are not trusted by time (a second edit within the
+clock's granularity could keep both), so the next query analyses them once more.
 
 References are stored reversed (who refers to each asset), each asset's as JSON text decoded
 only when asked for, so a query over 10,000 manifests decodes little more than it shows.
