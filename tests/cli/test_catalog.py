@@ -229,3 +229,26 @@ def test_edits_patch_the_snapshot_to_what_a_rebuild_gives(
     assert "pr-helper" in names and "customer-reply-draft" not in names
     assert "changelog" not in names  # no longer parses
     assert "pr-helper" in {d["name"] for d in patched[1]["dependents"]}
+
+
+@pytest.mark.parametrize("damage", ['{"key": 1}', "[]", "not json", ""])
+def test_a_damaged_snapshot_is_rebuilt(registry: Path, damage: str) -> None:
+    run_cli("catalog", "ls")
+    snapshot = registry / ".hub/cache/catalog.json"
+    snapshot.write_text(damage)
+    run = run_cli("catalog", "ls", "tool")
+    assert run.exit_code == 0, run.stderr
+    assert "github" in run.stdout
+
+
+def test_a_snapshot_with_the_right_key_but_broken_rows_is_rebuilt(registry: Path) -> None:
+    import json
+
+    run_cli("catalog", "ls")
+    snapshot = registry / ".hub/cache/catalog.json"
+    data = json.loads(snapshot.read_text())
+    data["entries"][0] = ["x"]
+    snapshot.write_text(json.dumps(data))
+    run = run_cli("catalog", "ls", "tool")
+    assert run.exit_code == 0, run.stderr
+    assert "github" in run.stdout

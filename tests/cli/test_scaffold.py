@@ -79,6 +79,9 @@ def test_init_example_copies_the_shipped_registry(tmp_path: Path) -> None:
     init(str(tmp_path / "demo"), "--hub", "--example")
     assert (tmp_path / "demo/registry/skills/incident-summary/scripts/timeline.py").is_file()
     validate_clean(tmp_path / "demo")
+    owners = (tmp_path / "demo/.github/CODEOWNERS").read_text()
+    assert "/registry/spokes/sre/" in owners
+    assert run_cli("codeowners", "--check", "--root", str(tmp_path / "demo")).exit_code == 0
 
 
 def test_init_inside_a_repository_does_not_git_init_again(tmp_path: Path) -> None:

@@ -76,7 +76,10 @@ def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
     stamps = _stamps(config) if use_cache else None
     stored = _stored(target, key) if stamps is not None else None
     if stored is not None and stored["stamps"] == stamps:
-        return _decode(stored)
+        try:
+            return _decode(stored)
+        except (ValueError, TypeError, KeyError, IndexError):  # damaged: build it again
+            stored = None
     started = time.time_ns()
     data = _patch(config, stored, stamps) if stored is not None and stamps is not None else None
     if data is None:
