@@ -157,7 +157,7 @@ def _example() -> Plan:
 
     base = data_dir() / "registry"
     return {
-        f"registry/{'/'.join(parts)}": (base.joinpath(*parts)).read_text(encoding="utf-8")
+        f"registry/{'/'.join(parts)}": base.joinpath(*parts).read_bytes()
         for parts in layout.walk(base)
     }
 
