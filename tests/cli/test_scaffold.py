@@ -109,6 +109,13 @@ def test_init_refuses_an_existing_codeowners_before_writing_anything(tmp_path: P
     assert (tmp_path / ".github/CODEOWNERS").read_text() == "* @someone\n"
 
 
+def test_init_on_a_file_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    run = run_cli("init", str(tmp_path / "file"), "--hub")
+    assert run.exit_code == 2
+    assert "is not a folder" in run.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

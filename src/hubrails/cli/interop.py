@@ -118,12 +118,10 @@ def export_skill_command(
     except safeyaml.LoadError as exc:
         raise HubError(exc.message, path=entry.path, line=exc.line, column=exc.column) from None
     files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)
-    from hubrails.core.scaffold import write_new
+    from hubrails.core.scaffold import make_folder, write_new
 
     target = folder / name
-    if target.exists():
-        raise HubError(f"{target} already exists", hint="remove it, or export somewhere else")
-    target.mkdir(parents=True)
+    make_folder(target, exist_ok=False)
     write_new(target, dict(files))
     sys.stdout.write(f"exported skill {name} to {target} ({len(files)} files)\n")
 

@@ -53,7 +53,7 @@ def init_command(
     (exit 2, listing them).
     """
     from hubrails.core import vcs
-    from hubrails.core.scaffold import init_plan, write_new
+    from hubrails.core.scaffold import init_plan, make_folder, write_new
 
     if hub == spoke:
         raise HubError("say which: --hub or --spoke")
@@ -72,7 +72,7 @@ def init_command(
         email=email,
         example=example,
     )
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     root = folder.resolve()
     written = write_new(root, plan)
     if hub:

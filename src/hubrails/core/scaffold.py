@@ -68,6 +68,17 @@ def write_new(root: Path, plan: Plan) -> list[str]:
     return list(plan)
 
 
+def make_folder(path: Path, *, exist_ok: bool = True) -> None:
+    """``mkdir -p``, with a clear error (exit 2) instead of a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=exist_ok)
+    except FileExistsError:
+        what = "is not a folder" if exist_ok else "already exists"
+        raise HubError(f"{path} {what}", hint="choose another place") from None
+    except OSError as exc:
+        raise HubError(f"cannot create {path}: {exc.strerror}") from None
+
+
 def schema_ref(root: Path, rel: str, kind: str) -> str:
     """The ``$schema`` of a modeline for the file ``rel``: the repository's ``schemas/`` copy
     when there is one, else the schema's published URL."""
