@@ -41,25 +41,6 @@ def _open(root: Path | None) -> tuple[HubConfig, Catalog]:
     return config, load_catalog(config)
 
 
-def _owner(config: HubConfig, catalog: Catalog, team: str | None) -> tuple[str, str | None]:
-    """The owning team (``--team``, else hub.yaml's, else the platform team) and the platform
-    team."""
-    platform = next(
-        (e.asset.name for e in catalog.entries if e.asset.kind == "Team" and e.asset.platform),
-        None,
-    )
-    owner = team or config.team or platform
-    if owner is None:
-        raise HubError("no owning team", hint="pass --team NAME")
-    return owner, platform
-
-
-def _refuse_taken(catalog: Catalog, kind: str, name: str) -> None:
-    taken = [e.path for e in catalog.entries if e.asset.kind == kind and e.asset.name == name]
-    if taken:
-        raise HubError(f"{kind} '{name}' already exists: {taken[0]}", hint="remove or rename it")
-
-
 @import_app.command("skill")
 @boundary
 def import_skill_command(
@@ -78,13 +59,14 @@ def import_skill_command(
     Exit 2 on a folder that breaks the Agent Skills rules, or a name already taken.
     """
     from hubrails.core.agentskills import import_plan, read_skill
+    from hubrails.core.catalog import owning_team, refuse_taken
     from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
 
     config, catalog = _open(root)
-    owner, platform = _owner(config, catalog, team)
+    owner, platform = owning_team(catalog, team, config.team)
     skill = read_skill(folder)
     check_name(skill.name)
-    _refuse_taken(catalog, "Skill", skill.name)
+    refuse_taken(catalog, "Skill", skill.name)
     rel = manifest_path(config.role, "Skill", skill.name, owner, platform)
     dest = rel.rsplit("/", 1)[0]
     plan = import_plan(skill, owner, dest, schema_ref(config.root, rel, "Skill"))
@@ -165,12 +147,13 @@ def import_mcp_command(
     """
     import yaml
 
+    from hubrails.core.catalog import owning_team, refuse_taken
     from hubrails.core.mcpimport import read_json, tool_document
     from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
     from hubrails.core.schemas import first_error
 
     config, catalog = _open(root)
-    owner, platform = _owner(config, catalog, team)
+    owner, platform = owning_team(catalog, team, config.team)
     server = read_json(server_json, "server.json")
     listed = read_json(tools, "the tools list") if tools else {}
     tool_list = listed.get("tools", []) if isinstance(listed, dict) else listed
@@ -179,7 +162,7 @@ def import_mcp_command(
     )
     tool = document["metadata"]["name"]
     check_name(tool, "tool name (pass --name)")
-    _refuse_taken(catalog, "Tool", tool)
+    refuse_taken(catalog, "Tool", tool)
     rel = manifest_path(config.role, "Tool", tool, owner, platform)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     text = f"# yaml-language-server: $schema={schema_ref(config.root, rel, 'Tool')}\n{body}"

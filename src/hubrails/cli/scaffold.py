@@ -118,7 +118,7 @@ def new_command(
     The file starts with a schema modeline, so editors validate as you type. Refuses a bad or
     taken name (exit 2).
     """
-    from hubrails.core.catalog import load_catalog, parse_kind
+    from hubrails.core.catalog import load_catalog, owning_team, parse_kind, refuse_taken
     from hubrails.core.config import load_config, locate
     from hubrails.core.scaffold import check_name, new_plan, write_new
 
@@ -127,16 +127,13 @@ def new_command(
         raise HubError("there is one pricing table, registry/pricing.yaml: edit it")
     check_name(name)
     config = load_config(locate(root))
-    entries = load_catalog(config).entries
-    taken = [e.path for e in entries if e.asset.kind == wanted and e.asset.name == name]
-    if taken:
-        raise HubError(f"{wanted} '{name}' already exists: {taken[0]}", hint="choose another name")
-    platform = next(
-        (e.asset.name for e in entries if e.asset.kind == "Team" and e.asset.platform), None
-    )
-    owner = None if wanted == "Team" else team or config.team or platform
-    if wanted != "Team" and owner is None:
-        raise HubError("no owning team", hint="pass --team NAME (or create the platform team)")
+    catalog = load_catalog(config)
+    refuse_taken(catalog, wanted, name)
+    if wanted == "Team":
+        owner, platform = None, None
+    else:
+        owner, platform = owning_team(catalog, team, config.team)
+    entries = catalog.entries
     models = [m for e in entries if e.asset.kind == "Pricing" for m in e.asset.provides]
     model = "claude-sonnet-4-5" if "claude-sonnet-4-5" in models or not models else models[0]
     plan = new_plan(

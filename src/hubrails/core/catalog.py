@@ -120,6 +120,28 @@ def find(catalog: Catalog, query: str, kind: str | None = None) -> Entry:
     return matches[0]
 
 
+def refuse_taken(catalog: Catalog, kind: str, name: str) -> None:
+    """A :class:`HubError` if a ``kind`` called ``name`` already exists."""
+    for entry in catalog.entries:
+        if entry.asset.kind == kind and entry.asset.name == name:
+            raise HubError(
+                f"{kind} '{name}' already exists: {entry.path}", hint="choose another name"
+            )
+
+
+def owning_team(catalog: Catalog, team: str | None, default: str | None) -> tuple[str, str | None]:
+    """(the owner of a new asset, the platform team): ``team`` if given, else ``default``
+    (hub.yaml's team), else the platform team."""
+    platform = next(
+        (e.asset.name for e in catalog.entries if e.asset.kind == "Team" and e.asset.platform),
+        None,
+    )
+    owner = team or default or platform
+    if owner is None:
+        raise HubError("no owning team", hint="pass --team NAME (or create the platform team)")
+    return owner, platform
+
+
 @dataclass(frozen=True, slots=True)
 class Dependent:
     """An asset that depends on the target, directly (depth 1) or through others (``via``)."""
