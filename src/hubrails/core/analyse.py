@@ -175,6 +175,11 @@ _REF_FIELDS = {
 }
 
 
+def references(doc: Document, kind: str) -> list[Ref]:
+    """The references a ``kind`` manifest makes, each with where it is written."""
+    return _refs(doc, kind)
+
+
 def _refs(doc: Document, kind: str) -> list[Ref]:
     spec, meta = _spec(doc), _meta(doc)
     refs: list[Ref] = []

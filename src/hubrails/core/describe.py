@@ -38,36 +38,34 @@ def describe(
     """Read ``entry``'s manifest (from ``config``'s repository, or ``hub``'s for a hub asset)
     and resolve its references against the catalog."""
     from hubrails.core import safeyaml
-    from hubrails.core.analyse import analyse_file
-    from hubrails.core.layout import classify
+    from hubrails.core.analyse import references
     from hubrails.core.references import Index, resolve
 
     path = entry.path
     if path.startswith(HUB_PREFIX) and hub is not None:
         config, path = hub, path.removeprefix(HUB_PREFIX)
-    base = config.root
     try:
-        data = safeyaml.read_bytes(base / path, base)
+        data = safeyaml.read_bytes(config.root / path, config.root, config.max_file_bytes)
         doc = safeyaml.parse(safeyaml.decode(data), max_alias_nodes=config.max_alias_nodes)
     except safeyaml.LoadError as exc:
         raise HubError(exc.message, path=path, line=exc.line, column=exc.column) from None
-    registry_parts = tuple(path.removeprefix(config.registry.strip("/") + "/").split("/"))
-    location = classify(registry_parts)
-    assert location is not None  # the snapshot only holds classified manifests
-    report = analyse_file(
-        path, data, location, spoke_team=None, max_alias_nodes=config.max_alias_nodes
-    )
-    entries = catalog.entries
-    index = Index(FileReport(e.path, asset=e.asset) for e in entries)
-    by_key = {(e.asset.kind, e.asset.name): e for e in reversed(entries)}
-    models = {m: e for e in entries if e.asset.kind == "Pricing" for m in e.asset.provides}
-    references = tuple(
+    refs = references(doc, entry.asset.kind)
+    wanted = {(r.kind, r.name) for r in refs}
+    targets = [
+        e
+        for e in catalog.entries
+        if (e.asset.kind, e.asset.name) in wanted or e.asset.kind == "Pricing"
+    ]
+    index = Index(FileReport(e.path, asset=e.asset) for e in targets)
+    by_key = {(e.asset.kind, e.asset.name): e for e in reversed(targets)}
+    models = {m: e for e in targets if e.asset.kind == "Pricing" for m in e.asset.provides}
+    resolved = tuple(
         Resolved(
             ref,
             models.get(ref.name) if ref.kind == "Model" else by_key.get((ref.kind, ref.name)),
             tuple(f.message for f in resolve(path, ref, index)),
         )
-        for ref in report.refs
+        for ref in refs
     )
     used_by = tuple(
         sorted(
@@ -75,4 +73,4 @@ def describe(
             key=lambda u: (u.entry.asset.kind, u.entry.asset.name),
         )
     )
-    return AssetView(entry, doc.data, references, used_by, len(impact(catalog, entry)))
+    return AssetView(entry, doc.data, resolved, used_by, len(impact(catalog, entry)))
