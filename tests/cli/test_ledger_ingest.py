@@ -284,3 +284,23 @@ def test_large_input_is_parsed_in_parallel_in_order(registry: Path, ledger_db: s
     assert json.loads(out)["inserted"] == count - len(bad)
     [row] = stored(ledger_db, "run_key, labels", f"WHERE run_key = 'r{CHUNK_LINES + 8}'")
     assert json.loads(row["labels"]) == {"n": str(CHUNK_LINES + 8)}
+
+
+def test_one_unreadable_input_stores_nothing_from_the_others(
+    registry: Path, ledger_db: str
+) -> None:
+    good = jsonl(registry / "good.jsonl", [record(run_id="g")])
+    code, _, err = ingest(ledger_db, str(good), str(registry / "missing.jsonl"))
+    assert code == 2
+    assert "missing.jsonl" in err
+    assert stored(ledger_db) == []
+
+
+def test_empty_and_blank_inputs_store_nothing(registry: Path, ledger_db: str) -> None:
+    empty = registry / "empty.jsonl"
+    empty.write_text("")
+    blank = registry / "blank.jsonl"
+    blank.write_text("\n  \n\n")
+    code, out, err = ingest(ledger_db, str(empty), str(blank))
+    assert (code, err) == (0, "")
+    assert out.startswith("✓ ingested 0 new runs from 2 inputs")

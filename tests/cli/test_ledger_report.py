@@ -292,3 +292,15 @@ def _ms(stamp: str) -> int:
     from datetime import datetime
 
     return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def test_an_empty_ledger_reports_zeros(registry: Path, db: str) -> None:
+    doc = report(db)
+    assert doc["rows"] == [] and doc["total"]["runs"] == 0
+    assert doc["total"]["cost_per_resolved_usd"] is None
+    text = run_cli("ledger", "report", "--db", db, *WINDOW)
+    assert text.exit_code == 0 and "total" in text.stdout
+    code, lines = budget(db)
+    assert code == 0
+    assert {b["status"] for b in lines.values()} == {"ok"}
+    assert "every team within budget" in run_cli("ledger", "budget", "--db", db).stdout
