@@ -76,11 +76,12 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
             record(team=None, tool_call=1),
             "[1, 2]",
             record(ts="yesterday"),
+            record(agent="a\u0000b", labels={"k": "v\u0000"}),
         ],
     )
     code, out, err = ingest(ledger_db, str(path))
     assert code == 1
-    assert "nothing ingested: 7 invalid records" in out
+    assert "nothing ingested: 8 invalid records" in out
     p = str(path)
     assert err.splitlines() == [
         f"{p}:2: task_outcome: 'done' is not one of resolved, escalated, failed, abandoned",
@@ -94,6 +95,8 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
         f"{p}:8: record: expected object, got a list",
         f"{p}:9: ts: 'yesterday' is not an RFC 3339 date-time with offset, "
         "like 2026-06-06T14:21:00Z",
+        f"{p}:10: agent: contains a NUL character",
+        f"{p}:10: labels.k: contains a NUL character",
     ]
     assert stored(ledger_db) == []
 
@@ -304,3 +307,23 @@ def test_empty_and_blank_inputs_store_nothing(registry: Path, ledger_db: str) ->
     code, out, err = ingest(ledger_db, str(empty), str(blank))
     assert (code, err) == (0, "")
     assert out.startswith("✓ ingested 0 new runs from 2 inputs")
+
+
+def test_rejects_file_only_when_there_are_rejects(registry: Path, ledger_db: str) -> None:
+    good = jsonl(registry / "good.jsonl", [record(run_id="g")])
+    code, _, _ = ingest(ledger_db, "--skip-invalid", str(good))
+    assert code == 0
+    assert not (registry / "rejects.jsonl").exists()
+    code, _, err = ingest(ledger_db, "--skip-invalid", "--rejects", str(registry), str(good))
+    assert code == 2
+    assert f"cannot write {registry}" in err
+
+
+def test_where_the_ledger_is(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = str(jsonl(registry / "seed.jsonl", [SEED]))
+    assert run_cli("ledger", "ingest", seed).exit_code == 0  # hub.yaml: sqlite:///.hub/ledger.db
+    assert len(stored(f"sqlite:///{registry / '.hub' / 'ledger.db'}")) == 1
+    elsewhere = registry / "elsewhere.db"
+    monkeypatch.setenv("HUB_LEDGER_URL", f"sqlite:///{elsewhere}")
+    assert run_cli("ledger", "ingest", seed).exit_code == 0
+    assert len(stored(f"sqlite:///{elsewhere}")) == 1

@@ -10,7 +10,7 @@ import typer
 
 from hubrails.cli._common import RootOption, boundary
 from hubrails.cli._ledger import DbOption, SummaryFormat, open_ledger
-from hubrails.errors import ExitCode
+from hubrails.errors import ExitCode, HubError
 
 if TYPE_CHECKING:
     from hubrails.core.ledger.records import Reject
@@ -55,7 +55,11 @@ def ingest_command(
     from hubrails.render.ledger import render_ingest
 
     config, store = open_ledger(root, db)
-    sink = rejects.open("w", encoding="utf-8") if skip_invalid else None
+    try:  # opened first, so an unwritable path fails before any work
+        sink = rejects.open("w", encoding="utf-8") if skip_invalid else None
+    except OSError as exc:
+        store.engine.dispose()
+        raise HubError(f"cannot write {rejects}: {exc.strerror}") from None
     try:
 
         def on_reject(reject: Reject) -> None:
@@ -76,7 +80,10 @@ def ingest_command(
             )
     finally:
         if sink is not None:
+            empty = sink.tell() == 0
             sink.close()
+            if empty:
+                rejects.unlink()
         store.engine.dispose()
     render_ingest(result, output.value, sys.stdout, rejects if skip_invalid else None)
     if result.rejected or result.conflict_count:

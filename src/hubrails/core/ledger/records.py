@@ -91,7 +91,7 @@ def _plain_ok(obj: dict[str, Any]) -> bool:
         return False
     for name in _NAMES:
         value = obj[name]
-        if type(value) is not str or not value:
+        if type(value) is not str or not value or "\x00" in value:
             return False
     for name in _COUNTS:
         value = obj[name]
@@ -108,13 +108,25 @@ def _plain_ok(obj: dict[str, Any]) -> bool:
     if type(cost) not in (int, float) or not 0 <= cost < math.inf:
         return False
     run_id = obj.get("run_id", "x")
-    if type(run_id) is not str or not 0 < len(run_id) <= 200:
+    if type(run_id) is not str or not 0 < len(run_id) <= 200 or "\x00" in run_id:
         return False
     labels = obj.get("labels", {})
-    if type(labels) is not dict or any(type(v) is not str for v in labels.values()):
+    if type(labels) is not dict or _nul_labels(labels):
         return False
     ts = obj["ts"]
     return obj["task_outcome"] in _OUTCOME_SET and type(ts) is str and bool(_TS.match(ts))
+
+
+def _nul_labels(labels: dict[str, Any]) -> list[str]:
+    """Labels whose key or value is not a string free of NUL characters."""
+    return [k for k, v in labels.items() if type(v) is not str or "\x00" in k or "\x00" in v]
+
+
+def _nul_fields(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """Text PostgreSQL cannot store (a NUL character), refused in either store alike."""
+    found = [name for name in (*_NAMES, "run_id") if "\x00" in obj.get(name, "")]
+    found += [f"labels.{k}" for k in _nul_labels(obj.get("labels", {}))]
+    return [(name, "contains a NUL character") for name in found]
 
 
 _DAYS: dict[str, int] = {}
@@ -158,6 +170,8 @@ def check(obj: Any) -> Record | list[tuple[str, str]]:
     ]
     if found:
         return found
+    if nul := _nul_fields(obj):
+        return nul
     ts_ms = _ts_ms(obj["ts"])
     if ts_ms is None:
         return [("ts", f"{obj['ts']!r} is not a valid date-time")]
