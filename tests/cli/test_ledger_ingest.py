@@ -327,3 +327,30 @@ def test_where_the_ledger_is(registry: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("HUB_LEDGER_URL", f"sqlite:///{elsewhere}")
     assert run_cli("ledger", "ingest", seed).exit_code == 0
     assert len(stored(f"sqlite:///{elsewhere}")) == 1
+
+
+def test_progress_bar_on_a_terminal_only(registry: Path) -> None:
+    import os
+    import pty
+
+    path = jsonl(registry / "runs.jsonl", [record(run_id=f"p{i}") for i in range(50)])
+    command = [sys.executable, "-m", "hubrails", "ledger", "ingest", str(path)]
+    piped = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("NO_COLOR", None)
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, check=False, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    assert "━".encode() in shown  # the bar, drawn on the terminal
