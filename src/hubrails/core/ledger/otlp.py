@@ -48,6 +48,11 @@ def attributes(items: Any) -> dict[str, Any]:
     }
 
 
+def _dict(obj: Any, key: str) -> dict[str, Any]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _list(obj: Any, key: str) -> list[Any]:
     value = obj.get(key) if isinstance(obj, dict) else None
     return value if isinstance(value, list) else []
@@ -74,7 +79,7 @@ def span_record(span: dict[str, Any], resource: dict[str, Any], tools: int) -> d
         "human_review_minutes": attrs.get("hub.human_review_minutes", 0),
         "ts": _rfc3339(span.get("endTimeUnixNano")),
     }
-    status = span.get("status", {}).get("code") if isinstance(span.get("status"), dict) else None
+    status = _dict(span, "status").get("code")
     record["task_outcome"] = attrs.get(
         "hub.task_outcome", "failed" if status in _STATUS_ERROR else "resolved"
     )
@@ -113,7 +118,7 @@ _UNDERCOUNT = (
 def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, Record] | Reject]:
     """One record (or reject) per run span of an export request at line ``number``."""
     for n, resource_spans in enumerate(_list(obj, "resourceSpans")):
-        resource = attributes(_list(resource_spans.get("resource", {}), "attributes"))
+        resource = attributes(_list(_dict(resource_spans, "resource"), "attributes"))
         for s, scope_spans in enumerate(_list(resource_spans, "scopeSpans")):
             spans = [x for x in _list(scope_spans, "spans") if isinstance(x, dict)]
             tools: dict[str, int] = {}

@@ -113,8 +113,10 @@ def _plain_ok(obj: dict[str, Any]) -> bool:
     labels = obj.get("labels", {})
     if type(labels) is not dict or _nul_labels(labels):
         return False
-    ts = obj["ts"]
-    return obj["task_outcome"] in _OUTCOME_SET and type(ts) is str and bool(_TS.match(ts))
+    ts, outcome = obj["ts"], obj["task_outcome"]
+    return (
+        type(outcome) is str and outcome in _OUTCOME_SET and type(ts) is str and bool(_TS.match(ts))
+    )
 
 
 def _nul_labels(labels: dict[str, Any]) -> list[str]:
