@@ -77,11 +77,12 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
             "[1, 2]",
             record(ts="yesterday"),
             record(agent="a\u0000b", labels={"k": "v\u0000"}),
+            record(output_tokens=2**63),
         ],
     )
     code, out, err = ingest(ledger_db, str(path))
     assert code == 1
-    assert "nothing ingested: 8 invalid records" in out
+    assert "nothing ingested: 9 invalid records" in out
     p = str(path)
     assert err.splitlines() == [
         f"{p}:2: task_outcome: 'done' is not one of resolved, escalated, failed, abandoned",
@@ -97,6 +98,8 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
         "like 2026-06-06T14:21:00Z",
         f"{p}:10: agent: contains a NUL character",
         f"{p}:10: labels.k: contains a NUL character",
+        f"{p}:11: output_tokens: 9223372036854775808 is more than the ledger can store "
+        "(9223372036854775807)",
     ]
     assert stored(ledger_db) == []
 

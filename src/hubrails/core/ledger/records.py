@@ -32,6 +32,7 @@ _NAMES = ("team", "agent", "model")
 _COUNTS = ("input_tokens", "output_tokens", "tool_calls")
 _OPTIONAL_COUNTS = ("cache_read_tokens", "cache_write_tokens", "duration_ms")
 _OUTCOME_SET = frozenset(OUTCOMES)
+_LARGEST = 2**63 - 1  # a 64-bit signed integer column
 _TS_FORM = "is not an RFC 3339 date-time with offset, like 2026-06-06T14:21:00Z"
 _TS = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
@@ -95,11 +96,11 @@ def _plain_ok(obj: dict[str, Any]) -> bool:
             return False
     for name in _COUNTS:
         value = obj[name]
-        if type(value) is not int or value < 0:
+        if type(value) is not int or not 0 <= value <= _LARGEST:
             return False
     for name in _OPTIONAL_COUNTS:
         value = obj.get(name, 0)
-        if type(value) is not int or value < 0:
+        if type(value) is not int or not 0 <= value <= _LARGEST:
             return False
     review = obj["human_review_minutes"]
     if type(review) not in (int, float) or not 0 <= review < math.inf:
@@ -124,11 +125,22 @@ def _nul_labels(labels: dict[str, Any]) -> list[str]:
     return [k for k, v in labels.items() if type(v) is not str or "\x00" in k or "\x00" in v]
 
 
-def _nul_fields(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    """Text PostgreSQL cannot store (a NUL character), refused in either store alike."""
-    found = [name for name in (*_NAMES, "run_id") if "\x00" in obj.get(name, "")]
-    found += [f"labels.{k}" for k in _nul_labels(obj.get("labels", {}))]
-    return [(name, "contains a NUL character") for name in found]
+def _unstorable(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """What no store keeps: a NUL character in text (PostgreSQL), a count beyond 64 bits."""
+    found = [
+        (name, "contains a NUL character")
+        for name in (*_NAMES, "run_id")
+        if "\x00" in obj.get(name, "")
+    ]
+    found += [
+        (f"labels.{k}", "contains a NUL character") for k in _nul_labels(obj.get("labels", {}))
+    ]
+    found += [
+        (name, f"{obj[name]} is more than the ledger can store ({_LARGEST})")
+        for name in (*_COUNTS, *_OPTIONAL_COUNTS)
+        if name in obj and obj[name] > _LARGEST
+    ]
+    return found
 
 
 _DAYS: dict[str, int] = {}
@@ -172,8 +184,8 @@ def check(obj: Any) -> Record | list[tuple[str, str]]:
     ]
     if found:
         return found
-    if nul := _nul_fields(obj):
-        return nul
+    if unstorable := _unstorable(obj):
+        return unstorable
     ts_ms = _ts_ms(obj["ts"])
     if ts_ms is None:
         return [("ts", f"{obj['ts']!r} is not a valid date-time")]
