@@ -79,8 +79,8 @@ class Group:
 
 
 def days(store: Store, span: Window, team: str | None) -> Iterator[Group]:
-    """Sums per team, agent, model and day of the runs in
-    ``span``: whole days from the daily sums, the partial days at either end from the runs."""
+    """Sums per team, agent, model and day of the runs in ``span``: whole days from the daily
+    sums, the partial days at either end from the runs themselves."""
     first = -(-span.since_ms // DAY_MS)  # the first whole day
     end = span.until_ms // DAY_MS  # the day after the last whole day
     only = " AND team = :team" if team else ""
