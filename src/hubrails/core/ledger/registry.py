@@ -50,20 +50,14 @@ def known_names(config: HubConfig) -> Known:
 
 def budgets(config: HubConfig) -> dict[str, float]:
     """Each team's ``spec.budget.monthly_usd``, for the teams that set one."""
-    from hubrails.core import safeyaml
+    from hubrails.core.teams import team_specs
     from hubrails.core.validate import collect
 
+    teams = [(r.asset.name, r.path) for r in collect(config) if r.asset and r.asset.kind == "Team"]
     found: dict[str, float] = {}
-    for report in collect(config):
-        if report.asset is None or report.asset.kind != "Team":
-            continue
-        try:
-            doc = safeyaml.load(config.root / report.path, config.root)
-        except safeyaml.LoadError:
-            continue
-        spec = doc.data.get("spec")
-        budget = spec.get("budget") if isinstance(spec, dict) else None
+    for name, spec in team_specs(config, teams).items():
+        budget = spec.get("budget")
         monthly = budget.get("monthly_usd") if isinstance(budget, dict) else None
         if isinstance(monthly, int | float) and not isinstance(monthly, bool):
-            found[report.asset.name] = float(monthly)
+            found[name] = float(monthly)
     return found
