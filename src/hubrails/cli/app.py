@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import validate
+from hubrails.cli import promote, validate
 
 app = typer.Typer(
     name="hub",
@@ -18,6 +18,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("validate")(validate.validate_command)
+app.command("promote")(promote.promote_command)
 
 
 def _version(value: bool) -> None:

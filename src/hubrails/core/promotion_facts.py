@@ -1,0 +1,111 @@
+"""Facts a promotion reports: the tools a skill needs, the agents that use it and their
+certification, and the platform team that will own it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from hubrails.core import safeyaml
+from hubrails.core.model import FileReport
+from hubrails.core.promotion_model import AgentUse, ToolUse
+
+CertificateReader = Callable[[str, str], bytes | None]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        return safeyaml.load(path, path.parent).data
+    except safeyaml.LoadError:
+        return {}
+
+
+def _spec(data: dict[str, Any]) -> dict[str, Any]:
+    spec = data.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def platform_team(tree: Path, registry: str) -> tuple[str, tuple[str, ...]] | None:
+    """The platform team's name and owners (from ``registry/teams/``), or ``None``."""
+    for path in sorted((tree / registry / "teams").glob("*.yaml")):
+        team = _load(path)
+        spec = _spec(team)
+        meta = team.get("metadata")
+        if spec.get("platform") is True and isinstance(meta, dict):
+            owners = spec.get("owners") or []
+            return str(meta.get("name")), tuple(o for o in owners if isinstance(o, str))
+    return None
+
+
+def tool_uses(skill: dict[str, Any], reports: Iterable[FileReport], tree: Path) -> list[ToolUse]:
+    """Each tool in the skill's ``spec.tools``, with the hub catalog's status and risk."""
+    catalog = {
+        r.asset.name: r.path for r in reports if r.asset is not None and r.asset.kind == "Tool"
+    }
+    uses = []
+    for item in _spec(skill).get("tools") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            continue
+        name = item["name"]
+        tool = _spec(_load(tree / catalog[name])) if name in catalog else {}
+        risks = {
+            a.get("name"): a.get("risk", "?")
+            for a in tool.get("actions") or []
+            if isinstance(a, dict)
+        }
+        actions = tuple((a, str(risks.get(a, "?"))) for a in item.get("actions") or [])
+        uses.append(
+            ToolUse(
+                name=name,
+                version=str(item.get("version", "*")),
+                status=str(tool.get("status", "missing")),
+                risk=str(tool.get("risk", "unknown")),
+                actions=actions,
+            )
+        )
+    return uses
+
+
+def agent_uses(
+    skill: str, agents: Iterable[tuple[str, bytes]], certificate: CertificateReader
+) -> list[AgentUse]:
+    """The agents among ``agents`` (path, bytes) whose ``spec.skills`` name ``skill``."""
+    uses = []
+    for path, data in agents:
+        try:
+            doc = safeyaml.parse(safeyaml.decode(data)).data
+        except safeyaml.LoadError:
+            continue
+        names = {s.get("name") for s in _spec(doc).get("skills") or [] if isinstance(s, dict)}
+        meta = doc.get("metadata")
+        meta = meta if isinstance(meta, dict) else {}
+        name, team = meta.get("name"), meta.get("team")
+        if skill in names and isinstance(name, str) and isinstance(team, str):
+            status = certification(certificate(team, name), data)
+            uses.append(AgentUse(name, team, path, status))
+    return sorted(uses, key=lambda a: (a.team, a.name))
+
+
+def certification(certificate: bytes | None, agent: bytes) -> str:
+    """A one-phrase certification status from ``certificates/TEAM/AGENT.json``."""
+    if certificate is None:
+        return "not certified"
+    try:
+        predicate = json.loads(certificate)["predicate"]
+        digests = {s["digest"]["sha256"] for s in json.loads(certificate)["subject"]}
+        verdict, issued = predicate["verdict"], str(predicate["issued_at"])
+        expires = datetime.fromisoformat(str(predicate["expires_at"]).replace("Z", "+00:00"))
+        expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    except (ValueError, KeyError, TypeError):
+        return "unreadable certificate"
+    if hashlib.sha256(agent).hexdigest() not in digests:
+        return "stale certificate (the agent changed since)"
+    if verdict != "pass":
+        return "certification failed"
+    if expires < datetime.now(UTC):
+        return f"certificate expired on {expires.date().isoformat()}"
+    return f"certified ({issued[:10]})"
