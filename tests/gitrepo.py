@@ -20,7 +20,7 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 def commit_all(root: Path, message: str = "change") -> str:
     """Stage everything and commit; the new HEAD."""
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", message)
+    git(root, "commit", "-q", "--allow-empty", "-m", message)
     return git(root, "rev-parse", "HEAD")
 
 
@@ -78,7 +78,7 @@ def snapshot(root: Path, *, ignore_ref: str | None = None) -> dict[str, object]:
         for name in names:
             path = Path(folder, name)
             key = path.relative_to(root).as_posix()
-            files[key] = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
+            files[key] = str(path.readlink()).encode() if path.is_symlink() else path.read_bytes()
     gitdir = root / ".git"
     refs = git(root, "for-each-ref", "--format=%(refname) %(objectname)").splitlines()
     return {

@@ -56,11 +56,10 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
         top = "" if top == "." else top
         team, name = _split(options.skill)
         spokes = posixpath.join(top, config.registry.strip("/"), "spokes")
+        listing = repo.run("ls-tree", "-r", "-t", "--name-only", "--full-tree", base, "--", spokes)
         folders = [
             path
-            for path in repo.run(
-                "ls-tree", "-r", "-d", "--name-only", base, "--", spokes
-            ).splitlines()
+            for path in listing.splitlines()
             if (parts := path[len(spokes) + 1 :].split("/"))
             and len(parts) == 3
             and parts[1:] == ["skills", name]
