@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 from tests.helpers import copy_example
 
+_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Committer",
+    "GIT_COMMITTER_EMAIL": "committer@example.com",
+}
+
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
     """Run git in ``cwd`` and return its stdout."""
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    env = {**_IDENTITY, **os.environ}
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
+    )
     if check and result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
     return result.stdout.strip()
@@ -31,8 +42,11 @@ def init_repo(root: Path) -> Path:
     return root
 
 
-def hub_repo(root: Path) -> Path:
-    """A committed copy of the example hub registry."""
+def hub_repo(root: Path, template: Path | None = None) -> Path:
+    """A committed copy of the example hub registry (copied from ``template`` when given)."""
+    if template is not None:
+        shutil.copytree(template, root, symlinks=True)
+        return root
     return init_repo(copy_example(root))
 
 

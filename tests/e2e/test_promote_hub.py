@@ -16,9 +16,9 @@ BRANCH = "promote/support/sentiment-triage"
 
 
 @pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hub_template: Path) -> Path:
     """A committed copy of the example hub; the current folder is its root."""
-    root = hub_repo(tmp_path / "hub")
+    root = hub_repo(tmp_path / "hub", hub_template)
     monkeypatch.chdir(root)
     return root
 

@@ -2,60 +2,30 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import SPOKE_SKILL
 from tests.e2e.test_promote_hub import BRANCH, TARGET, refused
 from tests.gitrepo import (
     bare_remote,
     commit_all,
     git,
     hub_repo,
-    init_repo,
     make_dirty,
     reject_pushes,
     show,
     snapshot,
 )
-from tests.helpers import edit, run_cli, write
-
-SPOKE_SKILL = "registry/skills/sentiment-triage"
+from tests.helpers import edit, run_cli
 
 
 @pytest.fixture
-def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hub_template: Path) -> Path:
     """A hub repository whose origin is a bare repository at ../origin.git."""
-    root = hub_repo(tmp_path / "hub")
+    root = hub_repo(tmp_path / "hub", hub_template)
     bare_remote(tmp_path / "origin.git", root)
-    monkeypatch.chdir(root)
-    return root
-
-
-@pytest.fixture
-def spoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A support spoke with the skill sentiment-triage; its hub is the bare ../hub.git."""
-    source = hub_repo(tmp_path / "hub-src")
-    root = tmp_path / "spoke"
-    write(
-        root,
-        {
-            "hub.yaml": "apiVersion: hubrails/v1\nkind: HubConfig\nrole: spoke\nteam: support\n"
-            "hub:\n  url: ../hub.git\n  ref: main\n"
-        },
-    )
-    (root / "registry/skills").mkdir(parents=True)
-    (root / "registry/agents").mkdir()
-    shutil.move(source / "registry/spokes/support/skills/sentiment-triage", root / SPOKE_SKILL)
-    shutil.move(
-        source / "registry/spokes/support/agents/ticket-responder.yaml",
-        root / "registry/agents/ticket-responder.yaml",
-    )
-    edit(root / f"{SPOKE_SKILL}/skill.yaml", "../../../../../schemas", "../../../schemas")
-    commit_all(source, "support moved to its own repository")
-    git(tmp_path, "clone", "-q", "--bare", str(source), "hub.git")
-    init_repo(root)
     monkeypatch.chdir(root)
     return root
 

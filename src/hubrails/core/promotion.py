@@ -288,4 +288,10 @@ def _push(
             hint="nothing was created; fix what the remote says, then promote again",
             details=[m for m in result.messages.splitlines() if m],
         )
+    if result.up_to_date and there is None:  # an identical promotion made the same commit
+        raise PromotionError(
+            "branch-race",
+            f"{name} was created on {remote} by another promotion while this one was built",
+            hint="look at the branch; it already holds this promotion",
+        )
     return Pushed(remote, result.summary, result.messages)

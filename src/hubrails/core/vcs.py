@@ -77,6 +77,7 @@ class PushResult:
     ok: bool
     summary: str
     messages: str
+    up_to_date: bool = False
 
 
 class Repository:
@@ -292,7 +293,7 @@ class Repository:
         )
         summary = lines[0].split("\t")[-1].strip() if lines else _last_line(err)
         ok = status == 0 and bool(lines) and not lines[0].startswith("!")
-        return PushResult(ok, summary, messages)
+        return PushResult(ok, summary, messages, ok and lines[0].startswith("="))
 
 
 def _last_line(text: str) -> str:
