@@ -297,8 +297,12 @@ class Repository:
 
 
 def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1].removeprefix("fatal: ") if lines else "no answer"
+    """The most telling line of git's stderr: its first fatal or error line, else its last."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal: ", "error: ")):
+            return line.split(": ", 1)[1]
+    return lines[-1] if lines else "no answer"
 
 
 class Scratch:
