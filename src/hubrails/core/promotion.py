@@ -18,7 +18,7 @@ from hubrails.core import vcs
 from hubrails.core.config import HubConfig
 from hubrails.core.model import FileReport
 from hubrails.core.promotion_build import Source, Target, build
-from hubrails.core.promotion_facts import agent_uses
+from hubrails.core.promotion_facts import Reader, agent_uses
 from hubrails.core.promotion_model import (
     PROMOTED_BY,
     PROMOTED_BY_VALUE,
@@ -105,17 +105,17 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             seed_cache=config.root / ".hub" / "cache" / "index.json",
         )
 
-        def agents(reports: list[FileReport], tree: Path) -> list[AgentUse]:
-            users = [
+        def agents(reports: list[FileReport], read: Reader) -> list[AgentUse]:
+            users = read(
                 r.path
                 for r in reports
                 if r.asset is not None
                 and r.asset.kind == "Agent"
                 and any(x.kind == "Skill" and x.name == name for x in r.refs)
-            ]
+            )
             return agent_uses(
                 name,
-                [(p, (tree / p).read_bytes()) for p in users],
+                [(p, data) for p, data in users.items() if data is not None],
                 lambda t, a: repo.read(base, posixpath.join(top, f"certificates/{t}/{a}.json")),
             )
 
@@ -178,7 +178,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
                 cache_key=url,
             )
 
-            def agents(reports: list[FileReport], tree: Path) -> list[AgentUse]:
+            def agents(reports: list[FileReport], read: Reader) -> list[AgentUse]:
                 files = spoke.files(base_commit, f"{registry}/agents")
                 return agent_uses(
                     name,

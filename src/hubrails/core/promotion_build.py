@@ -3,23 +3,20 @@ it to the platform team, validate the resulting hub registry, and commit (or onl
 
 from __future__ import annotations
 
-import hashlib
-import os
 import posixpath
-import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hubrails import __version__
 from hubrails.core import pullrequest, safeyaml, vcs
-from hubrails.core.config import load_config
+from hubrails.core.config import HubConfig, load_config
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.manifest_edit import promoted_manifest
 from hubrails.core.model import FileReport
-from hubrails.core.promotion_facts import platform_team, tool_uses
+from hubrails.core.promotion_facts import Reader, platform_team, tool_uses
 from hubrails.core.promotion_model import (
     PROMOTED_BY,
     PROMOTED_BY_VALUE,
@@ -30,8 +27,9 @@ from hubrails.core.promotion_model import (
     PromotionError,
     PullRequest,
 )
+from hubrails.core.promotion_validate import validate_tree
 
-AgentFinder = Callable[[list[FileReport], Path], list[AgentUse]]
+AgentFinder = Callable[[list[FileReport], Reader], list[AgentUse]]
 _LINK_MODES = {"120000": "a symbolic link", "160000": "a git submodule"}
 
 
@@ -77,14 +75,10 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
             hint="a team promotes only its own skills",
         )
     with vcs.scratch(target.repo, target.base) as area:
-        tree = area.folder / "tree"
-        area.export(tree, [posixpath.join(target.top, "hub.yaml")])
-        config = load_config(tree / target.top)
-        if config.role != "hub":
-            raise PromotionError("hub-role", f"{target.top or '.'}/hub.yaml is not a hub's")
+        config = _hub_config(area, target)
         registry = posixpath.join(target.top, config.registry.strip("/"))
-        area.export(tree, [registry])
-        platform = platform_team(tree, registry)
+        teams = area.files(target.base, f"{registry}/teams")
+        platform = platform_team(area.read_many(e.sha for e in teams).values())
         if platform is None:
             raise PromotionError(
                 "no-platform-team",
@@ -102,14 +96,22 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
             old_path=manifest_entry.path,
             new_path=f"{folder}/skill.yaml",
         )
-        changes, contents = _changes(source, folder, existing, manifest_entry, new_manifest, area)
+        changes = _changes(source, folder, existing, manifest_entry, new_manifest, area)
         area.stage(changes)
-        _mirror(tree, contents)
-        reports, findings = _validate(tree / target.top, target)
-        _check_tools(data, reports, tree)
-        _check_prompts(reports, f"{folder}/skill.yaml", f"{registry}/spokes/")
-        _check_findings(findings, folder, source.folder)
         tree_id = area.write_tree()
+        reports, findings = validate_tree(
+            area, tree_id, target.top, config, target.cache_key, target.seed_cache
+        )
+
+        def read(paths: Iterable[str]) -> dict[str, bytes | None]:
+            names = {p: f"{tree_id}:{posixpath.join(target.top, p)}" for p in paths}
+            blobs = area.read_many(names.values())
+            return {p: blobs[n] for p, n in names.items()}
+
+        _check_tools(data, reports, read)
+        inside = config.registry.strip("/")  # report paths are relative to the hub's root
+        _check_prompts(reports, f"{inside}/skills/{source.name}/skill.yaml", f"{inside}/spokes/")
+        _check_findings(findings, f"{inside}/skills/{source.name}", source.folder)
         message = _message(source, folder, lineage, update)
         promotion = Promotion(
             skill=source.name,
@@ -126,8 +128,8 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
             update=update,
             files=tuple(sorted(p for p, e in changes.items() if e is not None)),
             removed=tuple(sorted(p for p, e in changes.items() if e is None)),
-            tools=tuple(tool_uses(data, reports, tree)),
-            agents=tuple(agents(reports, tree)),
+            tools=tuple(tool_uses(data, reports, read)),
+            agents=tuple(agents(reports, read)),
             reviewers=platform[1],
             pull_request=PullRequest("", ""),
             dry_run=options.dry_run,
@@ -185,6 +187,19 @@ def _invalid(path: str, exc: safeyaml.LoadError) -> PromotionError:
     )
 
 
+def _hub_config(area: vcs.Scratch, target: Target) -> HubConfig:
+    """The hub's hub.yaml at the base commit."""
+    name = posixpath.join(target.top, "hub.yaml")
+    data = area.read_many([f"{target.base}:{name}"])[f"{target.base}:{name}"]
+    if data is None:
+        raise PromotionError("hub-role", f"the hub has no {name} at {target.base_name}")
+    (area.folder / "hub.yaml").write_bytes(data)
+    config = load_config(area.folder)
+    if config.role != "hub":
+        raise PromotionError("hub-role", f"{name} of {target.base_name} is not a hub's")
+    return config
+
+
 def _check_collision(
     target: Target, existing: list[vcs.Entry], source: Source, folder: str, version: str
 ) -> bool:
@@ -232,66 +247,24 @@ def _changes(
     manifest: vcs.Entry,
     new_manifest: str,
     area: vcs.Scratch,
-) -> tuple[dict[str, vcs.Entry | None], dict[str, bytes | None]]:
-    """The index changes (path to entry, ``None`` to remove) and the new files' bytes."""
+) -> dict[str, vcs.Entry | None]:
+    """The index changes: path to entry, ``None`` to remove."""
     changes: dict[str, vcs.Entry | None] = {e.path: None for e in existing}
     if source.same_repository:
         changes.update({e.path: None for e in source.entries})
-    contents: dict[str, bytes | None] = dict.fromkeys(changes)
     for entry in source.entries:
         path = folder + entry.path[len(source.folder) :]
-        data = new_manifest.encode("utf-8") if entry is manifest else source.read(entry.sha)
-        same = source.same_repository and entry is not manifest
-        sha = entry.sha if same else area.write_blob(path, data)
-        changes[path] = vcs.Entry(entry.mode, sha, path)
-        contents[path] = data
-    return changes, contents
-
-
-def _mirror(tree: Path, contents: dict[str, bytes | None]) -> None:
-    """Make the exported tree match the staged changes."""
-    for path, data in contents.items():
-        file = tree / path
-        if data is None:
-            file.unlink(missing_ok=True)
+        if source.same_repository and entry is not manifest:
+            sha = entry.sha
         else:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_bytes(data)
+            data = new_manifest.encode() if entry is manifest else source.read(entry.sha)
+            sha = area.write_blob(path, data)
+        changes[path] = vcs.Entry(entry.mode, sha, path)
+    return changes
 
 
-def _validate(root: Path, target: Target) -> tuple[list[FileReport], list[Finding]]:
-    """``hub validate`` of the new hub registry (as for a hub repository), with a warm cache:
-    the user's own index cache if any (read, never written), else the one kept by earlier
-    promotions under the user's cache folder."""
-    from hubrails.core.references import cross_check
-    from hubrails.core.validate import collect
-
-    config = load_config(root)
-    mine = root / ".hub" / "cache" / "index.json"
-    digest = hashlib.blake2b(target.cache_key.encode(), digest_size=12).hexdigest()
-    kept = _cache_home() / f"{digest}.json"
-    for candidate in (target.seed_cache, kept):
-        if candidate is not None and candidate.is_file():
-            mine.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(candidate, mine)
-            break
-    reports = collect(config)
-    if mine.is_file():
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        partial = kept.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(mine, partial)
-        partial.replace(kept)
-    findings = [f for r in reports for f in r.findings] + cross_check(reports)
-    return reports, findings
-
-
-def _cache_home() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "hubrails" / "promote"
-
-
-def _check_tools(skill: dict[str, Any], reports: list[FileReport], tree: Path) -> None:
-    bad = [t for t in tool_uses(skill, reports, tree) if t.status != "vetted"]
+def _check_tools(skill: dict[str, Any], reports: list[FileReport], read: Reader) -> None:
+    bad = [t for t in tool_uses(skill, reports, read) if t.status != "vetted"]
     if bad:
         names = ", ".join(f"'{t.name}' ({t.status})" for t in bad)
         raise PromotionError(

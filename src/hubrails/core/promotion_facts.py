@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from hubrails.core import safeyaml
@@ -17,9 +16,12 @@ from hubrails.core.promotion_model import AgentUse, ToolUse
 CertificateReader = Callable[[str, str], bytes | None]
 
 
-def _load(path: Path) -> dict[str, Any]:
+Reader = Callable[[Iterable[str]], dict[str, bytes | None]]
+
+
+def _parse(data: bytes | None) -> dict[str, Any]:
     try:
-        return safeyaml.load(path, path.parent).data
+        return safeyaml.parse(safeyaml.decode(data)).data if data is not None else {}
     except safeyaml.LoadError:
         return {}
 
@@ -29,29 +31,32 @@ def _spec(data: dict[str, Any]) -> dict[str, Any]:
     return spec if isinstance(spec, dict) else {}
 
 
-def platform_team(tree: Path, registry: str) -> tuple[str, tuple[str, ...]] | None:
-    """The platform team's name and owners (from ``registry/teams/``), or ``None``."""
-    for path in sorted((tree / registry / "teams").glob("*.yaml")):
-        team = _load(path)
-        spec = _spec(team)
-        meta = team.get("metadata")
+def platform_team(teams: Iterable[bytes | None]) -> tuple[str, tuple[str, ...]] | None:
+    """The platform team's name and owners among the Team manifests ``teams``, or ``None``."""
+    for data in teams:
+        team = _parse(data)
+        spec, meta = _spec(team), team.get("metadata")
         if spec.get("platform") is True and isinstance(meta, dict):
             owners = spec.get("owners") or []
             return str(meta.get("name")), tuple(o for o in owners if isinstance(o, str))
     return None
 
 
-def tool_uses(skill: dict[str, Any], reports: Iterable[FileReport], tree: Path) -> list[ToolUse]:
+def tool_uses(skill: dict[str, Any], reports: Iterable[FileReport], read: Reader) -> list[ToolUse]:
     """Each tool in the skill's ``spec.tools``, with the hub catalog's status and risk."""
     catalog = {
         r.asset.name: r.path for r in reports if r.asset is not None and r.asset.kind == "Tool"
     }
+    items = [
+        i
+        for i in _spec(skill).get("tools") or []
+        if isinstance(i, dict) and isinstance(i.get("name"), str)
+    ]
+    manifests = read(catalog[i["name"]] for i in items if i["name"] in catalog)
     uses = []
-    for item in _spec(skill).get("tools") or []:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            continue
+    for item in items:
         name = item["name"]
-        tool = _spec(_load(tree / catalog[name])) if name in catalog else {}
+        tool = _spec(_parse(manifests.get(catalog.get(name, ""))))
         risks = {
             a.get("name"): a.get("risk", "?")
             for a in tool.get("actions") or []
@@ -76,10 +81,7 @@ def agent_uses(
     """The agents among ``agents`` (path, bytes) whose ``spec.skills`` name ``skill``."""
     uses = []
     for path, data in agents:
-        try:
-            doc = safeyaml.parse(safeyaml.decode(data)).data
-        except safeyaml.LoadError:
-            continue
+        doc = _parse(data)
         names = {s.get("name") for s in _spec(doc).get("skills") or [] if isinstance(s, dict)}
         meta = doc.get("metadata")
         meta = meta if isinstance(meta, dict) else {}

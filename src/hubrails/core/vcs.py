@@ -174,10 +174,12 @@ class Repository:
         status, out, _ = self.attempt("symbolic-ref", "--quiet", "--short", "HEAD")
         return out.strip() if status == 0 else None
 
-    def files(self, commit: str, folder: str) -> list[Entry]:
+    def files(
+        self, commit: str, folder: str, *, env: Mapping[str, str] | None = None
+    ) -> list[Entry]:
         """Every file under ``folder`` (or the file ``folder`` itself) in ``commit``."""
         out: bytes = self.run(
-            "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, binary=True
+            "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, env=env, binary=True
         )
         entries = []
         for record in out.split(b"\0"):
@@ -191,6 +193,31 @@ class Repository:
         """The bytes of one blob."""
         data: bytes = self.run("cat-file", "blob", sha, binary=True)
         return data
+
+    def read_many(
+        self, names: Iterable[str], *, env: Mapping[str, str] | None = None
+    ) -> dict[str, bytes | None]:
+        """The bytes of many blobs at once (ids or ``commit:path``); ``None`` where missing."""
+        wanted = list(dict.fromkeys(names))
+        if not wanted:
+            return {}
+        feed = "".join(f"{name}\n" for name in wanted).encode()
+        out: bytes = self.run("cat-file", "--batch", env=env, stdin=feed, binary=True)
+        found: dict[str, bytes | None] = {}
+        at = 0
+        for name in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            at = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                found[name] = out[at : at + size]
+                at += size + 1
+            else:
+                found[name] = None
+                if len(header) == 3:
+                    at += int(header[2]) + 1
+        return found
 
     def read(self, commit: str, path: str) -> bytes | None:
         """The bytes of ``path`` in ``commit``, or ``None`` when it is not a file there."""
@@ -345,6 +372,14 @@ class Scratch:
             else:
                 lines.append(f"{entry.mode} {entry.sha}\t{path}\0")
         self.run("update-index", "-z", "--index-info", stdin="".join(lines).encode())
+
+    def files(self, tree: str, folder: str) -> list[Entry]:
+        """Every file under ``folder`` in a tree built here."""
+        return self.repo.files(tree, folder, env=self.env)
+
+    def read_many(self, names: Iterable[str]) -> dict[str, bytes | None]:
+        """Blobs by id or ``tree:path``, quarantined ones included."""
+        return self.repo.read_many(names, env=self.env)
 
     def write_tree(self) -> str:
         """The tree of the temporary index."""
