@@ -50,7 +50,7 @@ def _branch(options: Options, team: str, name: str) -> str:
 def _in_hub(config: HubConfig, options: Options) -> Promotion:
     """Monorepo mode: the skill lives under ``registry/spokes/TEAM/skills/``."""
     with vcs.Repository.open(config.root) as repo:
-        base = _head(repo)
+        base, current = _head(repo)
         work = repo.work_dir
         top = config.root.resolve().relative_to(work.resolve()).as_posix() if work else ""
         top = "" if top == "." else top
@@ -77,7 +77,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             )
         folder = folders[0]
         team = folder.split("/")[-3]
-        remote = repo.push_remote()
+        remote = repo.push_remote(current)
         push = options.push if options.push is not None else remote is not None
         if push and remote is None:
             raise HubError("the hub repository has no remote to push to", hint="use --no-push")
@@ -97,7 +97,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
         target = Target(
             repo=repo,
             base=base,
-            base_name=repo.current_branch() or "main",
+            base_name=current or "main",
             top=top,
             branch=branch,
             remote_url=remote_url,
@@ -116,7 +116,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             return agent_uses(
                 name,
                 [(p, data) for p, data in users.items() if data is not None],
-                lambda t, a: repo.read(base, posixpath.join(top, f"certificates/{t}/{a}.json")),
+                lambda paths: _at(repo, base, [posixpath.join(top, p) for p in paths]),
             )
 
         promotion = _noted(build(source, target, options, agents), repo, folder)
@@ -142,7 +142,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
         vcs.Repository.open(config.root) as spoke,
         tempfile.TemporaryDirectory(prefix="hub-promote-clone-") as scratch,
     ):
-        base_commit = _head(spoke)
+        base_commit, current = _head(spoke)
         work = spoke.work_dir
         top = config.root.resolve().relative_to(work.resolve()).as_posix() if work else ""
         registry = posixpath.join("" if top == "." else top, config.registry.strip("/"))
@@ -157,7 +157,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
         with hub:
             branch = _branch(options, config.team, name)
             ref = _check_branch(hub, branch, url, options.force, local=False)
-            remote = spoke.push_remote()
+            remote = spoke.push_remote(current)
             source = Source(
                 team=config.team,
                 name=name,
@@ -183,7 +183,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
                 return agent_uses(
                     name,
                     [(e.path, spoke.blob(e.sha)) for e in files if e.path.endswith(".yaml")],
-                    lambda t, a: spoke.read(base_commit, f"certificates/{t}/{a}.json"),
+                    lambda paths: _at(spoke, base_commit, list(paths)),
                 )
 
             promotion = _noted(build(source, target, options, agents), spoke, folder)
@@ -198,11 +198,17 @@ def _hub_url(config: HubConfig) -> str:
     return str(local) if "://" not in config.hub_url and local.exists() else config.hub_url
 
 
-def _head(repo: vcs.Repository) -> str:
-    head = repo.commit_of("HEAD")
-    if head is None:
+def _head(repo: vcs.Repository) -> tuple[str, str | None]:
+    commit, branch = repo.head()
+    if commit is None:
         raise HubError("the repository has no commit yet", hint="commit the registry first")
-    return head
+    return commit, branch
+
+
+def _at(repo: vcs.Repository, commit: str, paths: list[str]) -> dict[str, bytes | None]:
+    """Files of ``commit`` by path (one git process for all of them)."""
+    blobs = repo.read_many(f"{commit}:{p}" for p in paths)
+    return {p: blobs[f"{commit}:{p}"] for p in paths}
 
 
 def _noted(promotion: Promotion, repo: vcs.Repository, folder: str) -> Promotion:

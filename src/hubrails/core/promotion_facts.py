@@ -13,9 +13,6 @@ from hubrails.core import safeyaml
 from hubrails.core.model import FileReport
 from hubrails.core.promotion_model import AgentUse, ToolUse
 
-CertificateReader = Callable[[str, str], bytes | None]
-
-
 Reader = Callable[[Iterable[str]], dict[str, bytes | None]]
 
 
@@ -76,10 +73,11 @@ def tool_uses(skill: dict[str, Any], reports: Iterable[FileReport], read: Reader
 
 
 def agent_uses(
-    skill: str, agents: Iterable[tuple[str, bytes]], certificate: CertificateReader
+    skill: str, agents: Iterable[tuple[str, bytes]], certificates: Reader
 ) -> list[AgentUse]:
-    """The agents among ``agents`` (path, bytes) whose ``spec.skills`` name ``skill``."""
-    uses = []
+    """The agents among ``agents`` (path, bytes) whose ``spec.skills`` name ``skill``, with
+    their certificates (read as ``certificates/TEAM/AGENT.json``)."""
+    users = []
     for path, data in agents:
         doc = _parse(data)
         names = {s.get("name") for s in _spec(doc).get("skills") or [] if isinstance(s, dict)}
@@ -87,8 +85,12 @@ def agent_uses(
         meta = meta if isinstance(meta, dict) else {}
         name, team = meta.get("name"), meta.get("team")
         if skill in names and isinstance(name, str) and isinstance(team, str):
-            status = certification(certificate(team, name), data)
-            uses.append(AgentUse(name, team, path, status))
+            users.append((path, data, name, team, f"certificates/{team}/{name}.json"))
+    found = certificates(u[4] for u in users)
+    uses = [
+        AgentUse(name, team, path, certification(found.get(cert), data))
+        for path, data, name, team, cert in users
+    ]
     return sorted(uses, key=lambda a: (a.team, a.name))
 
 

@@ -169,10 +169,13 @@ class Repository:
         status, out, _ = self.attempt("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
         return out.strip() if status == 0 else None
 
-    def current_branch(self) -> str | None:
-        """The branch HEAD is on, or ``None`` when detached."""
-        status, out, _ = self.attempt("symbolic-ref", "--quiet", "--short", "HEAD")
-        return out.strip() if status == 0 else None
+    def head(self) -> tuple[str | None, str | None]:
+        """HEAD's commit and branch (``None`` when there is no commit, or HEAD is detached)."""
+        status, out, _ = self.attempt("rev-parse", "HEAD", "--abbrev-ref", "HEAD")
+        if status != 0:
+            return None, None
+        commit, branch = out.split()
+        return commit, None if branch == "HEAD" else branch
 
     def files(
         self, commit: str, folder: str, *, env: Mapping[str, str] | None = None
@@ -219,11 +222,6 @@ class Repository:
                     at += int(header[2]) + 1
         return found
 
-    def read(self, commit: str, path: str) -> bytes | None:
-        """The bytes of ``path`` in ``commit``, or ``None`` when it is not a file there."""
-        status, out, _ = self.attempt("cat-file", "blob", f"{commit}:{path}", binary=True)
-        return bytes(out) if status == 0 else None
-
     def identity(self) -> Identity:
         """The user's git identity as this repository sees it (config, then environment)."""
         status, out, err = self.attempt("var", "GIT_AUTHOR_IDENT")
@@ -242,9 +240,8 @@ class Repository:
         status, out, _ = self.attempt("remote", "get-url", remote)
         return out.strip() if status == 0 else None
 
-    def push_remote(self) -> str | None:
-        """The remote to push to: the current branch's, else origin, else the only one."""
-        branch = self.current_branch()
+    def push_remote(self, branch: str | None) -> str | None:
+        """The remote to push to: ``branch``'s, else origin, else the only one."""
         if branch:
             status, out, _ = self.attempt("config", "--get", f"branch.{branch}.remote")
             if status == 0 and out.strip() not in ("", "."):
