@@ -195,3 +195,26 @@ def test_checked_out_branch_is_never_moved(hub: Path) -> None:
     git(hub, "branch", BRANCH)
     git(hub, "switch", "-q", BRANCH)
     assert refused("sentiment-triage", "--force")["reason"] == "branch-checked-out"
+
+
+def test_github_remote_gets_a_compare_url(hub: Path) -> None:
+    git(hub, "remote", "add", "origin", "git@github.com:acme/agent-hub.git")
+    run = run_cli("promote", "sentiment-triage", "--no-push", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    result = run.json()
+    assert result["pushed"] is None
+    assert result["pull_request"]["url"] == (
+        "https://github.com/acme/agent-hub/compare/main...promote/support/sentiment-triage?expand=1"
+    )
+    assert result["lineage"]["repository"] == "git@github.com:acme/agent-hub.git"
+    run = run_cli("promote", "sentiment-triage", "--dry-run", "--no-push", "--branch", "preview")
+    assert "Open it at: https://github.com/acme/agent-hub/compare/main...preview?expand=1" in (
+        run.stdout
+    )
+
+
+def test_push_without_a_remote_is_a_usage_error(hub: Path) -> None:
+    run = run_cli("promote", "sentiment-triage", "--push")
+    assert run.exit_code == 2
+    assert "no remote" in run.stderr
+    assert git(hub, "branch", "--list", BRANCH) == ""
