@@ -55,11 +55,11 @@ def _data(text: str) -> dict[str, Any] | None:
 
 def _edit_in_place(text: str, doc: safeyaml.Document, owner: str, lineage: Lineage) -> str | None:
     """Replace the ``team:`` line and add ``promoted_from`` below it, in the author's layout."""
-    if "promoted_from" in doc.data["metadata"]:
+    if "promoted_from" in doc.data["metadata"] or "team" not in doc.data["metadata"]:
         return None
-    key = doc.key_marks.get(("metadata", "team"))
-    value = doc.marks.get(("metadata", "team"))
-    if key is None or value is None or key[0] != value[0]:
+    key = doc.mark(("metadata", "team"), key=True)
+    value = doc.mark(("metadata", "team"))
+    if key[0] != value[0]:
         return None
     lines = text.splitlines(keepends=True)
     index = key[0] - 1
