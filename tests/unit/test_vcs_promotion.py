@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hubrails.core import vcs
+from hubrails.core.scratch import scratch
 from tests.gitrepo import git, init_repo
 from tests.helpers import write
 
@@ -23,7 +24,7 @@ def test_scratch_is_removed_when_interrupted(repo: Path) -> None:
         head = r.commit_of("HEAD")
         assert head is not None
         folder = None
-        with pytest.raises(KeyboardInterrupt), vcs.scratch(r, head) as area:
+        with pytest.raises(KeyboardInterrupt), scratch(r, head) as area:
             folder = area.folder
             area.write_blob("c.txt", b"c\n")
             raise KeyboardInterrupt
@@ -35,7 +36,7 @@ def test_objects_stay_in_quarantine_until_kept(repo: Path) -> None:
     with vcs.Repository.open(repo) as r:
         head = r.commit_of("HEAD")
         assert head is not None
-        with vcs.scratch(r, head) as area:
+        with scratch(r, head) as area:
             sha = area.write_blob("c.txt", b"quarantined\n")
             assert git(repo, "cat-file", "-t", sha, check=False) == ""
             area.stage({"c.txt": vcs.Entry("100644", sha, "c.txt"), "a.txt": None})

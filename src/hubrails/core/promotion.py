@@ -2,7 +2,7 @@
 shared library.
 
 The commit is built in a scratch area (a temporary index and quarantined objects, see
-``vcs.Scratch``) and published by one atomic ref update with the expected old value, so the
+``scratch.Scratch``) and published by one atomic ref update with the expected old value, so the
 user's working tree, index, HEAD, stash and other branches never change, and of two concurrent
 promotions of the same skill exactly one wins.
 """

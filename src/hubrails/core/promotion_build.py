@@ -8,12 +8,11 @@ import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from hubrails import __version__
-from hubrails.core import pullrequest, safeyaml, vcs
+from hubrails.core import promotion_checks as checks
+from hubrails.core import pullrequest, vcs
 from hubrails.core.config import HubConfig, load_config
-from hubrails.core.findings import Finding, Severity
 from hubrails.core.manifest_edit import promoted_manifest
 from hubrails.core.model import FileReport
 from hubrails.core.promotion_facts import Reader, platform_team, tool_uses
@@ -28,9 +27,9 @@ from hubrails.core.promotion_model import (
     PullRequest,
 )
 from hubrails.core.promotion_validate import validate_tree
+from hubrails.core.scratch import Scratch, scratch
 
 AgentFinder = Callable[[list[FileReport], Reader], list[AgentUse]]
-_LINK_MODES = {"120000": "a symbolic link", "160000": "a git submodule"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +62,12 @@ class Target:
 
 def build(source: Source, target: Target, options: Options, agents: AgentFinder) -> Promotion:
     """The promotion of ``source`` onto ``target``; committed unless ``options.dry_run``."""
-    manifest_entry = _check_files(source)
-    text = _decode(source, manifest_entry)
-    data = _parse(source, manifest_entry, text)
+    manifest_entry = checks.skill_manifest(source.folder, source.entries)
+    text, data = checks.load_manifest(
+        manifest_entry.path, source.read(manifest_entry.sha), source.team
+    )
     meta = data["metadata"]
-    if meta.get("team") != source.team:
-        raise PromotionError(
-            "skill-team",
-            f"{manifest_entry.path}: metadata.team is '{meta.get('team')}', "
-            f"but the skill lives in team '{source.team}'",
-            hint="a team promotes only its own skills",
-        )
-    with vcs.scratch(target.repo, target.base) as area:
+    with scratch(target.repo, target.base) as area:
         config = _hub_config(area, target)
         registry = posixpath.join(target.top, config.registry.strip("/"))
         teams = area.files(target.base, f"{registry}/teams")
@@ -87,7 +80,9 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
             )
         folder = f"{registry}/skills/{source.name}"
         existing = target.repo.files(target.base, folder)
-        update = _check_collision(target, existing, source, folder, str(meta["version"]))
+        update = checks.is_update(
+            existing, target.repo.blob, source.team, folder, str(meta["version"])
+        )
         lineage = Lineage(source.team, str(meta["version"]), source.commit, source.repository)
         new_manifest = promoted_manifest(
             text,
@@ -108,10 +103,12 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
             blobs = area.read_many(names.values())
             return {p: blobs[n] for p, n in names.items()}
 
-        _check_tools(data, reports, read)
+        checks.tools_vetted(data, reports, read)
         inside = config.registry.strip("/")  # report paths are relative to the hub's root
-        _check_prompts(reports, f"{inside}/skills/{source.name}/skill.yaml", f"{inside}/spokes/")
-        _check_findings(findings, f"{inside}/skills/{source.name}", source.folder)
+        checks.prompts_in_hub(
+            reports, f"{inside}/skills/{source.name}/skill.yaml", f"{inside}/spokes/"
+        )
+        checks.no_errors(findings, f"{inside}/skills/{source.name}", source.folder)
         message = _message(source, folder, lineage, update)
         promotion = Promotion(
             skill=source.name,
@@ -142,52 +139,7 @@ def build(source: Source, target: Target, options: Options, agents: AgentFinder)
     return replace(promotion, commit=commit)
 
 
-def _check_files(source: Source) -> vcs.Entry:
-    manifest = None
-    for entry in source.entries:
-        kind = _LINK_MODES.get(entry.mode)
-        if kind is not None or entry.path == source.folder:
-            raise PromotionError(
-                "skill-link",
-                f"{entry.path} is {kind or 'not a folder'}: a promoted skill must be plain files",
-                hint="copy the files the link leads to into the skill folder",
-            )
-        if entry.path == f"{source.folder}/skill.yaml":
-            manifest = entry
-    if manifest is None:
-        raise PromotionError("skill-invalid", f"{source.folder}/skill.yaml is not committed")
-    return manifest
-
-
-def _decode(source: Source, entry: vcs.Entry) -> str:
-    try:
-        return safeyaml.decode(source.read(entry.sha))
-    except safeyaml.LoadError as exc:
-        raise _invalid(entry.path, exc) from None
-
-
-def _parse(source: Source, entry: vcs.Entry, text: str) -> dict[str, Any]:
-    try:
-        data = safeyaml.parse(text).data
-    except safeyaml.LoadError as exc:
-        raise _invalid(entry.path, exc) from None
-    meta = data.get("metadata")
-    if not isinstance(meta, dict) or not isinstance(meta.get("version"), str):
-        raise PromotionError(
-            "skill-invalid", f"{entry.path}: metadata.version is missing", hint="run hub validate"
-        )
-    return data
-
-
-def _invalid(path: str, exc: safeyaml.LoadError) -> PromotionError:
-    return PromotionError(
-        "skill-invalid",
-        f"{path}:{exc.line}:{exc.column}: the skill does not validate: {exc.message}",
-        hint=exc.hint or "run hub validate",
-    )
-
-
-def _hub_config(area: vcs.Scratch, target: Target) -> HubConfig:
+def _hub_config(area: Scratch, target: Target) -> HubConfig:
     """The hub's hub.yaml at the base commit."""
     name = posixpath.join(target.top, "hub.yaml")
     data = area.read_many([f"{target.base}:{name}"])[f"{target.base}:{name}"]
@@ -200,53 +152,13 @@ def _hub_config(area: vcs.Scratch, target: Target) -> HubConfig:
     return config
 
 
-def _check_collision(
-    target: Target, existing: list[vcs.Entry], source: Source, folder: str, version: str
-) -> bool:
-    """Whether this is an update of an earlier promotion; refuse any other collision."""
-    if not existing:
-        return False
-    manifest = next((e for e in existing if e.path.endswith("/skill.yaml")), None)
-    hub: dict[str, object] = {}
-    if manifest is not None:
-        try:
-            hub = safeyaml.parse(safeyaml.decode(target.repo.blob(manifest.sha))).data
-        except safeyaml.LoadError:
-            hub = {}
-    meta = hub.get("metadata") if isinstance(hub.get("metadata"), dict) else {}
-    assert isinstance(meta, dict)
-    lineage = meta.get("promoted_from") if isinstance(meta.get("promoted_from"), dict) else {}
-    assert isinstance(lineage, dict)
-    if lineage.get("team") == source.team and _newer(version, str(meta.get("version"))):
-        return True
-    same = lineage.get("team") == source.team
-    raise PromotionError(
-        "name-collision",
-        f"the hub library already has a skill '{source.name}' ({folder}/, version "
-        f"{meta.get('version')})"
-        + (" and this version is not higher" if same else ", promoted from elsewhere or hub-made"),
-        hint="bump metadata.version to update it"
-        if same
-        else "rename the skill, or reuse the hub's",
-    )
-
-
-def _newer(mine: str, theirs: str) -> bool:
-    from semantic_version import Version
-
-    try:
-        return bool(Version(mine) > Version(theirs))
-    except ValueError:
-        return False
-
-
 def _changes(
     source: Source,
     folder: str,
     existing: list[vcs.Entry],
     manifest: vcs.Entry,
     new_manifest: str,
-    area: vcs.Scratch,
+    area: Scratch,
 ) -> dict[str, vcs.Entry | None]:
     """The index changes: path to entry, ``None`` to remove."""
     changes: dict[str, vcs.Entry | None] = {e.path: None for e in existing}
@@ -261,55 +173,6 @@ def _changes(
             sha = area.write_blob(path, data)
         changes[path] = vcs.Entry(entry.mode, sha, path)
     return changes
-
-
-def _check_tools(skill: dict[str, Any], reports: list[FileReport], read: Reader) -> None:
-    bad = [t for t in tool_uses(skill, reports, read) if t.status != "vetted"]
-    if bad:
-        names = ", ".join(f"'{t.name}' ({t.status})" for t in bad)
-        raise PromotionError(
-            "tool-not-vetted",
-            f"the skill needs tools that are not vetted in the hub catalog: {names}",
-            hint="ask the platform team to vet them first, or drop them from spec.tools",
-        )
-
-
-def _check_prompts(reports: list[FileReport], manifest: str, spokes: str) -> None:
-    """A hub skill may use only hub prompts, never a spoke's."""
-    homes: dict[str, list[str]] = {}
-    for r in reports:
-        if r.asset is not None and r.asset.kind == "Prompt":
-            homes.setdefault(r.asset.name, []).append(r.path)
-    skill = next((r for r in reports if r.path == manifest), None)
-    for ref in skill.refs if skill is not None else []:
-        paths = homes.get(ref.name, [])
-        if ref.kind == "Prompt" and paths and all(p.startswith(spokes) for p in paths):
-            raise PromotionError(
-                "prompt-not-in-hub",
-                f"the skill uses the prompt '{ref.name}', which is a spoke's ({paths[0]})",
-                hint="promote or move the prompt into the hub library first",
-            )
-
-
-def _check_findings(findings: list[Finding], folder: str, source_folder: str) -> None:
-    errors = sorted({f for f in findings if f.severity is Severity.ERROR}, key=Finding.sort_key)
-    if not errors:
-        return
-    details = [f"{f.path}:{f.line}:{f.column}: {f.rule}: {f.message}" for f in errors]
-    mine = [f for f in errors if f.path.startswith(folder + "/")]
-    if mine:
-        raise PromotionError(
-            "skill-invalid",
-            f"the skill does not validate in the hub: {details[errors.index(mine[0])]}",
-            hint=f"fix {source_folder}/ (run hub validate), commit, and promote again",
-            details=details,
-        )
-    raise PromotionError(
-        "hub-invalid",
-        f"the hub registry would not validate on the promotion branch: {details[0]}",
-        hint="fix the hub first; every finding is listed with --format json",
-        details=details,
-    )
 
 
 def _message(source: Source, folder: str, lineage: Lineage, update: bool) -> str:

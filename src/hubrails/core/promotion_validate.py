@@ -17,6 +17,7 @@ from hubrails.core import cache, layout, safeyaml, vcs
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Finding
 from hubrails.core.model import FileReport
+from hubrails.core.scratch import Scratch
 
 _GITLINK, _SYMLINK = "160000", "120000"
 
@@ -74,7 +75,7 @@ class BlobCache:
 
 
 def validate_tree(
-    area: vcs.Scratch, tree: str, top: str, config: HubConfig, key: str, seed: Path | None
+    area: Scratch, tree: str, top: str, config: HubConfig, key: str, seed: Path | None
 ) -> tuple[list[FileReport], list[Finding]]:
     """Every report and every finding of the hub registry in ``tree`` (hub.yaml at ``top``)."""
     from hubrails.core.references import cross_check
@@ -130,7 +131,7 @@ def validate_tree(
 
 
 def _link_targets(
-    area: vcs.Scratch,
+    area: Scratch,
     tree: str,
     todo: list[tuple[str, layout.Location, vcs.Entry]],
     contents: dict[str, bytes | None],
