@@ -218,3 +218,53 @@ def test_push_without_a_remote_is_a_usage_error(hub: Path) -> None:
     assert run.exit_code == 2
     assert "no remote" in run.stderr
     assert git(hub, "branch", "--list", BRANCH) == ""
+
+
+def test_hub_in_a_subfolder_of_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import json
+
+    from tests.gitrepo import init_repo
+    from tests.helpers import copy_example
+
+    repo = tmp_path / "monorepo"
+    root = copy_example(repo / "agents" / "hub")
+    agent = root / "registry/spokes/support/agents/ticket-responder.yaml"
+    digest = hashlib.sha256(agent.read_bytes()).hexdigest()
+    cert = root / "certificates/support/ticket-responder.json"
+    cert.parent.mkdir(parents=True)
+    cert.write_text(
+        json.dumps(
+            {
+                "subject": [{"name": "a", "digest": {"sha256": digest}}],
+                "predicate": {
+                    "verdict": "pass",
+                    "issued_at": "2026-11-02T00:00:00Z",
+                    "expires_at": "2999-01-01T00:00:00Z",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    init_repo(repo)
+    monkeypatch.chdir(root / "registry")
+    run = run_cli("promote", "sentiment-triage", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    result = run.json()
+    assert result["target_folder"] == f"agents/hub/{TARGET}"
+    assert result["agents"][0]["certification"] == "certified (2026-11-02)"
+    assert git(repo, "diff", "--no-renames", "--name-only", "main", BRANCH).splitlines() == sorted(
+        f"agents/hub/{p}"
+        for p in (
+            f"{SPOKE}/SKILL.md",
+            f"{SPOKE}/references/labels.md",
+            f"{SPOKE}/skill.yaml",
+            f"{TARGET}/SKILL.md",
+            f"{TARGET}/references/labels.md",
+            f"{TARGET}/skill.yaml",
+        )
+    )
+    manifest = show(repo, BRANCH, f"agents/hub/{TARGET}/skill.yaml")
+    assert manifest.startswith("# yaml-language-server: $schema=../../../schemas/skill.schema.json")

@@ -116,7 +116,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             return agent_uses(
                 name,
                 [(p, data) for p, data in users.items() if data is not None],
-                lambda paths: _at(repo, base, [posixpath.join(top, p) for p in paths]),
+                lambda paths: _at(repo, base, list(paths), top),
             )
 
         promotion = _noted(build(source, target, options, agents), repo, folder)
@@ -205,10 +205,13 @@ def _head(repo: vcs.Repository) -> tuple[str, str | None]:
     return commit, branch
 
 
-def _at(repo: vcs.Repository, commit: str, paths: list[str]) -> dict[str, bytes | None]:
-    """Files of ``commit`` by path (one git process for all of them)."""
-    blobs = repo.read_many(f"{commit}:{p}" for p in paths)
-    return {p: blobs[f"{commit}:{p}"] for p in paths}
+def _at(
+    repo: vcs.Repository, commit: str, paths: list[str], top: str = ""
+) -> dict[str, bytes | None]:
+    """Files of ``commit`` by path below ``top`` (one git process for all of them)."""
+    names = {p: f"{commit}:{posixpath.join(top, p)}" for p in paths}
+    blobs = repo.read_many(names.values())
+    return {p: blobs[name] for p, name in names.items()}
 
 
 def _noted(promotion: Promotion, repo: vcs.Repository, folder: str) -> Promotion:
