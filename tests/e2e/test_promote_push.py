@@ -146,11 +146,20 @@ def test_spoke_dry_run_and_no_push(spoke: Path, tmp_path: Path) -> None:
 
 def test_spoke_with_an_unreachable_hub(spoke: Path) -> None:
     edit(spoke / "hub.yaml", "url: ../hub.git", "url: ../nowhere.git")
-    run = run_cli("promote", "sentiment-triage")
-    assert run.exit_code == 2
+    run = run_cli("promote", "sentiment-triage", "--format", "json")
+    assert run.exit_code == 1
+    assert run.json()["reason"] == "remote-unreachable"
     assert "cannot fetch the hub" in run.stderr
 
 
 def test_spoke_skill_must_be_committed(spoke: Path) -> None:
     assert run_cli("promote", "other-skill").exit_code == 2
     assert run_cli("promote", "growth/sentiment-triage").exit_code == 2
+
+
+def test_monorepo_with_an_unreachable_remote(hub: Path, tmp_path: Path) -> None:
+    git(hub, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    before = snapshot(hub)
+    result = refused("sentiment-triage")
+    assert result["reason"] == "remote-unreachable"
+    assert snapshot(hub) == before

@@ -33,9 +33,12 @@ from hubrails.errors import HubError
 
 def promote(config: HubConfig, options: Options) -> Promotion:
     """Promote ``options.skill`` from the repository of ``config`` into its hub."""
-    if config.role == "hub":
-        return _in_hub(config, options)
-    return _from_spoke(config, options)
+    try:
+        if config.role == "hub":
+            return _in_hub(config, options)
+        return _from_spoke(config, options)
+    except vcs.RemoteError as exc:
+        raise PromotionError("remote-unreachable", exc.message, hint=exc.hint) from None
 
 
 def _split(skill: str) -> tuple[str | None, str]:

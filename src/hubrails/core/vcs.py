@@ -24,6 +24,12 @@ class GitError(HubError):
     """A git command failed, or a folder is not a git repository."""
 
 
+class RemoteError(GitError):
+    """A remote could not be reached or read (network, permissions, a wrong URL): exit 1."""
+
+    exit_code = ExitCode.FINDINGS
+
+
 class RefRaceError(GitError):
     """A ref was not where we expected it: someone else updated it first."""
 
@@ -279,7 +285,10 @@ class Repository:
         """The commit ``ref`` points at on ``remote``, or ``None`` (asks the remote)."""
         status, out, err = self.attempt("ls-remote", "--", remote, ref)
         if status != 0:
-            raise GitError(f"cannot reach the hub remote {remote}: {_last_line(err)}")
+            raise RemoteError(
+                f"cannot reach the hub remote {remote}: {_last_line(err)}",
+                hint="check the remote's URL, your network and your access; nothing was created",
+            )
         for line in out.splitlines():
             sha, _, name = line.partition("\t")
             if name == ref:
@@ -336,7 +345,7 @@ def fetch_hub(url: str, ref: str, dest: Path) -> tuple[Repository, str]:
             "fetch", "--quiet", "--no-tags", "--depth=1", "--", url, f"{ref}:refs/hub/base"
         )
         if status != 0:
-            raise GitError(
+            raise RemoteError(
                 f"cannot fetch the hub {url} at '{ref}': {_last_line(err)}",
                 hint="check hub.url and hub.ref in hub.yaml, and your access to the hub",
             )
