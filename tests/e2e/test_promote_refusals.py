@@ -154,3 +154,25 @@ def test_not_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     run = run_cli("promote", "sentiment-triage")
     assert run.exit_code == 2
     assert "not inside a git repository" in run.stderr
+
+
+def test_what_hub_validate_skips_does_not_block(hub: Path) -> None:
+    (hub / "registry/.drafts").mkdir()
+    (hub / "registry/.drafts/wip.yaml").write_text("kind: [broken\n", encoding="utf-8")
+    commit_all(hub)
+    assert run_cli("validate").exit_code == 0
+    assert run_cli("promote", "sentiment-triage").exit_code == 0
+
+
+def test_hub_link_leading_outside_is_found_as_hub_validate_finds_it(
+    hub: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "tool.yaml"
+    shutil.copy(hub / "registry/tools/jira.yaml", outside)
+    (hub / "registry/tools/jira.yaml").unlink()
+    (hub / "registry/tools/jira.yaml").symlink_to(outside)
+    commit_all(hub)
+    validate = run_cli("validate", "--format", "json").rules()
+    assert ("symlink-outside", "registry/tools/jira.yaml", 1) in validate
+    result = refuse_cleanly(hub, "hub-invalid")
+    assert "registry/tools/jira.yaml:1:1: symlink-outside" in str(result["details"])

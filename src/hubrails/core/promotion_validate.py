@@ -87,8 +87,11 @@ def validate_tree(
     reports: dict[str, FileReport] = {}
     todo: list[tuple[str, layout.Location, vcs.Entry]] = []
     for entry in area.files(tree, registry):
-        location = layout.classify(tuple(entry.path[len(registry) + 1 :].split("/")))
-        if entry.mode == _GITLINK or (location is None and entry.mode != _SYMLINK):
+        parts = tuple(entry.path[len(registry) + 1 :].split("/"))
+        if entry.mode == _GITLINK or any(p.startswith(".") for p in parts[:-1]):
+            continue  # as layout.walk: hidden folders are skipped
+        location = layout.classify(parts)
+        if location is None and entry.mode != _SYMLINK:
             continue
         rel = entry.path[len(top) + 1 :] if top else entry.path
         hit = store.get(rel, entry.sha) if entry.mode != _SYMLINK else None
