@@ -43,12 +43,12 @@ def promote_command(
     ] = PromotionFormat.TEXT,
     root: RootOption = None,
 ) -> None:
-    """Promote a spoke skill into the hub library on a new branch, and print the pull request.
+    """Promote a spoke skill into the hub library on a new branch; print the pull request.
 
-    Works in a hub repository (skills under registry/spokes/TEAM/skills/) and in a spoke
-    repository (the hub named in hub.yaml). Your working tree, index, HEAD, stash and branches
-    are never touched. Exit 0 when the branch was made (or planned, with --dry-run), 1 when a
-    precondition or the remote refused it (nothing is created), 2 when the invocation is wrong.
+    In a hub repository: a skill under registry/spokes/TEAM/skills/.
+    In a spoke repository: into the hub named in hub.yaml, pushed there.
+    Your working tree, index, HEAD, stash and branches are never touched.
+    Exit 0: made (or planned, with --dry-run); 1: refused, nothing created; 2: bad usage.
     """
     from hubrails.core.config import load_config, locate
     from hubrails.core.promotion import promote
