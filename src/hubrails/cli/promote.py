@@ -55,7 +55,7 @@ def promote_command(
     from hubrails.core.promotion_model import Options, PromotionError
     from hubrails.render.promotion import render_promotion, render_refusal
 
-    config = load_config(locate(root, [Path.cwd()]))
+    config = load_config(locate(root, [Path.cwd()]), remember=False)
     options = Options(skill, branch=branch, push=push, force=force, dry_run=dry_run)
     try:
         promotion = promote(config, options)

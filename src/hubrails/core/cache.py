@@ -14,12 +14,15 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubrails import __version__
 from hubrails.core.model import FileReport
 
-FORMAT = 2
+if TYPE_CHECKING:
+    from hubrails.core.config import HubConfig
+
+FORMAT = 3  # 2: Asset.labels; 3: positional rows and stat keys
 
 
 def digest(data: bytes) -> str:
@@ -44,6 +47,12 @@ RACY_NS = 2_000_000_000
 def stat_key(result: os.stat_result) -> Stat:
     """What changes whenever a file's content changes: size, times and inode."""
     return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
+def repository_key(config: HubConfig) -> str:
+    """What every cached report of a repository depends on besides the file's content."""
+    spoke_team = config.team if config.role == "spoke" else None
+    return salt(config.max_file_bytes, config.max_alias_nodes, spoke_team)
 
 
 class IndexCache:
@@ -104,20 +113,22 @@ class IndexCache:
 
     def save(self) -> None:
         """Write atomically; a cache that cannot be written is simply not kept."""
-        if self.path is None or not self.dirty:
-            return
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
-            try:
-                # dumps, not dump: only the one-shot encoder is the fast C one
-                text = json.dumps({"key": self.key, "files": self.entries}, separators=(",", ":"))
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(text)
-                Path(tmp).replace(self.path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        if self.path is not None and self.dirty:
+            write_json(self.path, {"key": self.key, "files": self.entries})
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write ``data`` as compact JSON to ``path`` under ``.hub/`` atomically, or not at all."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(json.dumps(data, separators=(",", ":")))  # the C encoder: 10x json.dump
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

@@ -41,6 +41,7 @@ class Asset(NamedTuple):
     description: str | None = None
     platform: bool = False
     provides: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -60,25 +61,8 @@ class FileReport:
                 [f.rule, f.severity.value, f.line, f.column, f.message, f.hint, list(f.related)]
                 for f in self.findings
             ],
-            None
-            if a is None
-            else [
-                a.kind,
-                a.name,
-                a.line,
-                a.column,
-                a.team,
-                a.version,
-                a.lifecycle,
-                a.status,
-                a.description,
-                a.platform,
-                list(a.provides),
-            ],
-            [
-                [r.kind, r.name, r.field, r.line, r.column, r.version, list(r.actions)]
-                for r in self.refs
-            ],
+            None if a is None else list(a),
+            [list(r) for r in self.refs],
         ]
 
     @classmethod
@@ -91,6 +75,12 @@ class FileReport:
                 Finding(rule, Severity(severity), path, line, column, message, hint, tuple(related))
                 for rule, severity, line, column, message, hint, related in findings
             ],
-            None if asset is None else Asset._make([*asset[:-1], tuple(asset[-1])]),
+            None if asset is None else _asset(asset),
             [Ref._make([*ref[:-1], tuple(ref[-1])]) for ref in refs],
         )
+
+
+def _asset(row: list[Any]) -> Asset:
+    """An asset from its cache row (JSON turned its tuples into lists)."""
+    *head, provides, labels = row
+    return Asset._make([*head, tuple(provides), tuple((k, v) for k, v in labels)])

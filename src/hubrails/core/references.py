@@ -336,3 +336,8 @@ def _has_doc(index: Index, path: str) -> bool:
 
 def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
+    """The problems of one reference made in ``path`` (none when it resolves cleanly)."""
+    return _resolve(path, ref, index)

@@ -99,8 +99,7 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     root = config.root
     spoke_team = config.team if config.role == "spoke" else None
     store = cache.IndexCache(
-        root / ".hub" / "cache" / "index.json" if use_cache else None,
-        cache.salt(config.max_file_bytes, config.max_alias_nodes, spoke_team),
+        root / ".hub" / "cache" / "index.json" if use_cache else None, cache.repository_key(config)
     )
     reports: dict[str, FileReport] = {}
     jobs: list[tuple[_Job, cache.Stat]] = []
@@ -152,6 +151,18 @@ def _stat(root: Path, path: str) -> cache.Stat | None:
     except OSError:
         return None
     return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
+
+
+def analyse_now(config: HubConfig, path: str) -> FileReport | None:
+    """The report of one registry file (``path`` from the repository root), analysed now
+    without the cache; ``None`` for a file where nothing is expected."""
+    rel = path.removeprefix(config.registry.strip("/") + "/")
+    location = layout.classify(tuple(rel.split("/")))
+    if location is None:
+        return None
+    job = _read(config.root, path, location, config.max_file_bytes)
+    spoke_team = config.team if config.role == "spoke" else None
+    return _analyse(job, spoke_team, config.max_alias_nodes)
 
 
 def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:

@@ -36,6 +36,27 @@ class RefRaceError(GitError):
     exit_code = ExitCode.FINDINGS
 
 
+# Repositories (hub init).
+
+
+def is_repository(path: Path) -> bool:
+    """Whether ``path`` is inside a git working tree."""
+    import git
+
+    try:
+        git.Repo(path, search_parent_directories=True).close()
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+    return True
+
+
+def init_repository(path: Path) -> None:
+    """``git init`` in ``path``."""
+    import git
+
+    git.Repo.init(path).close()
+
+
 # ==============================================================================================
 # Promotion: repositories, trees, temporary index, quarantined objects, refs and pushes.
 # (hub promote; see core/promotion.py for the plan built on top of these.)
