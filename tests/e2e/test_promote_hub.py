@@ -217,6 +217,9 @@ def test_push_without_a_remote_is_a_usage_error(hub: Path) -> None:
     run = run_cli("promote", "sentiment-triage", "--push")
     assert run.exit_code == 2
     assert "no remote" in run.stderr
+    run = run_cli("promote", "sentiment-triage", "--push", "--format", "json")
+    assert run.exit_code == 2
+    assert run.json()["reason"] == "usage" and "no remote" in run.json()["message"]
     assert git(hub, "branch", "--list", BRANCH) == ""
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from hubrails.cli._common import RootOption, boundary, fail
+from hubrails.errors import HubError
 from hubrails.render.promotion import PromotionFormat
 
 
@@ -55,14 +56,14 @@ def promote_command(
     from hubrails.core.promotion_model import Options, PromotionError
     from hubrails.render.promotion import render_promotion, render_refusal
 
-    config = load_config(locate(root, [Path.cwd()]), remember=False)
     options = Options(skill, branch=branch, push=push, force=force, dry_run=dry_run)
     try:
-        promotion = promote(config, options)
-    except PromotionError as refusal:
+        promotion = promote(load_config(locate(root, [Path.cwd()]), remember=False), options)
+    except HubError as error:  # bots get a JSON answer for every failure, not only refusals
         if output is PromotionFormat.JSON:
-            render_refusal(refusal, sys.stdout)
-        for detail in refusal.details[:10]:
+            render_refusal(error, sys.stdout)
+        details = error.details if isinstance(error, PromotionError) else []
+        for detail in details[:10]:
             sys.stderr.write(f"hub:   {detail}\n")
-        raise fail(refusal) from None
+        raise fail(error) from None
     render_promotion(promotion, output, sys.stdout)

@@ -7,7 +7,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from hubrails.core.promotion_model import Promotion, PromotionError
+    from hubrails.core.promotion_model import Promotion
+    from hubrails.errors import HubError
 
 
 class PromotionFormat(StrEnum):
@@ -48,9 +49,26 @@ def render_promotion(promotion: Promotion, fmt: PromotionFormat, out: TextIO) ->
     out.write("\n".join(lines) + "\n")
 
 
-def render_refusal(refusal: PromotionError, out: TextIO) -> None:
-    """A refusal as one JSON document (text refusals go to stderr via the CLI boundary)."""
-    _json(refusal.to_dict(), out)
+def render_refusal(error: HubError, out: TextIO) -> None:
+    """A refusal (exit 1) or a usage error (exit 2) as one JSON document; in text, both go to
+    stderr through the CLI boundary."""
+    from hubrails.core.promotion_model import PromotionError
+
+    if isinstance(error, PromotionError):
+        _json(error.to_dict(), out)
+        return
+    location = error.location()
+    message = f"{location}: {error.message}" if location else error.message
+    _json(
+        {
+            "promoted": False,
+            "reason": "usage",
+            "message": message,
+            "hint": error.hint,
+            "details": [],
+        },
+        out,
+    )
 
 
 def _json(data: dict[str, Any], out: TextIO) -> None:
