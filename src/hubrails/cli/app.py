@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import validate
+from hubrails.cli import certify, validate
 
 app = typer.Typer(
     name="hub",
@@ -18,6 +18,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("validate")(validate.validate_command)
+app.command("certify")(certify.certify_command)
+app.command("policy")(certify.policy_command)
 
 
 def _version(value: bool) -> None:

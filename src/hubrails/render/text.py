@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from itertools import groupby
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from hubrails.core.certificate import VerifyProblem
+    from hubrails.core.certify import AgentResult, Certification
+    from hubrails.core.policy import EffectivePolicy
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -66,3 +71,97 @@ def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None
         f"file{'s' if files != 1 else ''} ({checked})"
     )
     console.print(verdict)
+
+
+_STATUS_STYLE = {
+    "pass": "green",
+    "fail": "bold red",
+    "warn": "yellow",
+    "skip": "dim",
+    "waived": "cyan",
+}
+
+
+def _agent_table(console: Console, result: AgentResult) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"{result.team}/{result.name}  ({result.path})", title_justify="left")
+    for column in ("status", "check", "reason"):
+        table.add_column(column, overflow="fold")
+    for check in result.checks:
+        reason = check.reason or ""
+        if check.waiver is not None:
+            w = check.waiver
+            reason += f"\nwaived by {w.granted_by} until {w.expires} ({w.path}): {w.reason}"
+        elif check.status.value in ("fail", "warn"):
+            reason += f"\nremediation: {check.remediation}"
+        table.add_row(
+            Text(check.status.value, style=_STATUS_STYLE[check.status.value]),
+            Text(check.id),
+            Text(reason),
+        )
+    console.print(table)
+
+
+def _verdict(result: AgentResult) -> Text:
+    counts: dict[str, int] = {}
+    for check in result.checks:
+        counts[check.status.value] = counts.get(check.status.value, 0) + 1
+    tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    if result.passed:
+        return Text(f"✓ {result.team}/{result.name}: certified ({tally})", style="green")
+    return Text(f"✗ {result.team}/{result.name}: not certified ({tally})", style="bold red")
+
+
+def render_certification(
+    run: Certification, problems: list[VerifyProblem] | None, out: TextIO
+) -> None:
+    """A table per agent (failing ones only, for many agents) and a one-line verdict."""
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    many = len(run.results) > 1
+    for result in run.results:
+        if not many or (not result.passed and problems is None):
+            _agent_table(console, result)
+        if not many or not result.passed:
+            console.print(_verdict(result))
+    if problems is not None:
+        for p in problems:
+            console.print(Text(f"✗ {p.path}: {p.kind}: {p.message}", style="bold red"))
+        ok = len(run.results) - len({p.agent for p in problems})
+        line = f"{len(problems)} certificate problem(s); {ok} of {len(run.results)} agents hold"
+        console.print(Text(("✗ " if problems else "✓ ") + line, style=_verdict_style(problems)))
+    elif many:
+        failed = sum(1 for r in run.results if not r.passed)
+        text = f"{len(run.results) - failed} of {len(run.results)} agents certified"
+        console.print(Text(("✗ " if failed else "✓ ") + text, style=_verdict_style(failed)))
+    elif not run.results:
+        console.print(Text("no agents to certify", style="dim"))
+
+
+def _verdict_style(bad: object) -> str:
+    return "bold red" if bad else "green"
+
+
+def render_policy(
+    path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
+) -> None:
+    """The effective policy as a table: field, value, enforcement and where it comes from."""
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    table = Table(title=f"effective policy of {path}", title_justify="left")
+    for column in ("field", "value", "enforcement", "from"):
+        table.add_column(column, overflow="fold")
+    for name, value in sorted(policy.values.items()):
+        shown = ", ".join(map(str, value.value)) if isinstance(value.value, list) else value.value
+        table.add_row(
+            name,
+            Text(str(shown).lower() if isinstance(shown, bool) else str(shown)),
+            "required" if name in required.values else "advisory",
+            Text("\n".join(f"{s.path}:{s.line} ({s.level})" for s in value.sources)),
+        )
+    console.print(table)
+    for loose in policy.loosenings:
+        console.print(Text(f"✗ loosening: {loose.message()}", style="bold red"))
+    if not policy.loosenings:
+        console.print(Text("✓ no team or agent value loosens the policy", style="green"))
