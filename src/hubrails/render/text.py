@@ -145,22 +145,22 @@ def _verdict_style(bad: object) -> str:
 def render_policy(
     path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
 ) -> None:
-    """The effective policy as a table: field, value, enforcement and where it comes from."""
-    from rich.table import Table
-
+    """The effective policy, a line per field: value, enforcement and where it comes from."""
     console = Console(file=out, highlight=False, soft_wrap=True)
-    table = Table(title=f"effective policy of {path}", title_justify="left")
-    for column in ("field", "value", "enforcement", "from"):
-        table.add_column(column, overflow="fold")
+    console.print(Text(f"effective policy of {path}", style="bold underline"))
+    width = max((len(name) for name in policy.values), default=0)
     for name, value in sorted(policy.values.items()):
-        shown = ", ".join(map(str, value.value)) if isinstance(value.value, list) else value.value
-        table.add_row(
-            name,
-            Text(str(shown).lower() if isinstance(shown, bool) else str(shown)),
-            "required" if name in required.values else "advisory",
-            Text("\n".join(f"{s.path}:{s.line} ({s.level})" for s in value.sources)),
-        )
-    console.print(table)
+        shown = value.value
+        if isinstance(shown, list):
+            shown = "[" + ", ".join(map(str, shown)) + "]"
+        elif isinstance(shown, bool):
+            shown = str(shown).lower()
+        line = Text(f"  {name:<{width}}  ")
+        line.append(str(shown), style="bold")
+        line.append("  (required)" if name in required.values else "  (advisory)", style="dim")
+        console.print(line)
+        for s in value.sources:
+            console.print(Text(f"  {'':<{width}}    from {s.path}:{s.line} ({s.level})", "dim"))
     for loose in policy.loosenings:
         console.print(Text(f"✗ loosening: {loose.message()}", style="bold red"))
     if not policy.loosenings:
