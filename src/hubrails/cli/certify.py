@@ -92,7 +92,7 @@ def certify_command(
             hint="hub certify AGENT | hub certify --all | hub certify --verify",
         )
     ws = _workspace(root, hub)
-    agents = ws.agents() if (all_agents or verify) else [ws.find_agent(agent or "")]
+    agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
     run = certify(ws, agents, ledger_url=_ledger_url(ws))
     _warn(run.warnings)
     now = dt.datetime.now(dt.UTC)
@@ -128,7 +128,7 @@ def policy_command(
         raise HubError(f"hub policy writes text or json, not {output.value}")
     ws = _workspace(root, hub)
     _warn(ws.hub.warnings)
-    loaded = ws.find_agent(agent)
+    loaded = ws.agent(ws.find_agent(agent))
     full, required, _ = policies(ws, loaded)
     if output is Format.JSON:
         from hubrails.render.json_ import render_policy

@@ -11,11 +11,14 @@ from typing import Any
 
 from hubrails.core.checks import CHECKS, AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.hubsource import Hub
-from hubrails.core.policy import EffectivePolicy, Layer, effective
+from hubrails.core.ownfindings import OwnFindings
+from hubrails.core.policy import EffectivePolicy, Layer, effective, layer
 from hubrails.core.waivers import Waiver, load_waivers
 from hubrails.core.workspace import Loaded, Workspace
 
 DEFAULT_VALIDITY_DAYS = 90
+INDEX_THRESHOLD = 50  # from this many agents on, loading the index cache pays off
+PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
 
 
 class Status(StrEnum):
@@ -110,17 +113,62 @@ def _sha256_json(data: Any) -> str:
 
 def certify(
     ws: Workspace,
-    agents: list[Loaded],
+    agents: list[str],
     *,
     ledger_url: str | None = None,
     today: dt.date | None = None,
 ) -> Certification:
-    """Certify ``agents`` (files of ``ws``'s repository)."""
+    """Certify ``agents`` (paths relative to the registry folder of ``ws``'s repository)."""
     today = today or dt.datetime.now(dt.UTC).date()
     waivers, warnings = load_waivers(ws, today)
     warnings = [*ws.hub.warnings, *warnings]
-    results = tuple(certify_agent(ws, agent, waivers, ledger_url) for agent in agents)
-    return Certification(ws.hub, results, tuple(warnings))
+    own = OwnFindings(ws.config, use_index=len(agents) > INDEX_THRESHOLD)
+    job = _Job(ws, waivers, ledger_url, own)
+    results = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
+    own.save()
+    return Certification(ws.hub, tuple(results), tuple(warnings))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    ws: Workspace
+    waivers: list[Waiver]
+    ledger_url: str | None
+    own: OwnFindings
+
+    def __call__(self, agents: list[str]) -> list[AgentResult]:
+        memo, ws = PolicyMemo(self.ws), self.ws
+        return [
+            certify_agent(ws, ws.agent(a), self.waivers, self.ledger_url, memo, self.own)
+            for a in agents
+        ]
+
+
+_FORKED: list[_Job] = []  # handed to forked workers; set only while the pool runs
+
+
+def _run_forked(agents: list[str]) -> list[AgentResult]:
+    return _FORKED[0](agents)
+
+
+def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
+    """Split the agents over forked workers, one per core (the workspace is inherited)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2:
+        return job(agents)
+    size = -(-len(agents) // workers)
+    chunks = [agents[i : i + size] for i in range(0, len(agents), size)]
+    _FORKED[:] = [job]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [r for part in pool.map(_run_forked, chunks) for r in part]
+    finally:
+        _FORKED.clear()
 
 
 def _meta(agent: Loaded) -> dict[str, Any]:
@@ -128,29 +176,47 @@ def _meta(agent: Loaded) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def layers(ws: Workspace, agent: Loaded) -> list[Layer]:
-    """The policy layers that apply to ``agent``: hub, then its team's, then its own."""
-    team = _meta(agent).get("team")
-    hub_level, team_level = ws.guardrails(team if isinstance(team, str) else "")
-    found = []
-    for level, docs in (("hub", hub_level), ("team", team_level)):
-        for g in docs:
-            assert g.doc is not None
-            spec = g.data.get("spec")
-            required = not (isinstance(spec, dict) and spec.get("enforcement") == "advisory")
-            found.append(Layer(level, g.path, g.doc, ("spec", "policy"), required))
-    if agent.doc is not None:
-        found.append(Layer("agent", agent.path, agent.doc, ("spec", "guardrails", "policy")))
-    return found
+class PolicyMemo:
+    """Effective policies per agent, merging each team's hub and team levels only once."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._levels: dict[str, tuple[list[Layer], EffectivePolicy, EffectivePolicy]] = {}
+
+    def levels(self, team: str) -> tuple[list[Layer], EffectivePolicy, EffectivePolicy]:
+        """The hub and team layers of ``team``, and their merges (all, required only)."""
+        if team not in self._levels:
+            hub_level, team_level = self.ws.guardrails(team)
+            found = []
+            for level, docs in (("hub", hub_level), ("team", team_level)):
+                for g in docs:
+                    assert g.doc is not None
+                    spec = g.data.get("spec")
+                    advisory = isinstance(spec, dict) and spec.get("enforcement") == "advisory"
+                    found.append(layer(level, g.path, g.doc, ("spec", "policy"),
+                                       required=not advisory))  # fmt: skip
+            required = effective([la for la in found if la.required])
+            self._levels[team] = (found, effective(found), required)
+        return self._levels[team]
+
+    def policies(self, agent: Loaded) -> tuple[EffectivePolicy, EffectivePolicy, list[Layer]]:
+        """(policy with advisory guardrails, policy of required guardrails only, the layers)."""
+        team = _meta(agent).get("team")
+        found, full, required = self.levels(team if isinstance(team, str) else "")
+        if agent.doc is None:
+            return full, required, found
+        own = layer("agent", agent.path, agent.doc, ("spec", "guardrails", "policy"))
+        return effective([own], full), effective([own], required), [*found, own]
 
 
 def policies(ws: Workspace, agent: Loaded) -> tuple[EffectivePolicy, EffectivePolicy, list[Layer]]:
     """(policy with advisory guardrails, policy of required guardrails only, the layers)."""
-    found = layers(ws, agent)
-    return effective(found), effective([la for la in found if la.required]), found
+    return PolicyMemo(ws).policies(agent)
 
 
-def context(ws: Workspace, agent: Loaded, ledger_url: str | None) -> AgentContext:
+def context(
+    ws: Workspace, agent: Loaded, ledger_url: str | None, own: OwnFindings | None = None
+) -> AgentContext:
     """Resolve what the agent names: its tools and skills."""
     meta = _meta(agent)
     spec = agent.data.get("spec")
@@ -172,11 +238,9 @@ def context(ws: Workspace, agent: Loaded, ledger_url: str | None) -> AgentContex
         if isinstance(ref, dict) and isinstance(ref.get("name"), str):
             ctx.skills.append((i, ref, ws.skill(ref["name"])))
     if agent.doc is not None:
-        from hubrails.core.schemas import schema_findings
-
         ctx.schema_problems = [
-            Problem(f.message, f.path, f.line, "")
-            for f in schema_findings("Agent", agent.doc, agent.path)
+            Problem(f"{f.message} ({f.rule})", agent.path, f.line, "")
+            for f in (own or OwnFindings(ws.config, use_index=False)).errors(agent)
         ]
     return ctx
 
@@ -205,11 +269,16 @@ def run_check(
 
 
 def certify_agent(
-    ws: Workspace, agent: Loaded, waivers: list[Waiver], ledger_url: str | None = None
+    ws: Workspace,
+    agent: Loaded,
+    waivers: list[Waiver],
+    ledger_url: str | None = None,
+    memo: PolicyMemo | None = None,
+    own: OwnFindings | None = None,
 ) -> AgentResult:
     """Every check on one agent, with waivers applied."""
-    full, required, _ = policies(ws, agent)
-    ctx = context(ws, agent, ledger_url)
+    full, required, _ = (memo or PolicyMemo(ws)).policies(agent)
+    ctx = context(ws, agent, ledger_url, own)
     results = []
     used: list[Waiver] = []
     for spec in CHECKS:

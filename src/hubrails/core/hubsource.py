@@ -5,22 +5,46 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubrails.core.config import CONFIG_NAME, HubConfig, load_config
 from hubrails.errors import ConfigError, HubError
 
+if TYPE_CHECKING:
+    from hubrails.core.vcs import CheckoutState
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class Hub:
-    """The hub a command checks against, with the commit it is at."""
+    """The hub a command checks against; the commit it is at is asked of git only when needed
+    (it costs a GitPython import and a ``git status``)."""
 
     config: HubConfig
-    commit: str | None
-    dirty: bool
     ref: str | None = None
     is_self: bool = False
     warnings: tuple[str, ...] = ()
+    pinned: CheckoutState | None = None
+
+    @cached_property
+    def state(self) -> CheckoutState:
+        """The commit and dirtiness of the hub's checkout."""
+        if self.pinned is not None:
+            return self.pinned
+        from hubrails.core import vcs
+
+        return vcs.checkout_state(self.config.root)
+
+    @property
+    def commit(self) -> str | None:
+        """The hub commit, or ``None`` outside a git repository."""
+        return self.state.commit
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the hub's tree differs from its commit."""
+        return self.state.dirty
 
 
 def cache_root() -> Path:
@@ -42,11 +66,9 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
             raise ConfigError(
                 f"{hub_path} holds no {CONFIG_NAME}", hint="--hub names a checkout of the hub"
             )
-        state = vcs.checkout_state(hub_path)
-        return Hub(load_config(hub_path.resolve()), state.commit, state.dirty)
+        return Hub(load_config(hub_path.resolve()))
     if config.role == "hub":
-        state = vcs.checkout_state(config.root)
-        return Hub(config, state.commit, state.dirty, is_self=True)
+        return Hub(config, is_self=True)
     if not config.hub_url:
         raise HubError(
             "this spoke's hub.yaml names no hub",
@@ -56,8 +78,7 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
     url = _normalise(config)
     local = Path(url)
     if local.is_dir() and (local / CONFIG_NAME).is_file() and not (local / ".git").exists():
-        state = vcs.checkout_state(local)  # a plain folder: use it as it is
-        return Hub(load_config(local.resolve()), state.commit, state.dirty)
+        return Hub(load_config(local.resolve()))  # a plain folder: use it as it is
     got = vcs.materialise_hub(url, config.hub_ref, cache_root())
     if not (got.path / CONFIG_NAME).is_file():
         raise ConfigError(
@@ -65,7 +86,8 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
             hint="hub.url must name a hubrails hub repository",
         )
     warnings = (got.warning,) if got.warning else ()
-    return Hub(load_config(got.path), got.commit, False, config.hub_ref, warnings=warnings)
+    pinned = vcs.CheckoutState(got.commit, dirty=False)
+    return Hub(load_config(got.path), config.hub_ref, warnings=warnings, pinned=pinned)
 
 
 def _normalise(config: HubConfig) -> str:

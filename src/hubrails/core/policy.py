@@ -58,28 +58,27 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Layer:
-    """One policy document: a guardrail's ``spec.policy`` or an agent's overrides."""
+    """One policy document (a guardrail's ``spec.policy`` or an agent's overrides): every
+    field it sets, with the line it is set on."""
 
     level: str  # hub | team | agent
     path: str
-    doc: Document
-    at: Pointer  # where the policy mapping is in the document
+    values: dict[str, tuple[Any, int]]
     required: bool = True
 
-    def values(self) -> dict[str, tuple[Any, int]]:
-        """Every field this layer sets, with the line it is set on."""
-        policy: Any = self.doc.data
-        for part in self.at:
-            policy = policy.get(part) if isinstance(policy, dict) else None
-        found: dict[str, tuple[Any, int]] = {}
-        if not isinstance(policy, dict):
-            return found
-        for name in FIELDS:
-            section, key = name.split(".")
-            block = policy.get(section)
-            if isinstance(block, dict) and key in block and _valid(name, block[key]):
-                found[name] = (block[key], self.doc.mark((*self.at, section, key))[0])
-        return found
+
+def layer(level: str, path: str, doc: Document, at: Pointer, *, required: bool = True) -> Layer:
+    """The layer of the policy mapping at ``at`` in ``doc``."""
+    policy: Any = doc.data
+    for part in at:
+        policy = policy.get(part) if isinstance(policy, dict) else None
+    found: dict[str, tuple[Any, int]] = {}
+    for name in FIELDS if isinstance(policy, dict) else ():
+        section, key = name.split(".")
+        block = policy.get(section)
+        if isinstance(block, dict) and key in block and _valid(name, block[key]):
+            found[name] = (block[key], doc.mark((*at, section, key))[0])
+    return Layer(level, path, found, required)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,25 +139,26 @@ class EffectivePolicy:
         }
 
 
-def effective(layers: list[Layer]) -> EffectivePolicy:
-    """Merge hub, then team, then agent layers; peers at one level simply combine."""
-    values: dict[str, Value] = {}
-    loosenings: list[Loosening] = []
+def effective(layers: list[Layer], base: EffectivePolicy | None = None) -> EffectivePolicy:
+    """Merge hub, then team, then agent layers (on top of ``base``, the merge of the levels
+    above, when given); peers at one level simply combine."""
+    values: dict[str, Value] = dict(base.values) if base else {}
+    loosenings: list[Loosening] = list(base.loosenings) if base else []
     for level in ("hub", "team", "agent"):
         above = dict(values)
-        for layer in (la for la in layers if la.level == level):
-            for name, (raw, line) in layer.values().items():
-                source = Source(layer.path, line, level)
-                base = above.get(name)
-                loose = _loosens(name, raw, base.value) if base is not None else None
+        for one in (la for la in layers if la.level == level):
+            for name, (raw, line) in one.values.items():
+                source = Source(one.path, line, level)
+                upper = above.get(name)
+                loose = _loosens(name, raw, upper.value) if upper is not None else None
                 denial = above.get(_DENIED_BY.get(name, ""))
                 denied = [v for v in raw if v in denial.value] if denial and raw else []
                 if denied and denial is not None:
                     loosenings.append(
                         Loosening(_DENIED_BY[name], denied, source, denial.value, denial.sources)
                     )
-                if loose is not None and base is not None:
-                    loosenings.append(Loosening(name, loose, source, base.value, base.sources))
+                if loose is not None and upper is not None:
+                    loosenings.append(Loosening(name, loose, source, upper.value, upper.sources))
                     if FIELDS[name][0] is not Merge.ALLOW:
                         continue  # not applied; an allow list still narrows by intersection
                 values[name] = _meet(name, values.get(name), raw, source)

@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Formats as their issuers document them; each is specific enough to have few false positives.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -25,10 +26,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _SECRET_FIELD = re.compile(
-    r"""(?ix)^[\s\-]*["']?
+    r"""(?ix)^[\ \t\-]*["']?
     (?P<key>[a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key|apikey|private[_-]?key
         |access[_-]?key|credentials?|auth)[a-z0-9_.-]*)
-    ["']?\s*[:=]\s*["']?(?P<value>[^\s"'#,]+)"""
+    ["']?[\ \t]*[:=][\ \t]*["']?(?P<value>[^\s"'#,]+)"""
 )
 _PLACEHOLDER = re.compile(
     r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\{\{.*\}\}|[A-Z][A-Z0-9_]*)$"
@@ -62,15 +63,31 @@ def _high_entropy(value: str) -> bool:
     )
 
 
-def find_secrets(text: str) -> list[SecretHit]:
+# Each pattern runs only when its literal marker is in the text: a substring test is far cheaper
+# than a regular expression, and most files hold none of them.
+_MARKERS = ("AKIA|ASIA|ABIA|ACCA", "gh", "github_pat_", "gl", "xox", "_live_", "sk-ant-",
+            "T3BlbkFJ", "AIza", "PRIVATE KEY|PuTTY")  # fmt: skip
+_FIELDS = re.compile(_SECRET_FIELD.pattern, re.IGNORECASE | re.VERBOSE | re.MULTILINE)
+_FIELD_WORDS = ("pass", "secret", "token", "key", "credential", "auth")
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+@lru_cache(maxsize=8192)  # a skill's files are scanned once however many agents use it
+def find_secrets(text: str) -> tuple[SecretHit, ...]:
     """Every likely secret in ``text``, one per line at most."""
-    hits: list[SecretHit] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        kind = next((name for name, pattern in PATTERNS if pattern.search(line)), None)
-        if kind is None:
-            match = _SECRET_FIELD.match(line)
-            if match and _high_entropy(match["value"]):
-                kind = f"high-entropy value in '{match['key']}'"
-        if kind is not None:
-            hits.append(SecretHit(number, kind))
-    return hits
+    found: dict[int, str] = {}
+    for (kind, pattern), markers in zip(PATTERNS, _MARKERS, strict=True):
+        if any(marker in text for marker in markers.split("|")):
+            for match in pattern.finditer(text):
+                found.setdefault(_line(text, match.start()), kind)
+    lower = text.lower()
+    if any(word in lower for word in _FIELD_WORDS):
+        for match in _FIELDS.finditer(text):
+            if _high_entropy(match["value"]):
+                found.setdefault(
+                    _line(text, match.start()), f"high-entropy value in '{match['key']}'"
+                )
+    return tuple(SecretHit(line, kind) for line, kind in sorted(found.items()))

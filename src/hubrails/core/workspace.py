@@ -47,18 +47,21 @@ class Workspace:
         self.config = config
         self.hub = hub
         self.shared = hub.is_self or hub.config.root.resolve() == config.root.resolve()
-        self._memo: dict[Path, Loaded | None] = {}
+        self._memo: dict[tuple[int, str], Loaded | None] = {}
         self._guardrails: dict[str, tuple[list[Loaded], list[Loaded]]] = {}
+        self._skills: dict[Path, dict[str, str]] = {}
+        self._files: dict[Path, list[tuple[str, str]]] = {}
 
     # --- loading --------------------------------------------------------------------------
 
     def load(self, repo: HubConfig, rel: str) -> Loaded | None:
         """``rel`` (relative to the registry folder of ``repo``), or ``None`` when absent."""
+        key = (id(repo), rel)
+        if key in self._memo:
+            return self._memo[key]
         file = repo.registry_dir / rel
-        if file in self._memo:
-            return self._memo[file]
         loaded = self._read(repo, file) if file.is_file() else None
-        self._memo[file] = loaded
+        self._memo[key] = loaded
         return loaded
 
     def _read(self, repo: HubConfig, file: Path) -> Loaded:
@@ -100,20 +103,21 @@ class Workspace:
             ]
         return sorted(set(found))
 
-    def agents(self) -> list[Loaded]:
-        """Every agent of the repository."""
-        return [a for rel in self.agent_paths if (a := self.load(self.config, rel)) is not None]
+    def agent(self, rel: str) -> Loaded:
+        """The agent at ``rel`` (one of :attr:`agent_paths`)."""
+        loaded = self.load(self.config, rel)
+        if loaded is None:
+            raise HubError(f"agent file {rel} disappeared while certifying")
+        return loaded
 
-    def find_agent(self, given: str) -> Loaded:
-        """An agent by name, or by the path of its file."""
+    def find_agent(self, given: str) -> str:
+        """An agent's path (relative to the registry folder), by name or by its file."""
         as_path = Path(given)
         if given.endswith((".yaml", ".yml")) or os.sep in given or "/" in given:
             absolute = (as_path if as_path.is_absolute() else Path.cwd() / as_path).resolve()
             for rel in self.agent_paths:
                 if (self.config.registry_dir / rel).resolve() == absolute:
-                    loaded = self.load(self.config, rel)
-                    assert loaded is not None
-                    return loaded
+                    return rel
             raise HubError(
                 f"{given} is not an agent manifest of this registry",
                 hint="agents live in registry/agents/ or registry/spokes/TEAM/agents/",
@@ -126,9 +130,7 @@ class Workspace:
                 f"{problem} named '{given}' in this registry",
                 hint=f"known agents: {known}" if not matches else "give the path of its file",
             )
-        loaded = self.load(self.config, matches[0])
-        assert loaded is not None
-        return loaded
+        return matches[0]
 
     # --- what an agent resolves to ----------------------------------------------------------
 
@@ -147,19 +149,25 @@ class Workspace:
     def skill(self, name: str) -> Loaded | None:
         """The skill ``name``: the repository's own (spoke folders too), then the hub's."""
         for repo in self._repos(hub_first=False):
-            for rel in (f"skills/{name}/{SKILL_MANIFEST}", *self._spoke_skill(repo, name)):
-                loaded = self.load(repo, rel)
-                if loaded is not None:
-                    return loaded
+            rel = self._skill_index(repo).get(name)
+            if rel is not None:
+                return self.load(repo, rel)
         return None
 
-    def _spoke_skill(self, repo: HubConfig, name: str) -> list[str]:
-        spokes = repo.registry_dir / "spokes"
-        return [
-            f"spokes/{team}/skills/{name}/{SKILL_MANIFEST}"
-            for team in _folders(spokes)
-            if (spokes / team / "skills" / name).is_dir()
-        ]
+    def _skill_index(self, repo: HubConfig) -> dict[str, str]:
+        """Skill name -> manifest path, listed once per repository (spoke folders after the
+        shared library, so a library skill wins, as ``hub validate`` keeps names unique)."""
+        key = repo.registry_dir
+        if key not in self._skills:
+            found: dict[str, str] = {}
+            registry = repo.registry_dir
+            for team in reversed(_folders(registry / "spokes")):
+                for name in _folders(registry / "spokes" / team / "skills"):
+                    found[name] = f"spokes/{team}/skills/{name}/{SKILL_MANIFEST}"
+            for name in _folders(registry / "skills"):
+                found[name] = f"skills/{name}/{SKILL_MANIFEST}"
+            self._skills[key] = found
+        return self._skills[key]
 
     def _first(self, rel: str, *, hub_first: bool) -> Loaded | None:
         for repo in self._repos(hub_first=hub_first):
@@ -229,6 +237,11 @@ class Workspace:
 
     def skill_files(self, skill: Loaded) -> list[tuple[str, str]]:
         """(shown path, text) of every text file in a skill's folder, for the secret scan."""
+        if skill.file not in self._files:
+            self._files[skill.file] = self._read_skill_files(skill)
+        return self._files[skill.file]
+
+    def _read_skill_files(self, skill: Loaded) -> list[tuple[str, str]]:
         folder = skill.file.parent
         repo = self.config if skill.file.is_relative_to(self.config.root) else self.hub.config
         files: list[tuple[str, str]] = []

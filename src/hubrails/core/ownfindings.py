@@ -1,0 +1,59 @@
+"""An agent file's own ``hub validate`` findings (schema, layout), taken from the index cache
+that validation keeps when the file is unchanged, and added to it when not."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from hubrails.core import cache, layout
+from hubrails.core.analyse import analyse_file
+from hubrails.core.config import HubConfig
+from hubrails.core.findings import Finding, Severity
+from hubrails.core.workspace import Loaded
+
+
+class OwnFindings:
+    """Errors ``hub validate`` reports on one file by itself; ``use_index`` reads and updates
+    ``.hub/cache/index.json`` (worth its load time for many agents, not for one)."""
+
+    def __init__(self, config: HubConfig, *, use_index: bool) -> None:
+        self.config = config
+        self.spoke_team = config.team if config.role == "spoke" else None
+        self.index = (
+            cache.IndexCache(
+                config.root / ".hub" / "cache" / "index.json",
+                cache.salt(config.max_file_bytes, config.max_alias_nodes, self.spoke_team),
+            )
+            if use_index
+            else None
+        )
+
+    def errors(self, loaded: Loaded) -> list[Finding]:
+        """The errors of ``loaded`` (a file of this repository)."""
+        rel = loaded.file.relative_to(self.config.root).as_posix()
+        try:
+            data = loaded.file.read_bytes()
+        except OSError:
+            return []
+        digest = cache.digest(data)
+        report = self.index.get(rel, digest) if self.index is not None else None
+        if report is None:
+            parts = PurePosixPath(rel).relative_to(self.config.registry.strip("/")).parts
+            location = layout.classify(parts)
+            if location is None:
+                return []
+            report = analyse_file(
+                rel,
+                data,
+                location,
+                spoke_team=self.spoke_team,
+                max_alias_nodes=self.config.max_alias_nodes,
+            )
+            if self.index is not None:
+                self.index.put(rel, digest, report)
+        return [f for f in report.findings if f.severity is Severity.ERROR]
+
+    def save(self) -> None:
+        """Keep what was analysed for the next run (best effort, like validation's cache)."""
+        if self.index is not None:
+            self.index.save()
