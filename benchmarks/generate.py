@@ -184,7 +184,7 @@ class Summary:
     by_kind: dict[str, int]
     errors: dict[str, int]
     error_paths: list[str]
-    sample_agent: str  # repository-relative path of an agent without a deliberate error
+    sample_agent: str  # an agent that, like everything it uses, has no deliberate error
     sample_tool: str
 
 
@@ -438,7 +438,7 @@ class _Generator:
         if rng.random() < 0.3:
             extras["references/notes.md"] = "# Notes\n\n" + self.sentence("notes", 40) + "\n"
         if rng.random() < 0.2:
-            extras["scripts/run.py"] = '"""Helper script."""\n\nprint("ok")\n'
+            extras["scripts/run.sh"] = "#!/bin/sh\n# Helper script.\necho ok\n"
         folder = f"spokes/{team}/skills/{name}" if spoke else f"skills/{name}"
         data = self.envelope("Skill", meta, spec)
         return self.add(f"{folder}/skill.yaml", "Skill", data, team, doc_body=doc, extras=extras)
@@ -710,8 +710,9 @@ def _write(gen: _Generator, out_dir: Path, counts: dict[str, int]) -> Summary:
         if entry.error is not None:
             errors[entry.error] = errors.get(entry.error, 0) + 1
             error_paths.append(f"registry/{entry.path}")
+    broken = {(e.kind, e.name) for e in gen.entries if e.error is not None}
     clean = [e for e in gen.entries if e.error is None]
-    agent = next(e for e in clean if e.kind == "Agent")
+    agent = next(e for e in clean if e.kind == "Agent" and not broken.intersection(_uses(e)))
     tool = next(e for e in clean if e.kind == "Tool")
     return Summary(
         root=out_dir,
@@ -723,6 +724,15 @@ def _write(gen: _Generator, out_dir: Path, counts: dict[str, int]) -> Summary:
         sample_agent=f"registry/{agent.path}",
         sample_tool=f"registry/{tool.path}",
     )
+
+
+def _uses(agent: Entry) -> list[tuple[str, str]]:
+    """(kind, name) of every asset an agent references."""
+    spec = agent.data["spec"]
+    uses = [("Prompt", spec["instructions"]["name"])]
+    for field_name, kind in (("skills", "Skill"), ("tools", "Tool"), ("prompts", "Prompt")):
+        uses += [(kind, ref["name"]) for ref in spec.get(field_name, [])]
+    return uses
 
 
 def main(argv: Sequence[str] | None = None) -> int:

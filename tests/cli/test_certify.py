@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hubrails.core import checks
+from hubrails.core import checks_agent
 from hubrails.core.checks import CHECK_IDS
 from tests.helpers import edit, line_of, run_cli, write
 
@@ -202,7 +202,7 @@ def test_ledger_check_uses_the_store_hook(
         calls.append((url, team, agent, window))
         return seen
 
-    monkeypatch.setattr(checks, "ledger_records_seen", hook)
+    monkeypatch.setattr(checks_agent, "ledger_records_seen", hook)
     assert result("incident-triage", "ledger-records")["status"] == status
     assert calls == [("sqlite:///.hub/ledger.db", "sre", "incident-triage", 30)]
 

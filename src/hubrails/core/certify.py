@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from hubrails.core.checks import CHECKS, AgentContext, CheckSpec, Problem, Skip
+from hubrails.core.checkbase import AgentContext, CheckSpec, Problem, Skip
+from hubrails.core.checks import CHECKS
 from hubrails.core.hubsource import Hub
 from hubrails.core.ownfindings import OwnFindings
 from hubrails.core.policy import EffectivePolicy, Layer, effective, layer
