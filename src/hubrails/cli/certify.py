@@ -122,7 +122,7 @@ def policy_command(
     Exit 0 when no team or agent value loosens the policy above it, 1 when one does,
     2 when the invocation itself is wrong.
     """
-    from hubrails.core.certify import policies
+    from hubrails.core.agentpolicy import policies
 
     if output not in (Format.TEXT, Format.JSON):
         raise HubError(f"hub policy writes text or json, not {output.value}")

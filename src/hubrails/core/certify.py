@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from hubrails.core.agentpolicy import PolicyMemo, meta_of
 from hubrails.core.checkbase import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.checks import CHECKS
 from hubrails.core.hubsource import Hub
 from hubrails.core.ownfindings import OwnFindings
-from hubrails.core.policy import EffectivePolicy, Layer, effective, layer
+from hubrails.core.policy import EffectivePolicy
 from hubrails.core.waivers import Waiver, load_waivers
 from hubrails.core.workspace import Loaded, Workspace
 
@@ -172,54 +173,11 @@ def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
         _FORKED.clear()
 
 
-def _meta(agent: Loaded) -> dict[str, Any]:
-    meta = agent.data.get("metadata")
-    return meta if isinstance(meta, dict) else {}
-
-
-class PolicyMemo:
-    """Effective policies per agent, merging each team's hub and team levels only once."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self._levels: dict[str, tuple[list[Layer], EffectivePolicy, EffectivePolicy]] = {}
-
-    def levels(self, team: str) -> tuple[list[Layer], EffectivePolicy, EffectivePolicy]:
-        """The hub and team layers of ``team``, and their merges (all, required only)."""
-        if team not in self._levels:
-            hub_level, team_level = self.ws.guardrails(team)
-            found = []
-            for level, docs in (("hub", hub_level), ("team", team_level)):
-                for g in docs:
-                    assert g.doc is not None
-                    spec = g.data.get("spec")
-                    advisory = isinstance(spec, dict) and spec.get("enforcement") == "advisory"
-                    found.append(layer(level, g.path, g.doc, ("spec", "policy"),
-                                       required=not advisory))  # fmt: skip
-            required = effective([la for la in found if la.required])
-            self._levels[team] = (found, effective(found), required)
-        return self._levels[team]
-
-    def policies(self, agent: Loaded) -> tuple[EffectivePolicy, EffectivePolicy, list[Layer]]:
-        """(policy with advisory guardrails, policy of required guardrails only, the layers)."""
-        team = _meta(agent).get("team")
-        found, full, required = self.levels(team if isinstance(team, str) else "")
-        if agent.doc is None:
-            return full, required, found
-        own = layer("agent", agent.path, agent.doc, ("spec", "guardrails", "policy"))
-        return effective([own], full), effective([own], required), [*found, own]
-
-
-def policies(ws: Workspace, agent: Loaded) -> tuple[EffectivePolicy, EffectivePolicy, list[Layer]]:
-    """(policy with advisory guardrails, policy of required guardrails only, the layers)."""
-    return PolicyMemo(ws).policies(agent)
-
-
 def context(
     ws: Workspace, agent: Loaded, ledger_url: str | None, own: OwnFindings | None = None
 ) -> AgentContext:
     """Resolve what the agent names: its tools and skills."""
-    meta = _meta(agent)
+    meta = meta_of(agent)
     spec = agent.data.get("spec")
     spec = spec if isinstance(spec, dict) else {}
     ctx = AgentContext(
@@ -308,7 +266,7 @@ def certify_agent(
         name=ctx.name,
         team=ctx.team,
         path=agent.path,
-        lifecycle=str(_meta(agent).get("lifecycle", "production")),
+        lifecycle=str(meta_of(agent).get("lifecycle", "production")),
         checks=tuple(results),
         policy=full,
         inputs=tuple(sorted(inputs.items())),
