@@ -318,3 +318,23 @@ def test_advisory_guardrail_only_warns(registry: Path) -> None:
     check = next(c for c in document["agents"][0]["checks"] if c["id"] == "logging")
     assert check["status"] == "warn"
     assert "at least 120" in check["reason"]
+
+
+def test_parallel_and_index_cache_paths_agree_with_the_serial_one(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubrails.core import certify as certify_module
+
+    edit(
+        registry / SRE,
+        "  model: claude-sonnet-4-5\n",
+        "  model: claude-sonnet-4-5\n  colour: red\n",
+    )
+    serial = run_cli("certify", "--all", "--format", "json").json()["agents"]
+    assert run_cli("validate").exit_code == 1  # fills the index cache
+    monkeypatch.setattr(certify_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(certify_module, "INDEX_THRESHOLD", 0)
+    parallel = run_cli("certify", "--all", "--format", "json").json()["agents"]
+    assert parallel == serial
+    sre = next(a for a in parallel if a["name"] == "incident-triage")
+    assert sre["checks"][0]["status"] == "fail"
