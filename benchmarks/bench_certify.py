@@ -79,7 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(
-        ["git", "-c", "user.name=bench", "-c", "user.email=b@example.com", "commit", "-qm", "x"],
+        [
+            "git",
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=b@example.com",
+            "commit",
+            "-qm",
+            "x",
+            "--allow-empty",
+        ],
         cwd=root,
         check=True,
     )
