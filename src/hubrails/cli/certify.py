@@ -26,13 +26,15 @@ HubOption = Annotated[
 ]
 
 
-def _workspace(root: Path | None, hub: Path | None) -> Workspace:
+def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Workspace:
+    """The repository and its hub; ``many`` agents make the parsed-manifest cache pay off."""
     from hubrails.core.config import load_config, locate
+    from hubrails.core.doccache import DocCache
     from hubrails.core.hubsource import find_hub
     from hubrails.core.workspace import Workspace
 
     config = load_config(locate(root))
-    return Workspace(config, find_hub(config, hub))
+    return Workspace(config, find_hub(config, hub), DocCache(config.root) if many else None)
 
 
 def _ledger_url(ws: Workspace) -> str | None:
@@ -91,7 +93,7 @@ def certify_command(
             "name one agent, or pass --all" if not agent else "give an AGENT or --all, not both",
             hint="hub certify AGENT | hub certify --all | hub certify --verify",
         )
-    ws = _workspace(root, hub)
+    ws = _workspace(root, hub, many=all_agents or verify)
     agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
     run = certify(ws, agents, ledger_url=_ledger_url(ws))
     _warn(run.warnings)

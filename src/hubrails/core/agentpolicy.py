@@ -41,7 +41,9 @@ class PolicyMemo:
         """(policy with advisory guardrails, policy of required guardrails only, the layers)."""
         team = meta_of(agent).get("team")
         found, full, required = self.levels(team if isinstance(team, str) else "")
-        if agent.doc is None:
+        spec = agent.data.get("spec")
+        overrides = spec.get("guardrails") if isinstance(spec, dict) else None
+        if not overrides or agent.doc is None:  # no overrides: no need to parse for marks
             return full, required, found
         own = layer("agent", agent.path, agent.doc, ("spec", "guardrails", "policy"))
         return effective([own], full), effective([own], required), [*found, own]

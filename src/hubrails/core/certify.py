@@ -13,13 +13,14 @@ from hubrails.core.agentpolicy import PolicyMemo, meta_of
 from hubrails.core.checkbase import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.checks import CHECKS
 from hubrails.core.hubsource import Hub
+from hubrails.core.model import FileReport
 from hubrails.core.ownfindings import OwnFindings
 from hubrails.core.policy import EffectivePolicy
 from hubrails.core.waivers import Waiver, load_waivers
 from hubrails.core.workspace import Loaded, Workspace
 
 DEFAULT_VALIDITY_DAYS = 90
-INDEX_THRESHOLD = 50  # from this many agents on, loading the index cache pays off
+INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
 
 
@@ -128,6 +129,8 @@ def certify(
     job = _Job(ws, waivers, ledger_url, own)
     results = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
     own.save()
+    if ws.docs is not None:
+        ws.docs.save()
     return Certification(ws.hub, tuple(results), tuple(warnings))
 
 
@@ -149,8 +152,14 @@ class _Job:
 _FORKED: list[_Job] = []  # handed to forked workers; set only while the pool runs
 
 
-def _run_forked(agents: list[str]) -> list[AgentResult]:
-    return _FORKED[0](agents)
+_Added = tuple[list[tuple[str, str, FileReport]], list[tuple[str, str, dict[str, Any]]]]
+
+
+def _run_forked(agents: list[str]) -> tuple[list[AgentResult], _Added]:
+    job = _FORKED[0]
+    results = job(agents)
+    docs = job.ws.docs.added if job.ws.docs is not None else []
+    return results, (job.own.added, docs)  # the parent keeps what the worker analysed
 
 
 def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
@@ -167,8 +176,14 @@ def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
     _FORKED[:] = [job]
     try:
         context = multiprocessing.get_context("fork")
+        results: list[AgentResult] = []
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [r for part in pool.map(_run_forked, chunks) for r in part]
+            for part, (reports, docs) in pool.map(_run_forked, chunks):
+                results += part
+                job.own.keep(reports)
+                if job.ws.docs is not None:
+                    job.ws.docs.keep(docs)
+        return results
     finally:
         _FORKED.clear()
 
@@ -196,7 +211,7 @@ def context(
     for i, ref in enumerate(items if isinstance(items, list) else []):
         if isinstance(ref, dict) and isinstance(ref.get("name"), str):
             ctx.skills.append((i, ref, ws.skill(ref["name"])))
-    if agent.doc is not None:
+    if agent.ok:
         ctx.schema_problems = [
             Problem(f"{f.message} ({f.rule})", agent.path, f.line, "")
             for f in (own or OwnFindings(ws.config, use_index=False)).errors(agent)

@@ -48,7 +48,7 @@ class AgentContext:
     def at(self, pointer: Pointer, message: str, loaded: Loaded | None = None) -> Problem:
         """A problem at ``pointer`` in the agent (or in ``loaded``)."""
         target = loaded or self.agent
-        line = target.doc.mark(pointer)[0] if target.doc is not None else 1
+        line = target.line(pointer)
         return Problem(message, target.path, line, dotted(pointer))
 
     def tool_uses(self) -> list[tuple[int, str, dict[str, Any]]]:

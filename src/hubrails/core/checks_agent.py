@@ -16,7 +16,7 @@ from hubrails.core.secrets import find_secrets
 
 def check_manifest(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """The agent manifest loads and matches its schema."""
-    if ctx.agent.doc is None:
+    if not ctx.agent.ok:
         return [Problem(ctx.agent.error or "cannot load", ctx.agent.path, 1, "")]
     return list(ctx.schema_problems)
 
@@ -109,7 +109,7 @@ def check_model(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
 def check_owner(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """The owning team exists and names its owners."""
     team = ctx.ws.team(ctx.team) if ctx.team else None
-    if team is None or team.doc is None:
+    if team is None or not team.ok:
         return [ctx.at(("metadata", "team"), f"no team named '{ctx.team}'")]
     owners = spec_of(team).get("owners")
     if not isinstance(owners, list) or not owners:

@@ -25,7 +25,7 @@ def check_tools_vetted(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     for i, name, entry in ctx.tool_uses():
         at: Pointer = ("spec", "tools", i, "name")
         tool = ctx.tools.get(name)
-        if tool is None or tool.doc is None:
+        if tool is None or not tool.ok:
             problems.append(ctx.at(at, f"tool '{name}' is not in the catalog"))
             continue
         status = spec_of(tool).get("status", "proposed")
@@ -138,7 +138,7 @@ def check_skills(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     problems = []
     for i, ref, skill in ctx.skills:
         name, wanted = ref.get("name"), ref.get("version")
-        if skill is None or skill.doc is None:
+        if skill is None or not skill.ok:
             problems.append(ctx.at(("spec", "skills", i, "name"), f"no skill named '{name}'"))
             continue
         version = version_of(skill)
@@ -161,7 +161,7 @@ def check_skills(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
                     ctx.at(
                         ("spec", "skills", i, "name"),
                         f"skill '{name}' needs {what}, which the agent does not list "
-                        f"(needed at {skill.path}:{skill.doc.mark(('spec', 'tools', j))[0]})",
+                        f"(needed at {skill.path}:{skill.line(('spec', 'tools', j))})",
                     )
                 )
     return problems

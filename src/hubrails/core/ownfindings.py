@@ -9,6 +9,7 @@ from hubrails.core import cache, layout
 from hubrails.core.analyse import analyse_file
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Finding, Severity
+from hubrails.core.model import FileReport
 from hubrails.core.workspace import Loaded
 
 
@@ -27,6 +28,7 @@ class OwnFindings:
             if use_index
             else None
         )
+        self.added: list[tuple[str, str, FileReport]] = []
 
     def errors(self, loaded: Loaded) -> list[Finding]:
         """The errors of ``loaded`` (a file of this repository)."""
@@ -50,8 +52,15 @@ class OwnFindings:
                 max_alias_nodes=self.config.max_alias_nodes,
             )
             if self.index is not None:
-                self.index.put(rel, digest, report)
+                self.keep([(rel, digest, report)])
         return [f for f in report.findings if f.severity is Severity.ERROR]
+
+    def keep(self, reports: list[tuple[str, str, FileReport]]) -> None:
+        """Add analysed files to the index (also those a worker process analysed)."""
+        if self.index is not None:
+            for rel, digest, report in reports:
+                self.index.put(rel, digest, report)
+                self.added.append((rel, digest, report))
 
     def save(self) -> None:
         """Keep what was analysed for the next run (best effort, like validation's cache)."""

@@ -11,40 +11,66 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from hubrails.core import safeyaml
 from hubrails.core.config import HubConfig
+from hubrails.core.doccache import DocCache
 from hubrails.core.hubsource import Hub
 from hubrails.core.layout import SKILL_MANIFEST
-from hubrails.core.safeyaml import Document
+from hubrails.core.safeyaml import Document, Pointer
 from hubrails.errors import HubError
 
 HUB_PREFIX = "hub:"
 MAX_SCAN_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Loaded:
-    """One file: where it is shown, where it is, its digest, and its document (if it loads)."""
+    """One file: where it is shown, where it is, its digest, its text and its data.
+
+    ``data`` may come from the parsed-manifest cache; the :class:`Document` with line marks is
+    then parsed only when a mark is asked for (a problem to locate, a policy value's source).
+    """
 
     path: str
     file: Path
     sha256: str
     text: str
-    doc: Document | None
     error: str | None = None
+    cached: dict[str, Any] | None = None
+    max_alias_nodes: int = safeyaml.DEFAULT_MAX_ALIAS_NODES
 
     @property
-    def data(self) -> dict[str, object]:
+    def ok(self) -> bool:
+        """Whether the file loaded and is a YAML mapping."""
+        return self.error is None
+
+    @cached_property
+    def doc(self) -> Document | None:
+        """The document with marks, or ``None`` when the file did not load."""
+        if self.error is not None:
+            return None
+        return safeyaml.parse(self.text, max_alias_nodes=self.max_alias_nodes)
+
+    def line(self, pointer: Pointer) -> int:
+        """The line of the value at ``pointer`` (parsing the file for its marks if need be)."""
+        return self.doc.mark(pointer)[0] if self.doc is not None else 1
+
+    @property
+    def data(self) -> dict[str, Any]:
         """The parsed mapping, or an empty one when the file did not load."""
+        if self.cached is not None:
+            return self.cached
         return self.doc.data if self.doc is not None else {}
 
 
 class Workspace:
     """The repository being certified and its hub, with a memo of every file read."""
 
-    def __init__(self, config: HubConfig, hub: Hub) -> None:
+    def __init__(self, config: HubConfig, hub: Hub, docs: DocCache | None = None) -> None:
         self.config = config
+        self.docs = docs
         self.hub = hub
         self.shared = hub.is_self or hub.config.root.resolve() == config.root.resolve()
         self._memo: dict[tuple[int, str], Loaded | None] = {}
@@ -69,14 +95,20 @@ class Workspace:
         try:
             raw = safeyaml.read_bytes(file, repo.root, repo.max_file_bytes)
         except safeyaml.LoadError as exc:
-            return Loaded(shown, file, "", "", None, exc.message)
+            return Loaded(shown, file, "", "", exc.message)
         digest = hashlib.sha256(raw).hexdigest()
+        limit = repo.max_alias_nodes
         try:
             text = safeyaml.decode(raw)
-            doc = safeyaml.parse(text, max_alias_nodes=repo.max_alias_nodes)
+            data = self.docs.get(shown, digest) if self.docs is not None else None
+            if data is not None:
+                return Loaded(shown, file, digest, text, cached=data, max_alias_nodes=limit)
+            loaded = Loaded(shown, file, digest, text, max_alias_nodes=limit)
+            if loaded.doc is not None and self.docs is not None:
+                self.docs.put(shown, digest, loaded.doc.data)
+            return loaded
         except safeyaml.LoadError as exc:
-            return Loaded(shown, file, digest, raw.decode("utf-8", "replace"), None, exc.message)
-        return Loaded(shown, file, digest, text, doc)
+            return Loaded(shown, file, digest, raw.decode("utf-8", "replace"), exc.message)
 
     def display(self, repo: HubConfig, file: Path) -> str:
         """How a file is named in results: relative to its repository, ``hub:`` for the hub's."""
@@ -189,7 +221,7 @@ class Workspace:
         for repo in self._repos(hub_first=True):
             for rel in self._guardrail_files(repo, team):
                 loaded = self.load(repo, rel)
-                if loaded is None or loaded.doc is None:
+                if loaded is None or not loaded.ok:
                     continue
                 spec = loaded.data.get("spec")
                 scope = spec.get("scope") if isinstance(spec, dict) else None
