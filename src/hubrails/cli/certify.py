@@ -95,7 +95,8 @@ def certify_command(
         )
     ws = _workspace(root, hub, many=all_agents or verify)
     agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
-    run = certify(ws, agents, ledger_url=_ledger_url(ws))
+    recorded = write or verify or output is not Format.TEXT  # outputs naming the hub commit
+    run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
     _warn(run.warnings)
     now = dt.datetime.now(dt.UTC)
     problems = verify_certificates(ws.config, run, now) if verify else None

@@ -120,14 +120,18 @@ def certify(
     *,
     ledger_url: str | None = None,
     today: dt.date | None = None,
+    hub_state: bool = False,
 ) -> Certification:
-    """Certify ``agents`` (paths relative to the registry folder of ``ws``'s repository)."""
+    """Certify ``agents`` (paths relative to the registry folder of ``ws``'s repository);
+    ``hub_state`` asks git for the hub's commit meanwhile (it is recorded, not checked)."""
     today = today or dt.datetime.now(dt.UTC).date()
     waivers, warnings = load_waivers(ws, today)
     warnings = [*ws.hub.warnings, *warnings]
     own = OwnFindings(ws.config, use_index=len(agents) > INDEX_THRESHOLD)
-    job = _Job(ws, waivers, ledger_url, own)
+    job = _Job(ws, waivers, ledger_url, own, hub_state)
     results = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
+    if hub_state:
+        _ = ws.hub.state
     own.save()
     if ws.docs is not None:
         ws.docs.save()
@@ -140,6 +144,7 @@ class _Job:
     waivers: list[Waiver]
     ledger_url: str | None
     own: OwnFindings
+    hub_state: bool = False
 
     def __call__(self, agents: list[str]) -> list[AgentResult]:
         memo, ws = PolicyMemo(self.ws), self.ws
@@ -178,7 +183,10 @@ def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
         context = multiprocessing.get_context("fork")
         results: list[AgentResult] = []
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for part, (reports, docs) in pool.map(_run_forked, chunks):
+            parts = pool.map(_run_forked, chunks)
+            if job.hub_state:  # git works while the workers do (the parent would only wait)
+                _ = job.ws.hub.state
+            for part, (reports, docs) in parts:
                 results += part
                 job.own.keep(reports)
                 if job.ws.docs is not None:
