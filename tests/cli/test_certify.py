@@ -338,3 +338,13 @@ def test_parallel_and_index_cache_paths_agree_with_the_serial_one(
     assert parallel == serial
     sre = next(a for a in parallel if a["name"] == "incident-triage")
     assert sre["checks"][0]["status"] == "fail"
+
+
+def test_all_lists_failing_agents_and_checks(registry: Path) -> None:
+    edit(registry / SRE, "    retention_days: 90\n", "    retention_days: 7\n")
+    run = run_cli("certify", "--all")
+    assert run.exit_code == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("✗ sre/incident-triage: not certified")
+    assert lines[1].startswith(f"  fail   logging: {SRE}:")
+    assert lines[-1] == "✗ 3 of 4 agents certified"

@@ -75,7 +75,7 @@ def check_ledger(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
 def check_guardrails(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """No team or agent policy loosens the policy above it."""
     return [
-        Problem(loose.message(), loose.source.path, loose.source.line, loose.field)
+        Problem(loose.message(located=False), loose.source.path, loose.source.line, loose.field)
         for loose in policy.loosenings
     ]
 

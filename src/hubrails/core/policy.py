@@ -100,12 +100,13 @@ class Loosening:
     base: Any
     base_sources: tuple[Source, ...]
 
-    def message(self) -> str:
-        """One sentence naming both files."""
+    def message(self, *, located: bool = True) -> str:
+        """One sentence naming both files (``located``: starting with where the value is)."""
         where = ", ".join(f"{s.path}:{s.line}" for s in self.base_sources)
+        start = f"{self.source.path}:{self.source.line} sets" if located else "sets"
         return (
-            f"{self.source.path}:{self.source.line} sets {self.field} to {_show(self.value)}, "
-            f"looser than {_show(self.base)} from {where}; the looser value is not applied"
+            f"{start} {self.field} to {_show(self.value)}, looser than {_show(self.base)} "
+            f"from {where}; the looser value is not applied"
         )
 
 

@@ -116,14 +116,25 @@ def _verdict(result: AgentResult) -> Text:
 def render_certification(
     run: Certification, problems: list[VerifyProblem] | None, out: TextIO
 ) -> None:
-    """A table per agent (failing ones only, for many agents) and a one-line verdict."""
+    """One agent: a table and a verdict. Several: a line per agent that fails and per check
+    that does not pass (built as one text: a table each would take longer than certifying)."""
     console = Console(file=out, highlight=False, soft_wrap=True)
     many = len(run.results) > 1
-    for result in run.results:
-        if not many or (not result.passed and problems is None):
+    if not many:
+        for result in run.results:
             _agent_table(console, result)
-        if not many or not result.passed:
             console.print(_verdict(result))
+    else:
+        listing = Text()
+        for result in (r for r in run.results if not r.passed):
+            listing.append_text(_verdict(result))
+            listing.append("\n")
+            for check in result.checks:
+                if check.status.value in ("fail", "warn", "waived") and problems is None:
+                    listing.append(f"  {check.status.value:<6}", _STATUS_STYLE[check.status.value])
+                    listing.append(f" {check.id}: {check.reason}\n")
+        if listing:
+            console.print(listing, end="")
     if problems is not None:
         for p in problems:
             console.print(Text(f"✗ {p.path}: {p.kind}: {p.message}", style="bold red"))
