@@ -91,7 +91,7 @@ def test_billion_laughs_is_refused(registry: Path) -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
         previous = name
     write(registry, {TOOL: "\n".join(lines) + "\n"})
-    assert {r for r, _, _ in findings(TOOL)} == {"yaml-alias-limit"}
+    assert {r for r, path, _ in findings(TOOL) if path == TOOL} == {"yaml-alias-limit"}
 
 
 def test_size_limit_comes_from_hub_yaml(registry: Path) -> None:
@@ -285,3 +285,26 @@ def test_linked_folder_leading_outside_is_reported(registry: Path, tmp_path: Pat
     shutil.copytree(registry / "registry/skills/sql-report", outside)
     (registry / "registry/skills/linked").symlink_to(outside, target_is_directory=True)
     assert ("symlink-outside", "registry/skills/linked", 1) in findings()
+
+
+def test_renaming_a_referenced_asset_is_caught_in_paths_mode(registry: Path) -> None:
+    old = registry / "registry/prompts/pr-review.yaml"
+    new = registry / "registry/prompts/pr-review-v2.yaml"
+    old.rename(new)
+    edit(new, "  name: pr-review\n", "  name: pr-review-v2\n")
+    run = run_cli("validate", "registry/prompts/pr-review-v2.yaml", "--format", "json")
+    assert run.exit_code == 1
+    assert any(rule == "ref-unresolved" for rule, _, _ in run.rules())
+
+
+def test_a_hub_yaml_change_validates_everything(registry: Path) -> None:
+    edit(registry / "hub.yaml", "  max_file_bytes: 1048576", "  max_file_bytes: 300")
+    run = run_cli("validate", "hub.yaml", "--format", "json")
+    assert run.exit_code == 1
+    assert run.json()["summary"]["files_checked"] > 40
+    assert any(rule == "file-too-large" for rule, _, _ in run.rules())
+
+
+def test_formats_are_checked(registry: Path) -> None:
+    edit(registry / TOOL, "  homepage: https://docs.stripe.com/mcp\n", "  homepage: docs stripe\n")
+    assert ("schema-format", TOOL, line_of(registry / TOOL, "homepage:")) in findings(TOOL)

@@ -21,9 +21,11 @@ def rule_of(text: str) -> tuple[str, int, int]:
 def test_marks_every_value_and_key() -> None:
     doc = parse("a:\n  b: [1, two]\n  c: x\n")
     assert doc.data == {"a": {"b": [1, "two"], "c": "x"}}
-    assert doc.marks[("a", "b", 1)] == (2, 10)
-    assert doc.key_marks[("a", "c")] == (3, 3)
+    assert doc.mark(("a", "b", 1)) == (2, 10)
+    assert doc.mark(("a", "c"), key=True) == (3, 3)
+    assert doc.mark(("a", "c")) == (3, 6)
     assert doc.mark(("a", "missing", 0)) == (2, 3)
+    assert doc.mark(("a", "missing"), key=True) == (1, 1)
 
 
 def test_implicit_types_keep_their_source_text() -> None:
@@ -31,7 +33,11 @@ def test_implicit_types_keep_their_source_text() -> None:
     assert doc.data["version"] == 1.1
     assert doc.data["flag"] is False
     assert doc.data["day"] == datetime.date(2026, 1, 1)
-    assert doc.raw == {("version",): "1.10", ("flag",): "no", ("day",): "2026-01-01"}
+    assert doc.raw(("version",)) == "1.10"
+    assert doc.raw(("flag",)) == "no"
+    assert doc.raw(("day",)) == "2026-01-01"
+    assert doc.raw(("quoted",)) is None
+    assert doc.raw(("absent",)) is None
 
 
 @pytest.mark.parametrize(
@@ -118,7 +124,7 @@ def test_symlink_outside_the_repository(tmp_path: Path) -> None:
 
 def test_line_offset_for_frontmatter() -> None:
     doc = parse("name: x\n", line_offset=1)
-    assert doc.marks[("name",)] == (2, 7)
+    assert doc.mark(("name",)) == (2, 7)
     with pytest.raises(LoadError) as caught:
         parse("a: 1\na: 2\n", line_offset=1)
     assert caught.value.line == 3

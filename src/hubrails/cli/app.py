@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import certify, validate
+from hubrails.cli import catalog, certify, codeowners, interop, scaffold, schema, validate
 
 app = typer.Typer(
     name="hub",
@@ -18,6 +18,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("validate")(validate.validate_command)
+app.command("init")(scaffold.init_command)
+app.command("new")(scaffold.new_command)
+app.add_typer(catalog.app)
+app.command("codeowners")(codeowners.codeowners_command)
+app.add_typer(interop.import_app)
+app.add_typer(interop.export_app)
+app.add_typer(schema.app)
 app.command("certify")(certify.certify_command)
 app.command("policy")(certify.policy_command)
 

@@ -153,7 +153,14 @@ def _asset(doc: Document, kind: str) -> Asset | None:
         description=_str(meta.get("description")),
         platform=spec.get("platform") is True,
         provides=provides,
+        labels=_labels(meta.get("labels")),
     )
+
+
+def _labels(labels: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(labels, dict):
+        return ()
+    return tuple(sorted((str(k), v) for k, v in labels.items() if isinstance(v, str)))
 
 
 def _names(items: Any, key: str) -> list[str]:
@@ -166,6 +173,11 @@ _REF_FIELDS = {
     "Agent": (("skills", "Skill"), ("tools", "Tool"), ("prompts", "Prompt")),
     "Skill": (("tools", "Tool"), ("prompts", "Prompt")),
 }
+
+
+def references(doc: Document, kind: str) -> list[Ref]:
+    """The references a ``kind`` manifest makes, each with where it is written."""
+    return _refs(doc, kind)
 
 
 def _refs(doc: Document, kind: str) -> list[Ref]:

@@ -12,9 +12,9 @@ from typing import Any
 from hubrails.core.agentpolicy import PolicyMemo, meta_of
 from hubrails.core.checkbase import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.checks import CHECKS
+from hubrails.core.doccache import Parsed
 from hubrails.core.hubsource import Hub
-from hubrails.core.model import FileReport
-from hubrails.core.ownfindings import OwnFindings
+from hubrails.core.ownfindings import Analysed, OwnFindings
 from hubrails.core.policy import EffectivePolicy
 from hubrails.core.waivers import Waiver, load_waivers
 from hubrails.core.workspace import Loaded, Workspace
@@ -157,7 +157,7 @@ class _Job:
 _FORKED: list[_Job] = []  # handed to forked workers; set only while the pool runs
 
 
-_Added = tuple[list[tuple[str, str, FileReport]], list[tuple[str, str, dict[str, Any]]]]
+_Added = tuple[list[Analysed], list[Parsed]]
 
 
 def _run_forked(agents: list[str]) -> tuple[list[AgentResult], _Added]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,14 +82,25 @@ def load_config(root: Path) -> HubConfig:
     """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2)."""
     path = root / CONFIG_NAME
     try:
-        doc = safeyaml.load(path, root)
+        text = safeyaml.read_bytes(path, root)
+        doc = safeyaml.parse(safeyaml.decode(text))
     except safeyaml.LoadError as exc:
         raise ConfigError(
             exc.message, path=str(path), line=exc.line, column=exc.column, hint=exc.hint
         ) from None
-    from hubrails.core.schemas import first_error
+    from hubrails.core import cache
 
-    problem = first_error("HubConfig", doc)
+    # Schema validation costs ~0.1 s of imports; a hub.yaml already found valid is not redone.
+    seen = root / ".hub" / "cache" / "hub-yaml.json"
+    key = cache.salt("hub.yaml", cache.digest(text))
+    if _remembered(seen) == key:
+        problem = None
+    else:
+        from hubrails.core.schemas import first_error
+
+        problem = first_error("HubConfig", doc)
+        if problem is None:
+            cache.write_json(seen, {"valid": key})
     if problem is not None:
         message, (line, column) = problem
         raise ConfigError(
@@ -112,3 +124,11 @@ def load_config(root: Path) -> HubConfig:
         max_alias_nodes=limits.get("max_alias_nodes", safeyaml.DEFAULT_MAX_ALIAS_NODES),
         raw=data,
     )
+
+
+def _remembered(path: Path) -> str | None:
+    try:
+        value = json.loads(path.read_bytes()).get("valid")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -70,24 +70,33 @@ def _unexpected(rel: tuple[str, ...]) -> Location | None:
 
 
 def walk(registry: Path, root: Path | None = None) -> list[tuple[str, ...]]:
-    """Every file under ``registry`` as a tuple of path parts, sorted.
+    """Every file under ``registry`` as a tuple of path parts, sorted; hidden folders skipped.
 
     Linked folders are not followed; one that leads outside ``root`` is listed like a file, so
     that reading it reports the link instead of silently skipping what is behind it.
     """
     found: list[tuple[str, ...]] = []
-    inside = Path(os.path.realpath(root)) if root is not None else None
-    for folder, dirs, files in os.walk(registry):
-        base = Path(folder).relative_to(registry).parts
-        for name in dirs:
-            link = Path(folder, name)
-            if (
-                inside is not None
-                and link.is_symlink()
-                and not Path(os.path.realpath(link)).is_relative_to(inside)
-            ):
-                found.append((*base, name, ""))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend((*base, name) for name in files)
+    inside = os.path.realpath(root) if root is not None else None
+    stack: list[tuple[tuple[str, ...], str]] = [((), os.fspath(registry))]
+    while stack:
+        base, folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not entry.name.startswith("."):
+                        stack.append(((*base, entry.name), entry.path))
+                elif entry.is_symlink() and entry.is_dir():
+                    if inside is not None and not _within(os.path.realpath(entry.path), inside):
+                        found.append((*base, entry.name, ""))
+                else:
+                    found.append((*base, entry.name))
     found.sort()
     return found
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -12,6 +12,8 @@ from hubrails.core.findings import Finding, Severity
 from hubrails.core.model import FileReport
 from hubrails.core.workspace import Loaded
 
+Analysed = tuple[str, str, cache.Stat, FileReport]
+
 
 class OwnFindings:
     """Errors ``hub validate`` reports on one file by itself; ``use_index`` reads and updates
@@ -22,45 +24,51 @@ class OwnFindings:
         self.spoke_team = config.team if config.role == "spoke" else None
         self.index = (
             cache.IndexCache(
-                config.root / ".hub" / "cache" / "index.json",
-                cache.salt(config.max_file_bytes, config.max_alias_nodes, self.spoke_team),
+                config.root / ".hub" / "cache" / "index.json", cache.repository_key(config)
             )
             if use_index
             else None
         )
-        self.added: list[tuple[str, str, FileReport]] = []
+        self.added: list[Analysed] = []
 
     def errors(self, loaded: Loaded) -> list[Finding]:
         """The errors of ``loaded`` (a file of this repository)."""
         rel = loaded.file.relative_to(self.config.root).as_posix()
         try:
-            data = loaded.file.read_bytes()
+            stat = cache.stat_key(loaded.file.stat())
+            report = self.index.by_stat(rel, stat) if self.index is not None else None
+            data = loaded.file.read_bytes() if report is None else b""
         except OSError:
             return []
-        digest = cache.digest(data)
-        report = self.index.get(rel, digest) if self.index is not None else None
         if report is None:
-            parts = PurePosixPath(rel).relative_to(self.config.registry.strip("/")).parts
-            location = layout.classify(parts)
-            if location is None:
-                return []
-            report = analyse_file(
-                rel,
-                data,
-                location,
-                spoke_team=self.spoke_team,
-                max_alias_nodes=self.config.max_alias_nodes,
-            )
-            if self.index is not None:
-                self.keep([(rel, digest, report)])
+            digest = cache.digest(data)
+            report = self.index.by_digest(rel, digest, stat) if self.index is not None else None
+            if report is None:
+                report = self._analyse(rel, data)
+                if report is None:
+                    return []
+                self.keep([(rel, digest, stat, report)])
         return [f for f in report.findings if f.severity is Severity.ERROR]
 
-    def keep(self, reports: list[tuple[str, str, FileReport]]) -> None:
+    def _analyse(self, rel: str, data: bytes) -> FileReport | None:
+        parts = PurePosixPath(rel).relative_to(self.config.registry.strip("/")).parts
+        location = layout.classify(parts)
+        if location is None:
+            return None
+        return analyse_file(
+            rel,
+            data,
+            location,
+            spoke_team=self.spoke_team,
+            max_alias_nodes=self.config.max_alias_nodes,
+        )
+
+    def keep(self, analysed: list[Analysed]) -> None:
         """Add analysed files to the index (also those a worker process analysed)."""
         if self.index is not None:
-            for rel, digest, report in reports:
-                self.index.put(rel, digest, report)
-                self.added.append((rel, digest, report))
+            for rel, digest, stat, report in analysed:
+                self.index.put(rel, digest, stat, report)
+                self.added.append((rel, digest, stat, report))
 
     def save(self) -> None:
         """Keep what was analysed for the next run (best effort, like validation's cache)."""

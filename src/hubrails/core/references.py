@@ -26,6 +26,8 @@ class Index:
             lambda: defaultdict(list)
         )
         self.models: set[str] = set()
+        self._buckets: dict[str, dict[str, list[str]]] = {}
+        self._hints: dict[tuple[str, str], str] = {}
         for report in reports:
             if report.asset is not None:
                 self.by_kind[report.asset.kind][report.asset.name].append(
@@ -38,9 +40,29 @@ class Index:
         """Every asset of ``kind`` called ``name`` with its file."""
         return self.by_kind.get(kind, {}).get(name, [])
 
-    def names(self, kind: str) -> list[str]:
-        """All names of one kind."""
-        return list(self.by_kind.get(kind, {}))
+    def suggest(self, kind: str, name: str) -> str:
+        """A "did you mean" hint for an unknown ``name`` of ``kind`` (``Model`` for models).
+
+        Large catalogs are narrowed first to names that start alike and are about as long.
+        """
+        key = (kind, name)
+        if key not in self._hints:
+            if kind not in self._buckets:
+                buckets: dict[str, list[str]] = defaultdict(list)
+                for known in self.models if kind == "Model" else self.by_kind.get(kind, {}):
+                    buckets[known[:2]].append(known)
+                self._buckets[kind] = buckets
+            buckets = self._buckets[kind]
+            candidates = buckets.get(name[:2]) or [
+                known
+                for start, group in buckets.items()
+                if start[:1] == name[:1]
+                for known in group
+            ]
+            candidates = sorted(candidates, key=lambda c: abs(len(c) - len(name)))[:20]
+            close = difflib.get_close_matches(name, candidates, n=1)
+            self._hints[key] = f"did you mean '{close[0]}'?" if close else ""
+        return self._hints[key]
 
 
 @cache
@@ -51,6 +73,15 @@ def _version(text: str) -> Version | None:
         return Version(text)
     except ValueError:
         return None
+
+
+@cache
+def _satisfies(version: str, spec: str) -> bool | None:
+    """Whether ``version`` satisfies the npm range ``spec``; ``None`` if it is not a version."""
+    parsed, compiled = _version(version), _spec(spec)
+    if parsed is None or compiled is None:
+        return None
+    return bool(compiled.match(parsed))
 
 
 @cache
@@ -72,17 +103,35 @@ def matches(version_range: str, version: str) -> bool | None:
     return bool(spec.match(parsed))
 
 
-def cross_check(reports: list[FileReport], hub: list[FileReport] | None = None) -> list[Finding]:
-    """Findings that need more than one file, reported on the file that must change."""
+def cross_check(
+    reports: list[FileReport],
+    hub: list[FileReport] | None = None,
+    focus: set[str] | None = None,
+) -> list[Finding]:
+    """Findings that need more than one file, reported on the file that must change.
+
+    With ``focus`` (the files a pre-commit run asks about), references are resolved only where
+    the result can concern those files: from them, to the assets they define, or to nothing at
+    all. Everything else would be filtered out anyway; this keeps one-file runs fast.
+    """
     index = Index([*reports, *(hub or [])])
     findings: list[Finding] = []
     findings += _duplicates(index, {r.path for r in reports})
     findings += _platform_team(reports, index)
+    focused = None
+    if focus is not None:
+        focused = {(r.asset.kind, r.asset.name) for r in reports if r.asset and r.path in focus}
     for report in reports:
+        everything = focused is None or report.path in (focus or ())
         for ref in report.refs:
-            findings += _resolve(report.path, ref, index)
+            if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
+                findings += _resolve(report.path, ref, index)
     findings += _skill_docs(reports, index)
     return findings
+
+
+def _missing(ref: Ref, index: Index) -> bool:
+    return ref.kind != "Model" and not index.get(ref.kind, ref.name)
 
 
 def _finding(
@@ -130,35 +179,26 @@ def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
         for path, asset in entries
     ]
     platform = [(path, asset) for path, asset in teams if asset.platform]
-    local = {r.path for r in reports}
     if len(platform) > 1:
         names = ", ".join(a.name for _, a in platform)
-        return [
-            _finding(
-                "platform-team",
-                Severity.ERROR,
-                path,
-                asset,
-                f"more than one platform team ({names})",
-                "exactly one Team sets spec.platform: true",
-            )
-            for path, asset in platform
-            if path in local
-        ]
-    if not platform and teams:
-        path, asset = teams[0]
-        if path in local:
-            return [
-                _finding(
-                    "platform-team",
-                    Severity.ERROR,
-                    path,
-                    asset,
-                    "no team is the platform team",
-                    "set spec.platform: true on the hub's platform team",
-                )
-            ]
-    return []
+        culprits, message = platform, f"more than one platform team ({names})"
+    elif not platform and teams:
+        culprits, message = teams[:1], "no team is the platform team"
+    else:
+        return []
+    local = {r.path for r in reports}
+    return [
+        _finding(
+            "platform-team",
+            Severity.ERROR,
+            path,
+            asset,
+            message,
+            "exactly one Team sets spec.platform: true",
+        )
+        for path, asset in culprits
+        if path in local
+    ]
 
 
 def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
@@ -171,7 +211,7 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     path,
                     ref,
                     f"model '{ref.name}' is not in the pricing table",
-                    _close(ref.name, sorted(index.models)),
+                    index.suggest("Model", ref.name),
                 )
             ]
         return []
@@ -184,7 +224,7 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                 path,
                 ref,
                 f"{ref.field}: no {ref.kind} named '{ref.name}'",
-                _close(ref.name, index.names(ref.kind)),
+                index.suggest(ref.kind, ref.name),
             )
         ]
     if ref.version is not None:
@@ -200,10 +240,10 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
                 )
             ]
-        versioned = [(p, a, v) for p, a in targets if (v := _version(a.version or "")) is not None]
-        matching = [(p, a) for p, a, v in versioned if spec.match(v)]
+        versioned = [(p, a) for p, a in targets if _version(a.version or "") is not None]
+        matching = [(p, a) for p, a in versioned if _satisfies(a.version or "", ref.version)]
         if versioned and not matching:  # an unversioned target is reported on its own file
-            have = ", ".join(sorted({str(v) for _, _, v in versioned}))
+            have = ", ".join(sorted({a.version or "" for _, a in versioned}))
             return [
                 _finding(
                     "ref-version",
@@ -252,11 +292,6 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
             )
         )
     return findings
-
-
-def _close(name: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
@@ -310,3 +345,8 @@ def _has_doc(index: Index, path: str) -> bool:
 
 def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
+    """The problems of one reference made in ``path`` (none when it resolves cleanly)."""
+    return _resolve(path, ref, index)

@@ -8,7 +8,7 @@ plain Python data from the nodes itself, so that it can refuse what PyYAML would
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ DEFAULT_MAX_ALIAS_NODES = 1000
 MAX_DEPTH = 64
 
 _CORE = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {f"{_CORE}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR, _SEQ, _MAP, _MERGE = (f"{_CORE}{t}" for t in ("str", "seq", "map", "merge"))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _BUILDERS = {
     f"{_CORE}int": _CONSTRUCTOR.construct_yaml_int,
@@ -54,27 +54,48 @@ class LoadError(Exception):
 
 @dataclass(slots=True)
 class Document:
-    """A loaded YAML mapping with 1-based (line, column) marks for every value and key.
+    """A loaded YAML mapping that can say where each value and key was written.
 
-    ``raw`` keeps the source text of plain scalars that YAML 1.1 turned into something other
-    than a string (``1.10``, ``no``, ``2026-01-01``), so a finding can say what to quote.
+    Positions are looked up in PyYAML's node tree only when a finding needs one, so loading a
+    valid file costs nothing extra.
     """
 
     data: dict[str, Any]
-    marks: dict[Pointer, Mark] = field(default_factory=dict)
-    key_marks: dict[Pointer, Mark] = field(default_factory=dict)
-    raw: dict[Pointer, str] = field(default_factory=dict)
+    node: yaml.Node | None = None
+    line_offset: int = 0
+
+    def _find(self, pointer: Pointer) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+        """(value node, key node, whether the whole pointer was found) at ``pointer``, or at
+        the deepest ancestor that exists."""
+        node, key_node = self.node, None
+        for part in pointer:
+            child: tuple[yaml.Node | None, yaml.Node | None] | None = None
+            if isinstance(node, yaml.MappingNode):
+                child = next(((v, k) for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                child = (node.value[part], None) if 0 <= part < len(node.value) else None
+            if child is None:
+                return node, key_node, False
+            node, key_node = child
+        return node, key_node, True
 
     def mark(self, pointer: Pointer, *, key: bool = False) -> Mark:
-        """The mark of the value (or key) at ``pointer``, else of its nearest ancestor."""
-        table = self.key_marks if key else self.marks
-        while pointer:
-            if pointer in table:
-                return table[pointer]
-            if key and pointer in self.marks:
-                return self.marks[pointer]
-            pointer = pointer[:-1]
-        return self.marks.get((), (1, 1))
+        """The 1-based (line, column) of the value (or key) at ``pointer``, else of its nearest
+        ancestor."""
+        value, key_node, _ = self._find(pointer)
+        node = key_node if key and key_node is not None else value
+        if node is None:
+            return (1 + self.line_offset, 1)
+        line, column = _mark(node)
+        return (line + self.line_offset, column)
+
+    def raw(self, pointer: Pointer) -> str | None:
+        """The source text of a plain scalar that YAML 1.1 read as something other than a
+        string (``1.10``, ``no``, ``2026-01-01``), so a finding can say what to quote."""
+        node, _, found = self._find(pointer)
+        if not found or not isinstance(node, yaml.ScalarNode) or node.style:
+            return None
+        return None if node.tag == _STR else str(node.value)
 
 
 def dotted(pointer: Pointer) -> str:
@@ -92,13 +113,12 @@ def _mark(node: yaml.Node) -> Mark:
 class _Builder:
     """Turns a composed node tree into Python data, enforcing the safety rules."""
 
-    def __init__(self, doc: Document, max_alias_nodes: int) -> None:
-        self.doc = doc
+    def __init__(self, max_alias_nodes: int) -> None:
         self.max_alias_nodes = max_alias_nodes
         self.seen: set[int] = set()
         self.expanded = 0
 
-    def build(self, node: yaml.Node, pointer: Pointer, depth: int) -> Any:
+    def build(self, node: yaml.Node, depth: int = 0) -> Any:
         if id(node) in self.seen:
             self.expanded += 1
             if self.expanded > self.max_alias_nodes:
@@ -115,22 +135,22 @@ class _Builder:
             raise LoadError(
                 "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node)
             )
-        self.doc.marks.setdefault(pointer, _mark(node))
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer, depth)
+            return self._mapping(node, depth)
         if isinstance(node, yaml.SequenceNode):
-            if node.tag != f"{_CORE}seq":
+            if node.tag != _SEQ:
                 raise _tag_error(node)
-            return [self.build(item, (*pointer, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._scalar(node, pointer)
+            return [self.build(item, depth + 1) for item in node.value]
+        assert isinstance(node, yaml.ScalarNode)
+        return _scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, pointer: Pointer, depth: int) -> dict[str, Any]:
-        if node.tag != f"{_CORE}map":
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
             raise _tag_error(node)
         result: dict[str, Any] = {}
-        first_seen: dict[str, Mark] = {}
+        first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == f"{_CORE}merge":
+            if key_node.tag == _MERGE:
                 raise LoadError(
                     "yaml-merge-key",
                     "merge keys ('<<') are not allowed",
@@ -139,33 +159,28 @@ class _Builder:
                 )
             if not isinstance(key_node, yaml.ScalarNode):
                 raise LoadError("yaml-key", "mapping keys must be plain strings", *_mark(key_node))
-            key = self._scalar(key_node, None)
-            if not isinstance(key, str):
-                key = key_node.value
+            _scalar(key_node)  # refuses a tagged key
+            key = key_node.value
             if key in first_seen:
-                line, col = first_seen[key]
+                line, col = _mark(first_seen[key])
                 raise LoadError(
                     "yaml-duplicate-key",
                     f"duplicate key '{key}' (first defined at line {line}, column {col})",
                     *_mark(key_node),
                     hint="YAML keeps only the last value silently; remove one of them",
                 )
-            first_seen[key] = _mark(key_node)
-            child = (*pointer, key)
-            self.doc.key_marks[child] = _mark(key_node)
-            result[key] = self.build(value_node, child, depth + 1)
+            first_seen[key] = key_node
+            result[key] = self.build(value_node, depth + 1)
         return result
 
-    def _scalar(self, node: yaml.Node, pointer: Pointer | None) -> Any:
-        if node.tag == f"{_CORE}str":
-            return node.value
-        if node.tag not in _SCALAR_TAGS:
-            raise _tag_error(node)
-        assert isinstance(node, yaml.ScalarNode)
-        value = _BUILDERS[node.tag](node)
-        if pointer is not None and not node.style:
-            self.doc.raw[pointer] = node.value
-        return value
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == _STR:
+        return node.value
+    builder = _BUILDERS.get(node.tag)
+    if builder is None:
+        raise _tag_error(node)
+    return builder(node)
 
 
 def _tag_error(node: yaml.Node) -> LoadError:
@@ -218,15 +233,12 @@ def parse(
             col,
             hint="a manifest starts with 'apiVersion:', 'kind:', 'metadata:' and 'spec:'",
         )
-    doc = Document(data={})
+    doc = Document(data={}, node=node, line_offset=line_offset)
     try:
-        doc.data = _Builder(doc, max_alias_nodes).build(node, (), 0)
+        doc.data = _Builder(max_alias_nodes).build(node)
     except LoadError as exc:
         exc.line += line_offset
         raise
-    if line_offset:
-        doc.marks = {p: (line + line_offset, col) for p, (line, col) in doc.marks.items()}
-        doc.key_marks = {p: (line + line_offset, col) for p, (line, col) in doc.key_marks.items()}
     return doc
 
 
@@ -247,26 +259,35 @@ def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> LoadError:
     return LoadError("yaml-syntax", problem, line + line_offset, col)
 
 
-def read_bytes(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """Read a file inside ``root``, refusing links that lead outside it and files over the limit."""
-    target = Path(os.path.realpath(path))
-    if not target.is_relative_to(Path(os.path.realpath(root))):
-        raise LoadError(
-            "symlink-outside",
-            f"symbolic link leads outside the repository (to {target})",
-            hint="copy the file into the repository instead of linking to it",
-        )
+def read_bytes(
+    path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
+) -> bytes:
+    """Read a file inside ``root``, refusing links that lead outside it and files over the limit.
+
+    ``walked`` says the caller reached ``path`` by walking real folders down from ``root``
+    (as ``layout.walk`` does), so only the file itself can be a link: one ``lstat`` instead of
+    resolving every folder on the way.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                "file-too-large",
-                f"file is {size} bytes, over the limit of {max_bytes}",
-                hint="split it, or raise limits.max_file_bytes in hub.yaml",
-            )
-        return path.read_bytes()
+        if not walked or path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                raise LoadError(
+                    "symlink-outside",
+                    f"symbolic link leads outside the repository (to {target})",
+                    hint="copy the file into the repository instead of linking to it",
+                )
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise LoadError(
+            "file-too-large",
+            f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}",
+            hint="split it, or raise limits.max_file_bytes in hub.yaml",
+        )
+    return data
 
 
 def load(

@@ -14,6 +14,7 @@ from hubrails.core.safeyaml import dotted
 from hubrails.resources import schemas_dir
 
 if TYPE_CHECKING:
+    import jsonschema_rs
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
@@ -42,20 +43,78 @@ def schema_file(kind: str) -> str:
 
 
 @cache
+def _documents() -> dict[str, Any]:
+    """Every schema file by file name."""
+    return {
+        path.name: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(schemas_dir().glob("*.schema.json"))
+    }
+
+
+def _inline(node: Any, here: str, seen: tuple[str, ...] = ()) -> Any:
+    """Replace every ``$ref`` by the schema it names.
+
+    The result validates the same instances, and about twice as fast: ``referencing`` no
+    longer resolves a URI at every reference of every document.
+    """
+    if isinstance(node, list):
+        return [_inline(item, here, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        file, _, pointer = ref.partition("#")
+        file = file or here
+        if ref in seen or not pointer.startswith("/$defs/"):
+            raise ValueError(f"cannot inline {ref}")
+        target = _documents()[file]["$defs"][pointer.removeprefix("/$defs/")]
+        inlined = _inline(target, file, (*seen, ref))
+        rest = {k: _inline(v, here, seen) for k, v in node.items() if k != "$ref"}
+        return {"allOf": [inlined], **rest} if rest else inlined
+    return {k: _inline(v, here, seen) for k, v in node.items() if k != "$defs"}
+
+
+@cache
+def _fast(kind: str) -> jsonschema_rs.Validator:
+    """The compiled (Rust) validator: fast, but its messages lack the detail findings need."""
+    import jsonschema_rs
+
+    file = _FILES[kind]
+    return jsonschema_rs.Draft202012Validator(
+        _inline(_documents()[file], file), validate_formats=True
+    )
+
+
+def is_valid(kind: str, instance: Any) -> bool | None:
+    """Whether ``instance`` is valid, decided by the fast check; ``None`` when it cannot tell
+    (a value JSON lacks, such as a YAML date)."""
+    try:
+        return _fast(kind).is_valid(instance)
+    except ValueError:
+        return None
+
+
+def _fast_findings(kind: str, doc: Document, path: str) -> list[Finding]:
+    """Findings from the compiled validator, for what the pure-Python one does not check
+    (formats such as ``uri`` and ``date-time`` without optional packages)."""
+    findings = []
+    for error in _fast(kind).iter_errors(doc.data):
+        pointer = tuple(error.instance_path)
+        line, column = doc.mark(pointer)
+        rule = f"schema-{_kebab(str(error.schema_path[-1]))}" if error.schema_path else "schema"
+        findings.append(
+            Finding(rule, Severity.ERROR, path, line, column, f"{dotted(pointer)}: {error.message}")
+        )
+    return findings
+
+
+@cache
 def _validator(kind: str) -> Validator:
     from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
 
-    folder = schemas_dir()
-    resources = []
-    for path in sorted(folder.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents)))
-    registry: Registry[Any] = Registry().with_resources(resources)
-    schema = json.loads((folder / _FILES[kind]).read_text(encoding="utf-8"))
-    return Draft202012Validator(
-        schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    file = _FILES[kind]
+    schema = _inline(_documents()[file], file)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _leaf_errors(errors: Iterator[ValidationError]) -> Iterator[ValidationError]:
@@ -115,8 +174,11 @@ def _explain(error: ValidationError, doc: Document) -> Iterator[tuple[str, str, 
                 _suggest(key, allowed),
                 doc.mark((*pointer, key), key=True),
             )
-    elif keyword == "type" and pointer in doc.raw and _expects_string(error.validator_value):
-        raw = doc.raw[pointer]
+    elif (
+        keyword == "type"
+        and _expects_string(error.validator_value)
+        and (raw := doc.raw(pointer)) is not None
+    ):
         yield (
             "yaml-implicit-type",
             f"{where}: expected a string, but YAML reads {raw} as {_type_name(value)} ({value!r})",
@@ -151,12 +213,21 @@ def _expects_string(expected: Any) -> bool:
 
 
 def schema_findings(kind: str, doc: Document, path: str) -> list[Finding]:
-    """Every schema problem of ``doc`` as a finding at the offending value."""
+    """Every schema problem of ``doc`` as a finding at the offending value.
+
+    Most manifests are valid: the compiled check clears them, and only the others pay for the
+    pure-Python validator that explains each error.
+    """
+    fast = is_valid(kind, doc.data)
+    if fast:
+        return []
     errors = _validator(kind).iter_errors(doc.data)
     findings = []
     for error in _leaf_errors(errors):
         for rule, message, hint, (line, column) in _explain(error, doc):
             findings.append(Finding(rule, Severity.ERROR, path, line, column, message, hint))
+    if not findings and fast is False:
+        findings = _fast_findings(kind, doc, path)
     return findings
 
 
@@ -172,6 +243,8 @@ def first_error(kind: str, doc: Document) -> tuple[str, Mark] | None:
 
 def validate_json(kind: str, instance: Any) -> list[str]:
     """Schema problems of a plain JSON value (ledger records, certificates), as messages."""
+    if is_valid(kind, instance):
+        return []
     return [
         f"{dotted(tuple(e.absolute_path))}: {e.message}"
         for e in _leaf_errors(_validator(kind).iter_errors(instance))

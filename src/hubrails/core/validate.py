@@ -4,13 +4,14 @@ cross-checked as a whole; findings reported for the files asked about."""
 from __future__ import annotations
 
 import os
+import stat as stat_module
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from hubrails.core import cache, layout, safeyaml
 from hubrails.core.analyse import analyse_file
-from hubrails.core.config import HubConfig
+from hubrails.core.config import CONFIG_NAME, HubConfig
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.model import FileReport
 from hubrails.core.references import cross_check
@@ -53,10 +54,13 @@ def validate(
     use_cache: bool = True,
 ) -> ValidationResult:
     """Validate the registry of ``config``; with ``paths``, report only on those files."""
+    wanted = _requested(config, paths) if paths else None
+    if wanted is not None and CONFIG_NAME in wanted:
+        wanted = None  # a hub.yaml change (limits, role, team) concerns every file
     reports = collect(config, use_cache=use_cache)
     findings = [f for r in reports for f in r.findings]
     hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
-    cross = cross_check(reports, hub_reports)
+    cross = cross_check(reports, hub_reports, wanted)
     if config.role == "spoke" and hub is None:
         cross = [f for f in cross if f.rule not in _HUB_RULES]
         findings.append(
@@ -71,13 +75,23 @@ def validate(
             )
         )
     findings += cross
-    if paths:
-        wanted = _requested(config, paths)
-        findings = [f for f in findings if f.path in wanted or wanted.intersection(f.related)]
+    if wanted is not None:
+        findings = [f for f in findings if _concerns(f, wanted)]
         checked = len(wanted & {r.path for r in reports})
     else:
         checked = len(reports)
     return ValidationResult(sorted(set(findings), key=Finding.sort_key), checked)
+
+
+def _concerns(finding: Finding, wanted: set[str]) -> bool:
+    """Whether a finding belongs in a report on ``wanted``: it is on one of those files, it
+    involves one of them, or it is a reference that resolves nowhere (what renaming or deleting
+    a file leaves behind, wherever the reference is)."""
+    return (
+        finding.path in wanted
+        or not wanted.isdisjoint(finding.related)
+        or finding.rule == "ref-unresolved"
+    )
 
 
 def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
@@ -85,31 +99,54 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     root = config.root
     spoke_team = config.team if config.role == "spoke" else None
     store = cache.IndexCache(
-        root / ".hub" / "cache" / "index.json" if use_cache else None,
-        cache.salt(config.max_file_bytes, config.max_alias_nodes, spoke_team),
+        root / ".hub" / "cache" / "index.json" if use_cache else None, cache.repository_key(config)
     )
     reports: dict[str, FileReport] = {}
-    jobs: list[_Job] = []
+    jobs: list[tuple[_Job, cache.Stat]] = []
     prefix = config.registry.strip("/")
     for parts in layout.walk(config.registry_dir, root):
         location = layout.classify(parts)
         if location is None:
             continue
         path = "/".join((prefix, *parts)).rstrip("/")
-        job = _read(root, path, location, config.max_file_bytes)
-        cached = store.get(path, job.digest)
-        if cached is not None:
-            reports[path] = cached
-        else:
-            jobs.append(job)
-    for job, report in zip(
-        jobs, _analyse_all(jobs, spoke_team, config.max_alias_nodes), strict=True
-    ):
+        stat = _stat(root, path)
+        cached = store.by_stat(path, stat) if stat is not None else None
+        if cached is None:
+            job = _read(root, path, location, config.max_file_bytes)
+            stat = stat or (0, 0, 0, 0)
+            cached = store.by_digest(path, job.digest, stat)
+            if cached is None:
+                jobs.append((job, stat))
+                continue
+        reports[path] = cached
+    analysed = _analyse_all([job for job, _ in jobs], spoke_team, config.max_alias_nodes)
+    for (job, stat), report in zip(jobs, analysed, strict=True):
         reports[job.path] = report
-        store.put(job.path, job.digest, report)
+        store.put(job.path, job.digest, stat, report)
     store.prune(set(reports))
     store.save()
     return [reports[p] for p in sorted(reports)]
+
+
+def _stat(root: Path, path: str) -> cache.Stat | None:
+    """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
+    try:
+        result = os.lstat(f"{root}/{path}")  # a string, not a Path: this is the hot loop
+    except OSError:
+        return None
+    return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
+
+
+def analyse_now(config: HubConfig, path: str) -> FileReport | None:
+    """The report of one registry file (``path`` from the repository root), analysed now
+    without the cache; ``None`` for a file where nothing is expected."""
+    rel = path.removeprefix(config.registry.strip("/") + "/")
+    location = layout.classify(tuple(rel.split("/")))
+    if location is None:
+        return None
+    job = _read(config.root, path, location, config.max_file_bytes)
+    spoke_team = config.team if config.role == "spoke" else None
+    return _analyse(job, spoke_team, config.max_alias_nodes)
 
 
 def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:
@@ -121,7 +158,7 @@ def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _
         )
         return _Job(path, location, None, "link", error)
     try:
-        data = safeyaml.read_bytes(root / path, root, max_bytes)
+        data = safeyaml.read_bytes(root / path, root, max_bytes, walked=True)
     except safeyaml.LoadError as exc:
         return _Job(path, location, None, f"error:{exc.rule}:{exc.message}", exc)
     return _Job(path, location, data, cache.digest(data))

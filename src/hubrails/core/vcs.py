@@ -1,7 +1,4 @@
-"""Git, through GitPython: the only module that imports it.
-
-Sections are independent; each function takes plain paths and returns plain data.
-"""
+"""Git, through GitPython: the only module that imports it."""
 
 from __future__ import annotations
 
@@ -12,6 +9,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubrails.errors import HubError
+
+
+def is_repository(path: Path) -> bool:
+    """Whether ``path`` is inside a git working tree."""
+    import git
+
+    try:
+        git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return False
+    return True
+
+
+def init_repository(path: Path) -> None:
+    """``git init`` in ``path``."""
+    import git
+
+    git.Repo.init(path)
+
 
 # --- checkout state (certificates record it) ---------------------------------------
 

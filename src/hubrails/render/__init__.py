@@ -23,6 +23,13 @@ class Format(StrEnum):
     SARIF = "sarif"
 
 
+class OutputFormat(StrEnum):
+    """Output formats of the query commands (``hub catalog``)."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 Renderer = Callable[["ValidationResult", TextIO, "Path"], None]
 
 

@@ -1,4 +1,5 @@
-"""Human output: findings grouped by file, the source line with a caret, one summary line.
+"""Human output: findings grouped by file as ``path:line:col`` (editors jump there), the source
+line with a caret, one summary line.
 Colour only on a terminal (rich decides; ``NO_COLOR`` is honoured)."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str]]) 
 
 
 def _finding(console: Console, f: Finding, root: Path, cache: dict[str, list[str]]) -> None:
-    head = Text(f"  {f.line}:{f.column}  ")
+    head = Text(f"{f.path}:{f.line}:{f.column}: ", style="bold")
     head.append(f"{f.severity.value:<8}", style=_STYLE[f.severity])
     head.append(f"{f.rule}  ", style="dim")
     head.append(f.message)
@@ -51,8 +52,7 @@ def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None
     """Write findings grouped by file, then a one-line verdict."""
     console = Console(file=out, highlight=False, soft_wrap=True)
     cache: dict[str, list[str]] = {}
-    for path, group in groupby(result.findings, key=lambda f: f.path):
-        console.print(Text(path, style="bold underline"))
+    for _, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
             _finding(console, finding, root, cache)
         console.print()

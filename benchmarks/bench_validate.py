@@ -1,0 +1,226 @@
+"""Wall-clock benchmark of ``hub validate`` on generated registries.
+
+    python benchmarks/bench_validate.py [--sizes 1000 10000] [--runs 5] [--out benchmarks/out]
+
+For every size it generates a registry (``benchmarks/generate.py``) into ``OUT/nSIZE``, makes it
+a git repository, and times, as separate processes (median of ``--runs``):
+
+* ``hub --version``;
+* ``hub validate --root DIR --no-cache``: the whole registry, no index cache (cold);
+* ``hub validate --root DIR``: the whole registry with a warm index cache;
+* ``hub validate ONE_FILE`` from inside DIR, as a pre-commit hook runs it: unchanged (warm), and
+  after changing that file's description before every run;
+* ``check-jsonschema`` (schema only, no cross-references) on all tools and on all agents.
+
+and prints a markdown table. Exit status 0 unless a command could not run at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import Summary, generate
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMAS = REPO / "schemas"
+TARGETS = {"version": 0.15, "whole": 2.0, "one": 0.3}  # seconds, for the 10,000 registry
+TARGET_SIZE = 10_000
+
+
+@dataclass(slots=True)
+class Result:
+    """The timings of one command."""
+
+    size: int
+    label: str
+    times: list[float]
+    files: int
+    exit_codes: list[int]
+    target: float | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        mark = "met" if self.median < self.target else "**missed**"
+        return f"< {self.target:g} s: {mark}"
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        raise SystemExit(f"bench: {name} not found; install hubrails[test] into this venv")
+    return found
+
+
+def measure(
+    cmd: Sequence[str], cwd: Path, runs: int, prepare: Callable[[int], None] | None = None
+) -> tuple[list[float], list[int]]:
+    """Wall-clock seconds of ``runs`` runs of ``cmd`` (``prepare(i)`` runs untimed before each)."""
+    times: list[float] = []
+    codes: list[int] = []
+    for i in range(runs):
+        if prepare is not None:
+            prepare(i)
+        start = time.perf_counter()
+        done = subprocess.run(
+            cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
+        times.append(time.perf_counter() - start)
+        codes.append(done.returncode)
+    return times, codes
+
+
+def make_repo(out: Path, size: int, error_rate: float, seed: int) -> Summary:
+    """Generate the registry and commit it, so it is a repository like the real one."""
+    summary = generate(out, size, error_rate=error_rate, seed=seed)
+    shutil.rmtree(out / ".git", ignore_errors=True)
+    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=out, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=out, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "generated registry"], cwd=out, check=True)
+    return summary
+
+
+def bench_size(
+    size: int, out: Path, runs: int, schema_runs: int, error_rate: float, seed: int
+) -> list[Result]:
+    """Every measurement for one registry size (``schema_runs`` 0 skips check-jsonschema)."""
+    hub, checker = _tool("hub"), _tool("check-jsonschema")
+    summary = make_repo(out, size, error_rate, seed)
+    checked = summary.manifests + summary.by_kind.get("Skill", 0)  # + one SKILL.md per skill
+    at_target = size == TARGET_SIZE
+    results: list[Result] = []
+
+    def run(
+        label: str,
+        cmd: Sequence[str],
+        files: int,
+        target: str | None = None,
+        prepare: Callable[[int], None] | None = None,
+        count: int = runs,
+    ) -> None:
+        times, codes = measure(cmd, out, count, prepare)
+        limit = TARGETS[target] if target and at_target else None
+        results.append(Result(size, label, times, files, codes, limit))
+        print(f"  {label}: {statistics.median(times):.3f} s", file=sys.stderr)
+
+    print(f"n={size}: {summary.manifests} manifests, {summary.files} files", file=sys.stderr)
+    run("`hub --version`", [hub, "--version"], 0, "version")
+    run(
+        "`hub validate --no-cache` (whole, cold)",
+        [hub, "validate", "--root", str(out), "--no-cache"],
+        checked,
+        "whole",
+    )
+    subprocess.run([hub, "validate", "--root", str(out)], cwd=out, capture_output=True, check=False)
+    run(
+        "`hub validate` (whole, warm cache)",
+        [hub, "validate", "--root", str(out)],
+        checked,
+        "whole",
+    )
+    one = summary.sample_agent
+    run("`hub validate ONE_FILE` (warm, unchanged)", [hub, "validate", one], 1, "one")
+
+    original = (out / one).read_text(encoding="utf-8")
+
+    def edit(i: int) -> None:
+        changed = original.replace("  description: ", f"  description: Edit {i} {time.time()}. ", 1)
+        (out / one).write_text(changed, encoding="utf-8")
+
+    try:
+        run("`hub validate ONE_FILE` (file just edited)", [hub, "validate", one], 1, "one", edit)
+    finally:
+        (out / one).write_text(original, encoding="utf-8")
+
+    if schema_runs == 0:
+        return results
+    for kind, folder_glob in (
+        ("tool", "registry/tools/*.yaml"),
+        ("agent", "registry/spokes/*/agents/*.yaml"),
+    ):
+        files = sorted(str(p.relative_to(out)) for p in out.glob(folder_glob))
+        schema = SCHEMAS / f"{kind}.schema.json"
+        cmd = [checker, "--schemafile", str(schema), "--base-uri", schema.as_uri(), *files]
+        run(f"`check-jsonschema` {kind}s (schema only)", cmd, len(files), count=schema_runs)
+    return results
+
+
+def machine() -> str:
+    """nproc, Python and CPU model, for the report."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"nproc {os.cpu_count()}, Python {platform.python_version()}, CPU {cpu}"
+
+
+def table(results: Sequence[Result]) -> str:
+    """The results as a markdown table."""
+    lines = [
+        "| manifests | command | median s | min s | max s | files | files/s | exit | target |",
+        "|---:|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in results:
+        rate = f"{r.files / r.median:,.0f}" if r.files > 1 else ""
+        codes = ",".join(sorted({str(c) for c in r.exit_codes}))
+        lines.append(
+            f"| {r.size:,} | {r.label} | {r.median:.3f} | {min(r.times):.3f} | "
+            f"{max(r.times):.3f} | {r.files:,} | {rate} | {codes} | {r.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description="Benchmark hub validate.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median)")
+    parser.add_argument(
+        "--schema-runs",
+        type=int,
+        default=None,
+        help="runs for check-jsonschema (default --runs; 0 skips it)",
+    )
+    parser.add_argument("--error-rate", type=float, default=0.03)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out")
+    args = parser.parse_args(argv)
+    results: list[Result] = []
+    for size in args.sizes:
+        results += bench_size(
+            size,
+            args.out.resolve() / f"n{size}",
+            args.runs,
+            args.runs if args.schema_runs is None else args.schema_runs,
+            args.error_rate,
+            args.seed,
+        )
+    print(f"Machine: {machine()}. Wall clock, median of {args.runs} runs.\n")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""``hub codeowners``: write (or check) .github/CODEOWNERS from the Team manifests."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.errors import ExitCode
+
+
+@boundary
+def codeowners_command(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 when the file is out of date (CI)."),
+    ] = False,
+    hub: Annotated[
+        Path | None,
+        typer.Option(
+            "--hub",
+            help="A local checkout of the hub (a spoke's Team manifest lives there).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Write .github/CODEOWNERS from the Team manifests.
+
+    Each asset's path goes to its team's owners, the hub and its library to the platform team.
+    Exit 0 when written or current, 1 with --check when out of date, 2 on bad input.
+    """
+    from hubrails.core import codeowners
+    from hubrails.core.config import load_config, local_hub, locate
+    from hubrails.core.scaffold import replace_file
+
+    config = load_config(locate(root))
+    hub_config = load_config(locate(hub)) if hub else local_hub(config)
+    text = codeowners.render(config, hub_config)
+    if codeowners.is_current(config.root, text):
+        sys.stdout.write(f"{codeowners.TARGET} is up to date\n")
+        return
+    if check:
+        sys.stderr.write(f"hub: {codeowners.TARGET} is out of date; run 'hub codeowners'\n")
+        raise typer.Exit(ExitCode.FINDINGS)
+    replace_file(config.root / codeowners.TARGET, text)
+    sys.stdout.write(f"wrote {codeowners.TARGET}\n")

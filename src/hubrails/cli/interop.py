@@ -1,0 +1,178 @@
+"""``hub import`` and ``hub export``: Agent Skills folders and MCP ``server.json`` files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.errors import HubError
+
+if TYPE_CHECKING:
+    from hubrails.core.catalog import Catalog
+    from hubrails.core.config import HubConfig
+
+import_app = typer.Typer(
+    name="import",
+    help="Bring Agent Skills folders and MCP servers into the registry.",
+    no_args_is_help=True,
+)
+export_app = typer.Typer(
+    name="export", help="Write registry assets in the ecosystem's formats.", no_args_is_help=True
+)
+TeamOption = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help="Owning team (default: hub.yaml's, or the platform team).",
+        show_default=False,
+    ),
+]
+
+
+def _open(root: Path | None) -> tuple[HubConfig, Catalog]:
+    from hubrails.core.catalog import load_catalog
+    from hubrails.core.config import load_config, locate
+
+    config = load_config(locate(root))
+    return config, load_catalog(config)
+
+
+@import_app.command("skill")
+@boundary
+def import_skill_command(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="An Agent Skills folder (with SKILL.md).", file_okay=False, exists=True
+        ),
+    ],
+    team: TeamOption = None,
+    root: RootOption = None,
+) -> None:
+    """Import an Agent Skills folder as a registry skill.
+
+    The folder is copied unchanged and a skill.yaml manifest is written beside its SKILL.md.
+    Exit 2 on a folder that breaks the Agent Skills rules, or a name already taken.
+    """
+    from hubrails.core.agentskills import import_plan, read_skill
+    from hubrails.core.catalog import owning_team, refuse_taken
+    from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
+
+    config, catalog = _open(root)
+    owner, platform = owning_team(catalog, team, config.team)
+    skill = read_skill(folder)
+    check_name(skill.name)
+    refuse_taken(catalog, "Skill", skill.name)
+    rel = manifest_path(config.role, "Skill", skill.name, owner, platform)
+    dest = rel.rsplit("/", 1)[0]
+    plan = import_plan(skill, owner, dest, schema_ref(config.root, rel, "Skill"))
+    write_new(config.root, plan)
+    sys.stdout.write(f"imported skill {skill.name} into {dest}/ ({len(plan)} files)\n")
+
+
+@export_app.command("skill")
+@boundary
+def export_skill_command(
+    name: Annotated[str, typer.Argument(help="The registry skill.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Where to write it: FOLDER/NAME/ is created.", file_okay=False)
+    ],
+    root: RootOption = None,
+) -> None:
+    """Export a registry skill as an Agent Skills folder.
+
+    Writes FOLDER/NAME/ (SKILL.md, scripts, references, assets, evals/evals.json), checked
+    against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
+    """
+    from hubrails.core import safeyaml
+    from hubrails.core.agentskills import export_plan
+    from hubrails.core.catalog import find
+
+    config, catalog = _open(root)
+    entry = find(catalog, name, "skill")
+    manifest = config.root / entry.path
+    try:
+        spec = safeyaml.load(manifest, config.root).data.get("spec")
+    except safeyaml.LoadError as exc:
+        raise HubError(exc.message, path=entry.path, line=exc.line, column=exc.column) from None
+    files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)
+    from hubrails.core.scaffold import make_folder, write_new
+
+    target = folder / name
+    make_folder(target, exist_ok=False)
+    write_new(target, dict(files))
+    sys.stdout.write(f"exported skill {name} to {target} ({len(files)} files)\n")
+
+
+@import_app.command("mcp")
+@boundary
+def import_mcp_command(
+    server_json: Annotated[
+        Path, typer.Argument(help="An MCP registry server.json file.", dir_okay=False, exists=True)
+    ],
+    tools: Annotated[
+        Path | None,
+        typer.Option(
+            "--tools",
+            help="The server's tools/list result (JSON) for its actions.",
+            dir_okay=False,
+            exists=True,
+            show_default=False,
+        ),
+    ] = None,
+    action: Annotated[
+        list[str] | None,
+        typer.Option("--action", help="An action (MCP tool) name, repeatable.", show_default=False),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="The Tool's name (default: from server.json).", show_default=False
+        ),
+    ] = None,
+    remote: Annotated[
+        bool, typer.Option("--remote", help="Use the remote endpoint, not the package.")
+    ] = False,
+    team: TeamOption = None,
+    root: RootOption = None,
+) -> None:
+    """Turn an MCP registry server.json into a Tool manifest with status proposed.
+
+    Actions come from --tools (the server's tools/list result) or --action; annotations the
+    server does not give take the MCP defaults (destructive, open-world). Exit 2 on bad input.
+    """
+    import yaml
+
+    from hubrails.core.catalog import owning_team, refuse_taken
+    from hubrails.core.mcpimport import read_json, tool_document
+    from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
+    from hubrails.core.schemas import first_error
+
+    config, catalog = _open(root)
+    owner, platform = owning_team(catalog, team, config.team)
+    server = read_json(server_json, "server.json")
+    listed = read_json(tools, "the tools list") if tools else {}
+    tool_list = listed.get("tools", []) if isinstance(listed, dict) else listed
+    document = tool_document(
+        server, team=owner, name=name, tools=tool_list, actions=list(action or ()), remote=remote
+    )
+    tool = document["metadata"]["name"]
+    check_name(tool, "tool name (pass --name)")
+    refuse_taken(catalog, "Tool", tool)
+    rel = manifest_path(config.role, "Tool", tool, owner, platform)
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    text = f"# yaml-language-server: $schema={schema_ref(config.root, rel, 'Tool')}\n{body}"
+    from hubrails.core.safeyaml import parse
+
+    problem = first_error("Tool", parse(text))
+    if problem is not None:
+        raise HubError(
+            f"the Tool made from server.json is invalid: {problem[0]}", path=str(server_json)
+        )
+    write_new(config.root, {rel: text})
+    count = len(document["spec"]["actions"])
+    sys.stdout.write(f"imported {tool} as {rel} (status proposed, {count} actions)\n")

@@ -1,0 +1,150 @@
+"""``hub init`` and ``hub new``: start a registry, add a manifest, each valid at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.errors import HubError
+
+
+@boundary
+def init_command(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to create the registry (created if missing).")
+    ] = Path(),
+    hub: Annotated[bool, typer.Option("--hub", help="A hub repository.")] = False,
+    spoke: Annotated[bool, typer.Option("--spoke", help="A team's spoke repository.")] = False,
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="The spoke's team; for a hub, the platform team (default platform).",
+            show_default=False,
+        ),
+    ] = None,
+    hub_url: Annotated[
+        str | None,
+        typer.Option("--hub-url", help="A spoke's hub: git URL or path.", show_default=False),
+    ] = None,
+    hub_ref: Annotated[str, typer.Option("--hub-ref", help="The hub's branch or tag.")] = "main",
+    owner: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--owner", help="A platform team owner handle (repeatable).", show_default=False
+        ),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The platform team's email.", show_default=False)
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Start from the shipped example hub registry.")
+    ] = False,
+) -> None:
+    """Create a hub or spoke registry that passes hub validate at once.
+
+    Writes hub.yaml, the folders, the schemas, a pre-commit hook, a CI workflow and .gitignore.
+
+    Runs 'git init' when FOLDER is not in a repository. Refuses to overwrite any file
+    (exit 2, listing them).
+    """
+    from hubrails.core import vcs
+    from hubrails.core.scaffold import init_plan, make_folder, write_new
+
+    if hub == spoke:
+        raise HubError("say which: --hub or --spoke")
+    if spoke and (not team or not hub_url):
+        raise HubError("a spoke needs --team NAME and --hub-url URL")
+    if example and spoke:
+        raise HubError("--example makes a hub: use it with --hub")
+    if example and team not in (None, "platform"):
+        raise HubError("the example's platform team is 'platform'; leave out --team")
+    plan = init_plan(
+        role="hub" if hub else "spoke",
+        team=team or "platform",
+        hub_url=hub_url,
+        hub_ref=hub_ref,
+        owners=tuple(owner or ()),
+        email=email,
+        example=example,
+    )
+    make_folder(folder)
+    root = folder.resolve()
+    written = write_new(root, plan)
+    if hub:
+        _codeowners(root)
+    created = not vcs.is_repository(root)
+    if created:
+        vcs.init_repository(root)
+    sys.stdout.write(
+        f"created a {'hub' if hub else 'spoke'} registry in {root} ({len(written)} files"
+        f"{', git init' if created else ''})\n"
+        "next: hub new KIND NAME, hub validate, pre-commit install\n"
+    )
+
+
+def _codeowners(root: Path) -> None:
+    from hubrails.core import codeowners
+    from hubrails.core.config import load_config
+    from hubrails.core.scaffold import replace_file
+
+    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
+
+
+@boundary
+def new_command(
+    kind: Annotated[str, typer.Argument(help="skill, tool, prompt, guardrail, agent or team.")],
+    name: Annotated[str, typer.Argument(help="The new asset's name, e.g. incident-summary.")],
+    team: Annotated[
+        str | None,
+        typer.Option(
+            "--team",
+            help="Owning team (default: hub.yaml's, or the platform team).",
+            show_default=False,
+        ),
+    ] = None,
+    description: Annotated[
+        str | None,
+        typer.Option("--description", "-d", help="One or two sentences.", show_default=False),
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Write a new, valid KIND manifest called NAME at the right path.
+
+    The file starts with a schema modeline, so editors validate as you type. Refuses a bad or
+    taken name (exit 2).
+    """
+    from hubrails.core.catalog import load_catalog, owning_team, parse_kind, refuse_taken
+    from hubrails.core.config import load_config, locate
+    from hubrails.core.scaffold import check_name, new_plan, write_new
+
+    wanted = parse_kind(kind)
+    if wanted == "Pricing":
+        raise HubError("there is one pricing table, registry/pricing.yaml: edit it")
+    check_name(name)
+    config = load_config(locate(root))
+    catalog = load_catalog(config)
+    refuse_taken(catalog, wanted, name)
+    if wanted == "Team":
+        owner, platform = None, None
+    else:
+        owner, platform = owning_team(catalog, team, config.team)
+    entries = catalog.entries
+    models = [m for e in entries if e.asset.kind == "Pricing" for m in e.asset.provides]
+    model = "claude-sonnet-4-5" if "claude-sonnet-4-5" in models or not models else models[0]
+    plan = new_plan(
+        config.root,
+        config.role,
+        wanted,
+        name,
+        team=owner,
+        description=description,
+        platform_team=platform,
+        model=model,
+    )
+    for rel in write_new(config.root, plan):
+        sys.stdout.write(f"created {rel}\n")

@@ -1,0 +1,204 @@
+"""``hub import mcp``: an MCP registry ``server.json`` as a Tool manifest, status ``proposed``.
+
+``server.json`` (the MCP registry's format) names the server and how to run it: ``packages``
+(``registryType``, ``identifier``, ``version``, ``runtimeHint``, ``transport``,
+``environmentVariables``, arguments) and/or ``remotes`` (``type``, ``url``). It does not list the
+server's tools; those come from the server's ``tools/list`` result (``--tools``) or by name
+(``--action``). Every action is written with all four MCP annotations spelled out, taking the MCP
+defaults where the server gives none (``destructiveHint`` and ``openWorldHint`` true), and the
+tool is rated high risk and restricted data until the platform team vets it: nothing unvetted
+looks safe.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from hubrails.errors import HubError
+
+HINT_DEFAULTS = {
+    "readOnlyHint": False,
+    "destructiveHint": True,
+    "idempotentHint": False,
+    "openWorldHint": True,
+}
+_RUNTIME = {"npm": "npx", "pypi": "uvx", "oci": "docker", "nuget": "dnx"}
+_REGISTRY_TYPES = ("npm", "pypi", "oci", "nuget", "mcpb")
+_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
+_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def read_json(path: Path, what: str) -> Any:
+    """A JSON file, or a :class:`HubError` with the line and column of the syntax error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HubError(f"cannot read {what}: {exc}", path=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HubError(
+            f"{what} is not valid JSON: {exc.msg}",
+            path=str(path),
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+
+
+def tool_name(server_name: str) -> str:
+    """``io.github.acme/Weather_Server`` → ``weather-server``."""
+    last = server_name.rsplit("/", 1)[-1]
+    return "-".join(re.findall(r"[a-z0-9]+", last.lower()))[:63].strip("-")
+
+
+def action_name(name: str) -> str:
+    """An MCP tool name as an action name: ``getWeather`` or ``get-weather`` → ``get_weather``."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    snake = re.sub(r"[^a-z0-9_]+", "_", snake).strip("_")
+    return snake if re.match(r"^[a-z]", snake) else f"tool_{snake}"
+
+
+def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
+    """Actions from a ``tools/list`` result and from bare names, each fully annotated."""
+    actions: dict[str, dict[str, Any]] = {}
+    for tool in tools:
+        if not isinstance(tool, dict) or not isinstance(tool.get("name"), str):
+            raise HubError("every entry of the tools list needs a 'name'")
+        given = _dict(tool.get("annotations"))
+        hints = {
+            k: given[k] if isinstance(given.get(k), bool) else d for k, d in HINT_DEFAULTS.items()
+        }
+        action: dict[str, Any] = {"name": action_name(tool["name"])}
+        if isinstance(tool.get("description"), str) and tool["description"].strip():
+            action["description"] = " ".join(tool["description"].split())
+        action["risk"] = (
+            "high" if hints["destructiveHint"] and not hints["readOnlyHint"] else "medium"
+        )
+        action["annotations"] = hints
+        actions[action["name"]] = action
+    for name in names:
+        key = action_name(name)
+        actions.setdefault(key, {"name": key, "risk": "high", "annotations": dict(HINT_DEFAULTS)})
+    return list(actions.values())
+
+
+def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
+    kind = package.get("registryType")
+    if kind not in _REGISTRY_TYPES or not isinstance(package.get("identifier"), str):
+        raise HubError(
+            "a package needs 'registryType' (npm, pypi, oci, nuget or mcpb) and 'identifier'"
+        )
+    transport = _dict(package.get("transport"))
+    mcp: dict[str, Any] = {"transport": transport.get("type", "stdio")}
+    ident, version = package["identifier"], package.get("version")
+    mcp["package"] = {"registry_type": kind, "identifier": ident}
+    if isinstance(version, str):
+        mcp["package"]["version"] = version
+    if mcp["transport"] == "stdio":
+        command = package.get("runtimeHint") or _RUNTIME.get(kind)
+        if command:
+            mcp["command"] = command
+            mcp["args"] = _args(package, kind, ident, version)
+    elif isinstance(transport.get("url"), str):
+        mcp["url"] = transport["url"]
+    env = [
+        v["name"]
+        for v in package.get("environmentVariables") or []
+        if isinstance(v, dict) and isinstance(v.get("name"), str) and _ENV.match(v["name"])
+    ]
+    if env:
+        mcp["env"] = list(dict.fromkeys(env))
+    return mcp
+
+
+def _fixed(arguments: Any) -> list[str]:
+    """The arguments with a fixed value (those the user must supply are left out)."""
+    out: list[str] = []
+    for arg in arguments or []:
+        if not isinstance(arg, dict) or not isinstance(arg.get("value"), str):
+            continue
+        if arg.get("type") == "named" and isinstance(arg.get("name"), str):
+            out.append(arg["name"])
+        out.append(arg["value"])
+    return out
+
+
+def _args(package: dict[str, Any], kind: str, ident: str, version: Any) -> list[str]:
+    pinned = isinstance(version, str)
+    runtime = _fixed(package.get("runtimeArguments"))
+    spec = {
+        "npm": f"{ident}@{version}" if pinned else ident,
+        "pypi": f"{ident}=={version}" if pinned else ident,
+        "oci": f"{ident}:{version}" if pinned else ident,
+        "nuget": f"{ident}@{version}" if pinned else ident,
+    }.get(kind, ident)
+    lead = {"npm": ["-y"], "oci": ["run", "-i", "--rm"]}.get(kind, [])
+    return [*lead, *runtime, spec, *_fixed(package.get("packageArguments"))]
+
+
+def tool_document(
+    server: Any,
+    *,
+    team: str,
+    name: str | None = None,
+    tools: list[Any] | None = None,
+    actions: list[str] | None = None,
+    remote: bool = False,
+) -> dict[str, Any]:
+    """The Tool manifest (as data) for a parsed ``server.json``."""
+    if not isinstance(server, dict):
+        raise HubError("server.json must be a JSON object")
+    for key in ("name", "description"):
+        if not isinstance(server.get(key), str) or not server[key].strip():
+            raise HubError(f"server.json needs a non-empty '{key}'")
+    packages = [p for p in server.get("packages") or [] if isinstance(p, dict)]
+    remotes = [r for r in server.get("remotes") or [] if isinstance(r, dict)]
+    if remote and not remotes:
+        raise HubError("--remote: server.json lists no remotes")
+    if packages and not remote:
+        mcp = _mcp_from_package(packages[0])
+    elif remotes:
+        first = remotes[0]
+        if first.get("type") not in ("streamable-http", "sse") or not isinstance(
+            first.get("url"), str
+        ):
+            raise HubError("a remote needs 'type' (streamable-http or sse) and 'url'")
+        mcp = {"transport": first["type"], "url": first["url"]}
+    else:
+        raise HubError("server.json lists neither packages nor remotes: nothing to run")
+    listed = actions_from(tools or [], actions or [])
+    if not listed:
+        raise HubError(
+            "server.json does not list the server's tools",
+            hint="pass --tools FILE (the server's tools/list result) or --action NAME",
+        )
+    version = server.get("version")
+    homepage = server.get("websiteUrl") or _dict(server.get("repository")).get("url")
+    spec: dict[str, Any] = {
+        "status": "proposed",
+        "risk": "high",
+        "data_classification": "restricted",
+    }
+    if isinstance(homepage, str) and homepage.startswith(("http://", "https://")):
+        spec["homepage"] = homepage
+    spec |= {"scopes": [], "mcp": mcp, "actions": listed}
+    return {
+        "apiVersion": "hubrails/v1",
+        "kind": "Tool",
+        "metadata": {
+            "name": name or tool_name(server["name"]),
+            "team": team,
+            "version": version if isinstance(version, str) and _SEMVER.match(version) else "0.1.0",
+            "description": " ".join(server["description"].split()),
+            "lifecycle": "experimental",
+            "annotations": {"mcp-registry-name": server["name"]},
+        },
+        "spec": spec,
+    }

@@ -1,0 +1,144 @@
+"""The text of new manifests (``hub new``): valid at once, with comments that say what to fill.
+
+Values are inserted as JSON strings, which YAML reads back unchanged whatever they contain.
+"""
+
+from __future__ import annotations
+
+import json
+
+_ENVELOPE = """\
+# yaml-language-server: $schema={schema}
+apiVersion: hubrails/v1
+kind: {kind}
+metadata:
+  name: {name}
+{team}  version: "0.1.0"
+  description: {description}
+  lifecycle: experimental       # experimental | production | deprecated
+  labels: {{}}
+spec:
+"""
+
+_SPECS = {
+    "Team": """\
+  display_name: {title}
+  owners:                       # code-host handles written to CODEOWNERS
+{owners}
+  contact:
+    email: {email}
+  budget:
+    monthly_usd: 500
+  platform: {platform}
+""",
+    "Tool": """\
+  status: proposed              # proposed until the platform team vets it
+  risk: high                    # low | medium | high; lower it once vetted
+  data_classification: internal # public | internal | confidential | restricted
+  scopes: []
+  mcp:
+    transport: stdio            # stdio | streamable-http | sse (then give url: instead)
+    command: npx
+    args: ["-y", "@example/{name}-mcp"]
+  actions:                      # one per MCP tool of the server
+    - name: example_action
+      description: Replace with the server's real tools.
+      risk: high
+      annotations:              # MCP defaults: nothing looks safe by omission
+        readOnlyHint: false
+        destructiveHint: true
+        idempotentHint: false
+        openWorldHint: true
+""",
+    "Skill": """\
+  tools: []                     # e.g. - {{name: github, version: "^2.0.0", actions: [search_code]}}
+  prompts: []
+  evals: []                     # cases in the evals/evals.json shape
+""",
+    "Prompt": """\
+  template: |
+    You are {title}. Answer the request below.
+
+    {{{{ request }}}}
+  variables:
+    - name: request
+      description: What the user asks for.
+      required: true
+""",
+    "Guardrail": """\
+  scope: {scope}                    # hub | team
+  enforcement: advisory         # required | advisory
+  policy:
+    logging:
+      required: true
+      min_retention_days: 30
+""",
+    "Agent": """\
+  model: {model}
+  data_classification: internal
+  skills: []                    # e.g. - {{name: incident-summary, version: "^1.0.0"}}
+  tools: []                     # e.g. - {{name: github, version: "^2.0.0", actions: [...]}}
+  logging:
+    enabled: true
+    retention_days: 90
+  telemetry:
+    enabled: true
+    exporter: otlp
+""",
+}
+
+SKILL_DOC = """\
+---
+name: {name}
+description: {description}
+---
+
+# {title}
+
+Write the instructions the agent follows when it uses this skill: when to use it, the steps,
+and what to return. Put scripts in `scripts/` and longer references in `references/`.
+"""
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def manifest(
+    kind: str,
+    name: str,
+    *,
+    schema: str,
+    team: str | None,
+    description: str,
+    owners: tuple[str, ...] = (),
+    email: str = "",
+    platform: bool = False,
+    model: str = "claude-sonnet-4-5",
+    scope: str = "hub",
+) -> str:
+    """A new ``kind`` manifest called ``name``."""
+    title = name.replace("-", " ").capitalize()
+    head = _ENVELOPE.format(
+        schema=schema,
+        kind=kind,
+        name=name,
+        team=f"  team: {team}\n" if team and kind != "Team" else "",
+        description=_q(description),
+    )
+    body = _SPECS[kind].format(
+        name=name,
+        title=_q(title) if kind == "Team" else title,
+        owners="\n".join(f"    - {_q(o)}" for o in owners),
+        email=_q(email),
+        platform="true" if platform else "false",
+        model=_q(model),
+        scope=scope,
+    )
+    return head + body
+
+
+def skill_doc(name: str, description: str) -> str:
+    """A new ``SKILL.md`` that agrees with its ``skill.yaml``."""
+    title = name.replace("-", " ").capitalize()
+    return SKILL_DOC.format(name=name, description=_q(description), title=title)
