@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hubrails.core.checkbase import (
     CLASSES,
     DEFAULT_ALLOWED_STATUSES,
     AgentContext,
     Outcome,
+    Problem,
     actions_of,
     rank_of,
     spec_of,
@@ -15,6 +18,7 @@ from hubrails.core.checkbase import (
 from hubrails.core.policy import RISKS, EffectivePolicy
 from hubrails.core.references import matches
 from hubrails.core.safeyaml import Pointer
+from hubrails.core.workspace import Loaded
 
 
 def check_tools_vetted(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
@@ -35,15 +39,19 @@ def check_tools_vetted(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
             )
         if name in denied:
             problems.append(ctx.at(at, f"tool '{name}' is denied by policy (tools.deny)"))
-        wanted, version = entry.get("version"), version_of(tool)
-        if isinstance(wanted, str) and matches(wanted, version) is not True:
-            problems.append(
-                ctx.at(
-                    ("spec", "tools", i, "version"),
-                    f"tool '{name}' is at {version or 'no version'}, outside '{wanted}'",
-                )
-            )
+        problems += _outside_range(ctx, ("spec", "tools", i), "tool", entry, tool)
     return problems
+
+
+def _outside_range(
+    ctx: AgentContext, at: Pointer, kind: str, ref: dict[str, Any], target: Loaded
+) -> list[Problem]:
+    """A problem when ``target``'s version is outside the range that ``ref`` asks for."""
+    wanted, version = ref.get("version"), version_of(target)
+    if not isinstance(wanted, str) or matches(wanted, version) is True:
+        return []
+    message = f"{kind} '{ref.get('name')}' is at {version or 'no version'}, outside '{wanted}'"
+    return [ctx.at((*at, "version"), message)]
 
 
 def check_tool_actions(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
@@ -137,18 +145,11 @@ def check_skills(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     uses = {name: set(entry.get("actions") or []) for _, name, entry in ctx.tool_uses()}
     problems = []
     for i, ref, skill in ctx.skills:
-        name, wanted = ref.get("name"), ref.get("version")
+        name = ref.get("name")
         if skill is None or not skill.ok:
             problems.append(ctx.at(("spec", "skills", i, "name"), f"no skill named '{name}'"))
             continue
-        version = version_of(skill)
-        if isinstance(wanted, str) and matches(wanted, version) is not True:
-            problems.append(
-                ctx.at(
-                    ("spec", "skills", i, "version"),
-                    f"skill '{name}' is at {version or 'no version'}, outside '{wanted}'",
-                )
-            )
+        problems += _outside_range(ctx, ("spec", "skills", i), "skill", ref, skill)
         needs = spec_of(skill).get("tools")
         for j, need in enumerate(needs if isinstance(needs, list) else []):
             if not isinstance(need, dict) or not isinstance(need.get("name"), str):
