@@ -135,3 +135,12 @@ def test_local_hub_checkout_option(spoke: Path, hub_work: Path) -> None:
     code, document, _ = certify_json("--hub", str(hub_work))
     assert code == 0
     assert document["hub"]["ref"] is None  # type: ignore[index]
+
+
+def test_unsafe_transport_is_refused(spoke: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    edit(spoke / "hub.yaml", f"url: {tmp_path / 'hub.git'}", f"url: 'ext::sh -c touch% {marker}'")
+    run = run_cli("certify", "incident-triage")
+    assert run.exit_code == 2
+    assert "cannot clone the hub" in run.stderr
+    assert not marker.exists()

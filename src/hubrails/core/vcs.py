@@ -68,6 +68,9 @@ class MaterialisedHub:
     warning: str | None = None
 
 
+_NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}  # fail, never wait for a password, in CI or a hook
+
+
 class HubFetchError(HubError):
     """The hub could not be cloned and no cached copy exists."""
 
@@ -104,9 +107,9 @@ def _clone_hub(url: str, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".clone-", dir=folder.parent))
     try:
-        git.Repo.clone_from(url, staging / "repo", no_checkout=True).close()
+        git.Repo.clone_from(url, staging / "repo", no_checkout=True, env=_NO_PROMPT).close()
         (staging / "repo").replace(folder)  # atomic: a half-done clone is never used
-    except git.GitCommandError as exc:
+    except git.GitError as exc:  # a failed command, or a refused transport such as ext::
         raise HubFetchError(
             f"cannot clone the hub from {url}: {_git_reason(exc)}",
             hint="check hub.url in hub.yaml and your access to it, or pass --hub PATH",
@@ -119,10 +122,11 @@ def _fetch_hub(folder: Path, url: str) -> str | None:
     import git
 
     with git.Repo(folder) as repo:
+        repo.git.update_environment(**_NO_PROMPT)
         try:
             repo.remotes.origin.set_url(url)
             repo.remotes.origin.fetch(prune=True, tags=True, force=True)
-        except git.GitCommandError as exc:
+        except git.GitError as exc:
             try:
                 commit = repo.head.commit.hexsha
             except ValueError:
