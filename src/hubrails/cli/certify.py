@@ -76,8 +76,11 @@ def certify_command(
 ) -> None:
     """Certify agents against the quality bar and their effective guardrail policy.
 
-    Exit 0 when every required check passes (or is waived), 1 when one fails or a certificate
-    does not hold (--verify), 2 when the invocation itself is wrong.
+    Exit 0: every required check passes or is waived (--verify: every certificate holds).
+
+    Exit 1: a required check fails (--verify: a certificate is stale, edited, expired, missing).
+
+    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml).
     """
     import datetime as dt
 
@@ -122,8 +125,9 @@ def policy_command(
 ) -> None:
     """Print an agent's effective policy (hub ⊓ team ⊓ agent) and where each value comes from.
 
-    Exit 0 when no team or agent value loosens the policy above it, 1 when one does,
-    2 when the invocation itself is wrong.
+    Exit 0: no team or agent value loosens the policy above it. Exit 1: one does.
+
+    Exit 2: the invocation is wrong.
     """
     from hubrails.core.agentpolicy import policies
 
