@@ -51,6 +51,8 @@ class Loaded:
         """The document with marks, or ``None`` when the file did not load."""
         if self.error is not None:
             return None
+        if self.cached is not None:
+            return safeyaml.positions(self.text, self.cached)
         return safeyaml.parse(self.text, max_alias_nodes=self.max_alias_nodes)
 
     def line(self, pointer: Pointer) -> int:
