@@ -144,3 +144,23 @@ def test_unsafe_transport_is_refused(spoke: Path, tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert "cannot clone the hub" in run.stderr
     assert not marker.exists()
+
+
+def test_spoke_policy_names_hub_files_and_spoke_waivers_do_not_count(spoke: Path) -> None:
+    run = run_cli("policy", "incident-triage", "--format", "json")
+    assert run.exit_code == 0, run.stderr
+    sources = run.json()["policy"]["logging.min_retention_days"]["sources"]
+    assert sources[0]["path"] == "hub:registry/guardrails/baseline.yaml"
+    edit(spoke / AGENT, "    retention_days: 90\n", "    retention_days: 7\n")
+    write(
+        spoke,
+        {
+            "registry/waivers/short-logs.yaml": "apiVersion: hubrails/v1\nkind: Waiver\n"
+            "metadata:\n  name: short-logs\n  team: sre\n  version: 1.0.0\n"
+            "  description: Self-granted.\nspec:\n  agent: incident-triage\n  check: logging\n"
+            '  reason: We say so.\n  granted_by: "@bob"\n  expires: "2999-01-01"\n'
+        },
+    )
+    certify = run_cli("certify", "incident-triage")
+    assert certify.exit_code == 1
+    assert "registry/waivers/short-logs.yaml: waiver ignored" in certify.stderr
