@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from hubrails.core.workspace import Loaded, Workspace
+from hubrails.core.workspace import Loaded, Workspace, folders, yaml_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class Waiver:
 def load_waivers(ws: Workspace, today: dt.date) -> tuple[list[Waiver], list[str]]:
     """(active waivers, warnings): expired ones count as absent; invalid ones and those in
     spoke-owned folders are ignored with a warning."""
-    owned, spoke_owned = ws.waiver_files()
+    owned, spoke_owned = waiver_files(ws)
     warnings = [
         f"{path}: waiver ignored: waivers count only in the hub's registry/waivers/ "
         "(reviewed by the platform team)"
@@ -57,6 +57,32 @@ def load_waivers(ws: Workspace, today: dt.date) -> tuple[list[Waiver], list[str]
         elif waiver.expires >= today:
             active.append(waiver)
     return active, warnings
+
+
+def waiver_files(ws: Workspace) -> tuple[list[Loaded], list[str]]:
+    """(waivers in the hub-owned folder, paths of waivers in spoke-owned folders)."""
+    hub_repo = ws.hub.config
+    owned = [
+        loaded
+        for n in yaml_files(hub_repo.registry_dir / "waivers")
+        if (loaded := ws.load(hub_repo, f"waivers/{n}")) is not None
+    ]
+    ignored = [
+        ws.display(hub_repo, hub_repo.registry_dir / "spokes" / team / "waivers" / n)
+        for team in folders(hub_repo.registry_dir / "spokes")
+        for n in yaml_files(hub_repo.registry_dir / "spokes" / team / "waivers")
+    ]
+    if not ws.shared:
+        local = ws.config.registry_dir
+        ignored += [
+            ws.display(ws.config, folder / n)
+            for folder in (
+                local / "waivers",
+                *(local / "spokes" / t / "waivers" for t in folders(local / "spokes")),
+            )
+            for n in yaml_files(folder)
+        ]
+    return owned, ignored
 
 
 def _parse(loaded: Loaded) -> Waiver | str:

@@ -129,11 +129,11 @@ class Workspace:
     def agent_paths(self) -> list[str]:
         """Every agent file of the repository, relative to its registry folder, sorted."""
         registry = self.config.registry_dir
-        found = [f"agents/{n}" for n in _yaml_files(registry / "agents")]
-        for team in _folders(registry / "spokes"):
+        found = [f"agents/{n}" for n in yaml_files(registry / "agents")]
+        for team in folders(registry / "spokes"):
             found += [
                 f"spokes/{team}/agents/{n}"
-                for n in _yaml_files(registry / "spokes" / team / "agents")
+                for n in yaml_files(registry / "spokes" / team / "agents")
             ]
         return sorted(set(found))
 
@@ -195,10 +195,10 @@ class Workspace:
         if key not in self._skills:
             found: dict[str, str] = {}
             registry = repo.registry_dir
-            for team in reversed(_folders(registry / "spokes")):
-                for name in _folders(registry / "spokes" / team / "skills"):
+            for team in reversed(folders(registry / "spokes")):
+                for name in folders(registry / "spokes" / team / "skills"):
                     found[name] = f"spokes/{team}/skills/{name}/{SKILL_MANIFEST}"
-            for name in _folders(registry / "skills"):
+            for name in folders(registry / "skills"):
                 found[name] = f"skills/{name}/{SKILL_MANIFEST}"
             self._skills[key] = found
         return self._skills[key]
@@ -237,37 +237,12 @@ class Workspace:
 
     def _guardrail_files(self, repo: HubConfig, team: str) -> list[str]:
         registry = repo.registry_dir
-        files = [f"guardrails/{n}" for n in _yaml_files(registry / "guardrails")]
+        files = [f"guardrails/{n}" for n in yaml_files(registry / "guardrails")]
         files += [
             f"spokes/{team}/guardrails/{n}"
-            for n in _yaml_files(registry / "spokes" / team / "guardrails")
+            for n in yaml_files(registry / "spokes" / team / "guardrails")
         ]
         return files
-
-    def waiver_files(self) -> tuple[list[Loaded], list[str]]:
-        """(waivers in the hub-owned folder, paths of waivers in spoke-owned folders)."""
-        hub_repo = self.hub.config
-        owned = [
-            loaded
-            for n in _yaml_files(hub_repo.registry_dir / "waivers")
-            if (loaded := self.load(hub_repo, f"waivers/{n}")) is not None
-        ]
-        ignored = [
-            self.display(hub_repo, hub_repo.registry_dir / "spokes" / team / "waivers" / n)
-            for team in _folders(hub_repo.registry_dir / "spokes")
-            for n in _yaml_files(hub_repo.registry_dir / "spokes" / team / "waivers")
-        ]
-        if not self.shared:
-            local = self.config.registry_dir
-            ignored += [
-                self.display(self.config, folder / n)
-                for folder in (
-                    local / "waivers",
-                    *(local / "spokes" / t / "waivers" for t in _folders(local / "spokes")),
-                )
-                for n in _yaml_files(folder)
-            ]
-        return owned, ignored
 
     def skill_files(self, skill: Loaded) -> list[tuple[str, str]]:
         """(shown path, text) of every text file in a skill's folder, for the secret scan."""
@@ -301,14 +276,16 @@ def _team_of(loaded: Loaded) -> str | None:
     return team if isinstance(team, str) else None
 
 
-def _yaml_files(folder: Path) -> list[str]:
+def yaml_files(folder: Path) -> list[str]:
+    """The ``.yaml`` file names in ``folder``, sorted (none when it does not exist)."""
     try:
         return sorted(n for n in os.listdir(folder) if n.endswith(".yaml"))  # noqa: PTH208
     except OSError:
         return []
 
 
-def _folders(folder: Path) -> list[str]:
+def folders(folder: Path) -> list[str]:
+    """The subfolder names of ``folder``, sorted (none when it does not exist)."""
     try:
         return sorted(n for n in os.listdir(folder) if (folder / n).is_dir())  # noqa: PTH208
     except OSError:
