@@ -15,3 +15,11 @@ def test_every_rule_is_documented() -> None:
 def test_schema_rules_are_described_by_keyword() -> None:
     assert "enum" in describe("schema-enum")
     assert describe("yaml-tag") == RULES["yaml-tag"]
+
+
+def test_every_check_is_documented() -> None:
+    from hubrails.core.checks import CHECKS
+
+    text = (data_dir() / "docs" / "checks.md").read_text(encoding="utf-8")
+    for spec in CHECKS:
+        assert f"## `{spec.id}` — {spec.title} ({spec.severity})" in text, spec.id

@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import catalog, codeowners, interop, ledger, scaffold, schema, validate
+from hubrails.cli import (
+    catalog,
+    certify,
+    codeowners,
+    interop,
+    ledger,
+    promote,
+    scaffold,
+    schema,
+    validate,
+)
 
 app = typer.Typer(
     name="hub",
@@ -25,6 +35,9 @@ app.command("codeowners")(codeowners.codeowners_command)
 app.add_typer(interop.import_app)
 app.add_typer(interop.export_app)
 app.add_typer(schema.app)
+app.command("certify")(certify.certify_command)
+app.command("policy")(certify.policy_command)
+app.command("promote")(promote.promote_command)
 app.add_typer(ledger.app, name="ledger")
 
 

@@ -78,8 +78,11 @@ def local_hub(config: HubConfig) -> HubConfig | None:
     return None
 
 
-def load_config(root: Path) -> HubConfig:
-    """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2)."""
+def load_config(root: Path, *, remember: bool = True) -> HubConfig:
+    """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2).
+
+    ``remember=False`` writes nothing under ``root/.hub`` (for commands that promise to leave
+    the repository untouched, such as ``hub promote``)."""
     path = root / CONFIG_NAME
     try:
         text = safeyaml.read_bytes(path, root)
@@ -99,7 +102,7 @@ def load_config(root: Path) -> HubConfig:
         from hubrails.core.schemas import first_error
 
         problem = first_error("HubConfig", doc)
-        if problem is None:
+        if problem is None and remember:
             cache.write_json(seen, {"valid": key})
     if problem is not None:
         message, (line, column) = problem

@@ -15,8 +15,10 @@ _FOLDERS = {
     "guardrails": "Guardrail",
     "agents": "Agent",
     "skills": "Skill",
+    "waivers": "Waiver",
 }
-_SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
+# Waivers validate anywhere, but count only in the hub's own registry/waivers/ (hub certify).
+_SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails", "waivers")
 FOLDER_OF_KIND = {kind: folder for folder, kind in _FOLDERS.items()}
 
 

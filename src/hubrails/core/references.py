@@ -94,6 +94,15 @@ def _spec(text: str) -> NpmSpec | None:
         return None
 
 
+def matches(version_range: str, version: str) -> bool | None:
+    """Whether ``version`` satisfies the npm-style ``version_range``; ``None`` when either is
+    not valid."""
+    spec, parsed = _spec(version_range), _version(version)
+    if spec is None or parsed is None:
+        return None
+    return bool(spec.match(parsed))
+
+
 def cross_check(
     reports: list[FileReport],
     hub: list[FileReport] | None = None,

@@ -242,6 +242,20 @@ def parse(
     return doc
 
 
+def positions(text: str, data: dict[str, Any]) -> Document:
+    """A :class:`Document` for ``data`` that :func:`parse` built from this same ``text`` earlier
+    (a cache keyed by the text's digest): the node tree is composed again for positions, and the
+    data, already checked, is not rebuilt."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        node = None  # cannot happen for text that parsed before; positions fall back to 1:1
+    finally:
+        loader.dispose()
+    return Document(data=data, node=node)
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> LoadError:
     if exc.context == "expected a single document in the stream" and exc.problem_mark:
         return LoadError(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from hubrails.core.safeyaml import Document, Mark, Pointer
 
-KINDS = ("Skill", "Tool", "Guardrail", "Prompt", "Agent", "Team", "Pricing")
+KINDS = ("Skill", "Tool", "Guardrail", "Prompt", "Agent", "Team", "Pricing", "Waiver")
 _FILES = {kind: f"{kind.lower()}.schema.json" for kind in KINDS} | {
     "HubConfig": "hub-config.schema.json",
     "LedgerRecord": "ledger-record.schema.json",

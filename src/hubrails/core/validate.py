@@ -128,6 +128,22 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
     return [reports[p] for p in sorted(reports)]
 
 
+def analyse_loaded(
+    files: Sequence[tuple[str, layout.Location, bytes | safeyaml.LoadError]],
+    spoke_team: str | None,
+    max_alias_nodes: int,
+) -> list[FileReport]:
+    """Reports for files already read (from git objects, say), in parallel when there are many,
+    exactly as :func:`collect` makes them; a ``LoadError`` stands for a file that can't be read."""
+    jobs = [
+        _Job(path, location, None, "", item)
+        if isinstance(item, safeyaml.LoadError)
+        else _Job(path, location, item, cache.digest(item))
+        for path, location, item in files
+    ]
+    return _analyse_all(jobs, spoke_team, max_alias_nodes)
+
+
 def _stat(root: Path, path: str) -> cache.Stat | None:
     """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
     try:

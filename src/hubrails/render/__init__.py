@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from hubrails.core.certificate import VerifyProblem
+    from hubrails.core.certify import Certification
     from hubrails.core.validate import ValidationResult
 
 
@@ -42,3 +44,19 @@ def validation_renderer(fmt: Format) -> Renderer:
     else:
         from hubrails.render.sarif import render_validation
     return render_validation
+
+
+CertificationRenderer = Callable[["Certification", "list[VerifyProblem] | None", TextIO], None]
+
+
+def certification_renderer(fmt: Format) -> CertificationRenderer:
+    """The function that renders a certification (and any verification problems) in ``fmt``."""
+    if fmt is Format.TEXT:
+        from hubrails.render.text import render_certification
+    elif fmt is Format.JSON:
+        from hubrails.render.json_ import render_certification
+    elif fmt is Format.GITHUB:
+        from hubrails.render.github import render_certification
+    else:
+        from hubrails.render.sarif import render_certification
+    return render_certification

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from hubrails.core.findings import Severity
 from hubrails.core.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from hubrails.core.certificate import VerifyProblem
+    from hubrails.core.certify import Certification
 
 
 def _data(text: str) -> str:
@@ -30,3 +34,35 @@ def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None
         f"hub validate: {result.count(Severity.ERROR)} error(s), "
         f"{result.count(Severity.WARNING)} warning(s) in {result.files_checked} file(s)\n"
     )
+
+
+_LEVEL = {"fail": "error", "warn": "warning", "waived": "notice"}
+
+
+def render_certification(
+    run: Certification, problems: list[VerifyProblem] | None, out: TextIO
+) -> None:
+    """One annotation per failing, warning or waived check problem, then a summary line."""
+    for message in run.warnings:
+        out.write(f"::warning title=hub::{_data(message)}\n")
+    for result in run.results:
+        for check in result.checks:
+            level = _LEVEL.get(check.status.value)
+            if level is None:
+                continue
+            for p in check.problems:
+                text = f"{result.team}/{result.name}: {p.message} ({check.remediation})"
+                if check.waiver is not None:
+                    text = f"waived until {check.waiver.expires}: {text}"
+                out.write(
+                    f"::{level} file={_prop(p.path)},line={p.line},"
+                    f"title={_prop(check.id)}::{_data(text)}\n"
+                )
+    for problem in problems or []:
+        out.write(
+            f"::error file={_prop(problem.path)},title={_prop('certificate-' + problem.kind)}"
+            f"::{_data(problem.message)}\n"
+        )
+    failed = sum(1 for r in run.results if not r.passed)
+    out.write(f"hub certify: {len(run.results) - failed} of {len(run.results)} agents certified")
+    out.write(f", {len(problems)} certificate problem(s)\n" if problems is not None else "\n")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hubrails import __version__
 from hubrails.core.findings import Severity
 from hubrails.core.validate import ValidationResult
 
+if TYPE_CHECKING:
+    from hubrails.core.certificate import VerifyProblem
+    from hubrails.core.certify import Certification
+    from hubrails.core.policy import EffectivePolicy
+
 SHAPE_VERSION = 1
+INDENT_LIMIT = 20  # agents; larger certification documents are written compact
 
 
 def validation_document(result: ValidationResult) -> dict[str, Any]:
@@ -30,4 +37,82 @@ def validation_document(result: ValidationResult) -> dict[str, Any]:
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
     """Write the validation result as one JSON document."""
     json.dump(validation_document(result), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def certification_document(
+    run: Certification, problems: list[VerifyProblem] | None = None
+) -> dict[str, Any]:
+    """The JSON document for a certification run (and its certificate checks with --verify)."""
+    document: dict[str, Any] = {
+        "version": SHAPE_VERSION,
+        "tool": {"name": "hubrails", "version": __version__},
+        "hub": {"commit": run.hub.commit, "dirty": run.hub.dirty, "ref": run.hub.ref},
+        "warnings": list(run.warnings),
+        "summary": {
+            "agents": len(run.results),
+            "passed": sum(1 for r in run.results if r.passed),
+            "failed": sum(1 for r in run.results if not r.passed),
+        },
+        "agents": [
+            {
+                "name": r.name,
+                "team": r.team,
+                "path": r.path,
+                "verdict": "pass" if r.passed else "fail",
+                "checks": [
+                    {
+                        **c.to_dict(),
+                        "problems": [
+                            {"message": p.message, "path": p.path, "line": p.line, "field": p.field}
+                            for p in c.problems
+                        ],
+                        "waiver": c.waiver.to_dict() if c.waiver else None,
+                    }
+                    for c in r.checks
+                ],
+            }
+            for r in run.results
+        ],
+    }
+    if problems is not None:
+        document["certificates"] = [asdict(p) for p in problems]
+    return document
+
+
+def render_certification(
+    run: Certification, problems: list[VerifyProblem] | None, out: TextIO
+) -> None:
+    """Write a certification run as one JSON document (indented for a few agents; compact for
+    many, where the C encoder is several times faster)."""
+    indent = 2 if len(run.results) <= INDENT_LIMIT else None
+    out.write(json.dumps(certification_document(run, problems), indent=indent, ensure_ascii=False))
+    out.write("\n")
+
+
+def render_policy(
+    path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
+) -> None:
+    """Write an effective policy, each value with its sources, and any loosening attempts."""
+    values = policy.to_dict()
+    for name, value in values.items():
+        value["enforcement"] = "required" if name in required.values else "advisory"
+    document = {
+        "version": SHAPE_VERSION,
+        "agent": path,
+        "policy": values,
+        "loosenings": [
+            {
+                "field": loose.field,
+                "value": loose.value,
+                "path": loose.source.path,
+                "line": loose.source.line,
+                "base": loose.base,
+                "base_sources": [asdict(s) for s in loose.base_sources],
+                "message": loose.message(),
+            }
+            for loose in policy.loosenings
+        ],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
     out.write("\n")

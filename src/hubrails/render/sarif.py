@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hubrails import __version__
 from hubrails.core.findings import Severity
 from hubrails.core.rules import describe
 from hubrails.core.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from hubrails.core.certificate import VerifyProblem
+    from hubrails.core.certify import Certification
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -59,4 +63,68 @@ def validation_log(result: ValidationResult) -> dict[str, Any]:
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
     """Write the validation result as a SARIF log."""
     json.dump(validation_log(result), out, indent=2)
+    out.write("\n")
+
+
+def certification_log(
+    run: Certification, problems: list[VerifyProblem] | None = None
+) -> dict[str, Any]:
+    """The SARIF log for a certification run: a result per problem of a non-passing check;
+    waived ones carry an external suppression with the waiver's reason."""
+    from hubrails.core.checks import CHECKS
+
+    index = {spec.id: i for i, spec in enumerate(CHECKS)}
+    rules: list[dict[str, Any]] = [
+        {"id": s.id, "shortDescription": {"text": s.title}, "help": {"text": s.remediation}}
+        for s in CHECKS
+    ]
+    results: list[dict[str, Any]] = []
+    for result in run.results:
+        for check in result.checks:
+            if check.status.value not in ("fail", "warn", "waived"):
+                continue
+            for p in check.problems:
+                entry: dict[str, Any] = {
+                    "ruleId": check.id,
+                    "ruleIndex": index[check.id],
+                    "level": "warning" if check.status.value == "warn" else "error",
+                    "message": {"text": f"{result.team}/{result.name}: {p.message}"},
+                    "locations": [_location(p.path, p.line)],
+                }
+                if check.waiver is not None:
+                    justification = f"{check.waiver.reason} ({check.waiver.path})"
+                    entry["suppressions"] = [{"kind": "external", "justification": justification}]
+                results.append(entry)
+    for problem in problems or []:
+        rule = f"certificate-{problem.kind}"
+        if rule not in {r["id"] for r in rules}:
+            rules.append({"id": rule, "shortDescription": {"text": f"Certificate {problem.kind}"}})
+        results.append(
+            {
+                "ruleId": rule,
+                "level": "error",
+                "message": {"text": problem.message},
+                "locations": [_location(problem.path, 1)],
+            }
+        )
+    log = validation_log(ValidationResult())
+    log["runs"][0]["tool"]["driver"]["rules"] = rules
+    log["runs"][0]["results"] = results
+    return log
+
+
+def _location(path: str, line: int) -> dict[str, Any]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": path},
+            "region": {"startLine": line},
+        }
+    }
+
+
+def render_certification(
+    run: Certification, problems: list[VerifyProblem] | None, out: TextIO
+) -> None:
+    """Write a certification run as a SARIF log."""
+    json.dump(certification_log(run, problems), out, indent=2)
     out.write("\n")

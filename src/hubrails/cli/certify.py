@@ -1,0 +1,146 @@
+"""``hub certify`` and ``hub policy``: the quality bar, certificates and the effective policy."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.errors import ExitCode, HubError
+from hubrails.render import Format
+
+if TYPE_CHECKING:
+    from hubrails.core.workspace import Workspace
+
+HubOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--hub",
+        help="A local checkout of the hub, instead of the one hub.yaml names.",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+
+
+def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Workspace:
+    """The repository and its hub; ``many`` agents make the parsed-manifest cache pay off."""
+    from hubrails.core.config import load_config, locate
+    from hubrails.core.doccache import DocCache
+    from hubrails.core.hubsource import find_hub
+    from hubrails.core.workspace import Workspace
+
+    config = load_config(locate(root))
+    return Workspace(config, find_hub(config, hub), DocCache(config.root) if many else None)
+
+
+def _ledger_url(ws: Workspace) -> str | None:
+    for raw in (ws.config.raw, ws.hub.config.raw):
+        ledger = (raw or {}).get("ledger")
+        if isinstance(ledger, dict) and isinstance(ledger.get("url"), str):
+            return str(ledger["url"])
+    return None
+
+
+def _warn(messages: tuple[str, ...] | list[str]) -> None:
+    for message in messages:
+        sys.stderr.write(f"hub: warning: {message}\n")
+
+
+@boundary
+def certify_command(
+    agent: Annotated[
+        str | None,
+        typer.Argument(
+            help="The agent to certify: its name or the path of its file.", show_default=False
+        ),
+    ] = None,
+    all_agents: Annotated[bool, typer.Option("--all", help="Certify every agent.")] = False,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Write certificates/TEAM/AGENT.json for agents that pass."),
+    ] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Recompute every certificate; fail on a stale, edited, expired or missing one.",
+        ),
+    ] = False,
+    output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    hub: HubOption = None,
+    root: RootOption = None,
+) -> None:
+    """Certify agents against the quality bar and their effective guardrail policy.
+
+    Exit 0: every required check passes or is waived (--verify: every certificate holds).
+
+    Exit 1: a required check fails (--verify: a certificate is stale, edited, expired, missing).
+
+    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml).
+    """
+    import datetime as dt
+
+    from hubrails.core.certificate import verify as verify_certificates
+    from hubrails.core.certificate import write_certificate
+    from hubrails.core.certify import certify
+    from hubrails.render import certification_renderer
+
+    if verify and (agent or write):
+        raise HubError("--verify checks every certificate; it takes no AGENT and no --write")
+    if not verify and bool(agent) == all_agents:
+        raise HubError(
+            "name one agent, or pass --all" if not agent else "give an AGENT or --all, not both",
+            hint="hub certify AGENT | hub certify --all | hub certify --verify",
+        )
+    ws = _workspace(root, hub, many=all_agents or verify)
+    agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
+    recorded = write or verify or output is not Format.TEXT  # outputs naming the hub commit
+    run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
+    _warn(run.warnings)
+    now = dt.datetime.now(dt.UTC)
+    problems = verify_certificates(ws.config, run, now) if verify else None
+    if write:
+        for result in run.results:
+            if result.passed:
+                path = write_certificate(ws.config, result, run.hub, now)
+                sys.stderr.write(f"hub: wrote {path.relative_to(ws.config.root).as_posix()}\n")
+            else:
+                _warn([f"{result.team}/{result.name} failed: no certificate written"])
+    certification_renderer(output)(run, problems, sys.stdout)
+    failed = bool(problems) if problems is not None else not run.passed
+    if failed:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+@boundary
+def policy_command(
+    agent: Annotated[str, typer.Argument(help="The agent: its name or the path of its file.")],
+    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.TEXT,
+    hub: HubOption = None,
+    root: RootOption = None,
+) -> None:
+    """Print an agent's effective policy (hub ⊓ team ⊓ agent) and where each value comes from.
+
+    Exit 0: no team or agent value loosens the policy above it. Exit 1: one does.
+
+    Exit 2: the invocation is wrong.
+    """
+    from hubrails.core.agentpolicy import policies
+
+    if output not in (Format.TEXT, Format.JSON):
+        raise HubError(f"hub policy writes text or json, not {output.value}")
+    ws = _workspace(root, hub)
+    _warn(ws.hub.warnings)
+    loaded = ws.agent(ws.find_agent(agent))
+    full, required, _ = policies(ws, loaded)
+    if output is Format.JSON:
+        from hubrails.render.json_ import render_policy
+    else:
+        from hubrails.render.text import render_policy
+    render_policy(loaded.path, full, required, sys.stdout)
+    if full.loosenings:
+        raise typer.Exit(ExitCode.FINDINGS)
