@@ -71,3 +71,44 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+SEED: dict[str, Any] = {
+    "team": "billing-ops",
+    "agent": "invoice-triage",
+    "model": "sonnet",
+    "input_tokens": 18420,
+    "output_tokens": 2110,
+    "tool_calls": 3,
+    "human_review_minutes": 4,
+    "task_outcome": "resolved",
+    "ts": "2026-06-06T14:21:00Z",
+}
+
+
+def record(**changes: Any) -> dict[str, Any]:
+    """The seed ledger record with ``changes`` (a value of ``None`` removes the field)."""
+    merged = {**SEED, **changes}
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def jsonl(path: Path, records: list[Any]) -> Path:
+    """Write records (dicts as JSON, strings as they are) one per line."""
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def stored(url: str, columns: str = "*", where: str = "") -> list[dict[str, Any]]:
+    """Rows of the ledger at ``url``, ordered by key."""
+    from sqlalchemy import create_engine, text
+
+    from hubrails.store.sql import normalise_url
+
+    engine = create_engine(normalise_url(url, Path.cwd()))
+    try:
+        with engine.connect() as conn:
+            sql = f"SELECT {columns} FROM ledger_runs {where} ORDER BY run_key"
+            return [dict(r._mapping) for r in conn.execute(text(sql))]
+    finally:
+        engine.dispose()

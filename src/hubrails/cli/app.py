@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from hubrails import __version__
-from hubrails.cli import catalog, certify, codeowners, interop, promote, scaffold, schema, validate
+from hubrails.cli import (
+    catalog,
+    certify,
+    codeowners,
+    interop,
+    ledger,
+    promote,
+    scaffold,
+    schema,
+    validate,
+)
 
 app = typer.Typer(
     name="hub",
@@ -28,6 +38,7 @@ app.add_typer(schema.app)
 app.command("certify")(certify.certify_command)
 app.command("policy")(certify.policy_command)
 app.command("promote")(promote.promote_command)
+app.add_typer(ledger.app, name="ledger")
 
 
 def _version(value: bool) -> None:

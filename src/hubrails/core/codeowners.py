@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from hubrails.core import safeyaml
 from hubrails.core.config import HubConfig
 from hubrails.core.scaffold import CODEOWNERS
 from hubrails.core.snapshot import Entry
+from hubrails.core.teams import team_specs
 from hubrails.errors import HubError
 
 TARGET = CODEOWNERS
@@ -22,15 +22,10 @@ HEADER = (
 def owners_by_team(config: HubConfig, teams: Iterable[Entry]) -> dict[str, tuple[str, ...]]:
     """Each team's ``spec.owners``, read from its manifest under ``config.root``."""
     found: dict[str, tuple[str, ...]] = {}
-    for entry in teams:
-        try:
-            doc = safeyaml.load(config.root / entry.path, config.root)
-        except safeyaml.LoadError:
-            continue
-        spec = doc.data.get("spec")
-        owners = spec.get("owners") if isinstance(spec, dict) else None
+    for name, spec in team_specs(config, ((e.asset.name, e.path) for e in teams)).items():
+        owners = spec.get("owners")
         if isinstance(owners, list):
-            found[entry.asset.name] = tuple(o for o in owners if isinstance(o, str))
+            found[name] = tuple(o for o in owners if isinstance(o, str))
     return found
 
 

@@ -249,3 +249,35 @@ def validate_json(kind: str, instance: Any) -> list[str]:
         f"{dotted(tuple(e.absolute_path))}: {e.message}"
         for e in _leaf_errors(_validator(kind).iter_errors(instance))
     ]
+
+
+def json_problems(kind: str, instance: Any) -> list[tuple[str, str]]:
+    """Schema problems of a plain JSON value as (field, reason), in a stable order."""
+    found: list[tuple[str, str]] = []
+    for error in _leaf_errors(_validator(kind).iter_errors(instance)):
+        pointer = tuple(error.absolute_path)
+        keyword = str(error.validator)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        value = error.instance
+        if keyword == "required":
+            match = re.match(r"'(.+)' is a required property", error.message)
+            missing = match.group(1) if match else error.message
+            found.append((dotted((*pointer, missing)), "missing required field"))
+        elif keyword == "additionalProperties" and isinstance(value, dict):
+            allowed = sorted(schema.get("properties", {}))
+            for key in value:
+                if key not in allowed:
+                    hint = _suggest(key, allowed)
+                    found.append((dotted((*pointer, key)), f"unknown field; {hint}"))
+        elif keyword == "type":
+            expected = error.validator_value
+            names = [str(n) for n in expected] if isinstance(expected, list) else [str(expected)]
+            found.append(
+                (dotted(pointer), f"expected {' or '.join(names)}, got {_type_name(value)}")
+            )
+        elif keyword == "enum":
+            choices = [str(c) for c in error.validator_value or ()]  # type: ignore[union-attr]
+            found.append((dotted(pointer), f"{value!r} is not one of {', '.join(choices)}"))
+        else:
+            found.append((dotted(pointer), error.message))
+    return sorted(found)

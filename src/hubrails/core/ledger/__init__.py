@@ -1,0 +1,1 @@
+"""The cost ledger: records, pricing, ingest, reports and budgets."""

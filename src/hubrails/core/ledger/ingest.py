@@ -1,0 +1,123 @@
+"""``hub ledger ingest``: stream inputs, validate every record, price it and store it, all in
+one transaction: everything, or (with invalid records and without ``skip_invalid``) nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hubrails.core.ledger.pricing import PriceBook
+from hubrails.core.ledger.reader import Opened, open_input
+from hubrails.core.ledger.records import Reject
+from hubrails.core.ledger.rows import Batch, Known, RowMaker
+from hubrails.core.ledger.workers import Workers, chunks
+from hubrails.store.load import Conflict, loader
+from hubrails.store.sql import Store
+
+__all__ = ["IngestResult", "Known", "ingest"]
+
+PARALLEL_BYTES = 8 << 20  # smaller inputs are parsed in-process: workers cost a fork each
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest did. Nothing is stored unless ``committed``."""
+
+    files: int
+    valid: int
+    rejected: int
+    committed: bool
+    inserted: int = 0
+    duplicates: int = 0
+    conflict_count: int = 0
+    conflicts: tuple[Conflict, ...] = ()
+    unknown_teams: dict[str, int] = field(default_factory=dict)
+    unknown_agents: dict[str, int] = field(default_factory=dict)
+    unpriced: dict[str, int] = field(default_factory=dict)
+
+
+def _worker_count(inputs: Sequence[str]) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2:
+        return 0
+    size = 0
+    for given in inputs:
+        with contextlib.suppress(OSError):
+            size += Path(given).stat().st_size if given != "-" else PARALLEL_BYTES
+    return min(cores, 4) if size >= PARALLEL_BYTES else 0
+
+
+def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:
+    lines = iter(opened.lines)
+    first = next(lines, None)
+    if first is None:
+        return
+    lines = itertools.chain([first], lines)
+    if first.strip() in (b"{", b"["):  # one indented document: it cannot be split
+        yield maker.batch(opened.name, 1, lines)
+        return
+    if workers is None:
+        for start, part in chunks(lines):
+            yield maker.batch(opened.name, start, part)
+    else:
+        yield from workers.map(opened.name, chunks(lines))
+
+
+def ingest(
+    store: Store,
+    inputs: Sequence[str],
+    book: PriceBook,
+    known: Known,
+    *,
+    skip_invalid: bool = False,
+    on_reject: Callable[[Reject], None] = lambda _r: None,
+    on_progress: Callable[[int], None] = lambda _n: None,
+) -> IngestResult:
+    """Ingest ``inputs`` (paths or ``-``) as one batch, streaming with flat memory."""
+    maker = RowMaker(book, known)
+    count = _worker_count(inputs)
+    workers = Workers(maker, count) if count else None  # started before any connection opens
+    flags = Batch()
+    valid = rejected = 0
+    try:
+        with loader(store) as load:
+            for given in inputs:
+                opened = open_input(given)
+                seen = 0
+                try:
+                    for batch in _batches(opened, maker, workers):
+                        for reject in batch.rejects:
+                            on_reject(reject)
+                        rejected += len(batch.rejects)
+                        valid += len(batch.rows)
+                        flags.add(batch)
+                        if skip_invalid or not rejected:  # else nothing will be stored
+                            load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                        now = opened.position()
+                        on_progress(now - seen)
+                        seen = now
+                finally:
+                    if given != "-":
+                        opened.raw.close()
+            committed = skip_invalid or rejected == 0
+            merged = load.finish() if committed else None
+    finally:
+        if workers is not None:
+            workers.close()
+    return IngestResult(
+        files=len(inputs),
+        valid=valid,
+        rejected=rejected,
+        committed=committed,
+        inserted=merged.inserted if merged else 0,
+        duplicates=merged.duplicates if merged else 0,
+        conflict_count=merged.conflict_count if merged else 0,
+        conflicts=merged.conflicts if merged else (),
+        unknown_teams=dict(flags.unknown_teams),
+        unknown_agents=dict(flags.unknown_agents),
+        unpriced=dict(flags.unpriced),
+    )

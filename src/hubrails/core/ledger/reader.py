@@ -1,0 +1,118 @@
+"""Reading ledger input: JSON Lines (plain or gzip) and OTLP/JSON span exports, streamed."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from hubrails.core.ledger.records import Record, Reject, check
+from hubrails.errors import HubError
+
+STDIN = "-"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+Item = tuple[int, Record] | Reject
+
+
+@dataclass(slots=True)
+class Opened:
+    """An input opened for streaming: its decompressed lines and the raw position."""
+
+    name: str
+    lines: Iterable[bytes]
+    raw: IO[bytes]
+    size: int | None
+
+    def position(self) -> int:
+        """Bytes of the raw (possibly compressed) input read so far."""
+        try:
+            return self.raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+
+def open_input(given: str) -> Opened:
+    """Open a file (or ``-`` for standard input); gzip is detected by its magic bytes."""
+    if given == STDIN:
+        raw: IO[bytes] = sys.stdin.buffer
+        name, size = "<stdin>", None
+    else:
+        path = Path(given)
+        try:
+            raw = path.open("rb")
+            size = path.stat().st_size
+        except OSError as exc:
+            raise HubError(f"cannot read {given}: {exc.strerror}") from None
+        name = given
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
+    if buffered.peek(2)[:2] == _GZIP_MAGIC:
+        lines: Iterable[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
+    else:
+        lines = buffered
+    return Opened(name, lines, raw, size)
+
+
+def _json_reason(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    return "not valid UTF-8 text"
+
+
+def _record(obj: Any, name: str, number: int, raw: bytes) -> Item:
+    checked = check(obj)
+    if isinstance(checked, list):
+        text = raw.decode("utf-8", "replace").rstrip("\r\n")
+        named = tuple(("record" if f == "the document" else f, r) for f, r in checked)
+        return Reject(name, number, named, text)
+    return number, checked
+
+
+def _loads(raw: bytes) -> Any:
+    """One line's JSON value: orjson for speed; the standard library for what orjson refuses
+    (its error messages, integers beyond 64 bits)."""
+    import orjson
+
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
+
+
+def parse(name: str, lines: Iterable[bytes], start: int = 1) -> Iterator[Item]:
+    """Records and rejects, line by line (the first is line ``start``); OTLP export lines
+    expand to one record per run span."""
+    from hubrails.core.ledger import otlp
+
+    iterator = iter(lines)
+    number = start - 1
+    for raw in iterator:
+        number += 1
+        if not raw.strip():
+            continue
+        try:
+            obj = _loads(raw)
+        except ValueError as exc:
+            if number == 1 and raw.strip() in (b"{", b"["):
+                # An OTLP export written as one indented document rather than one per line.
+                whole = raw + b"".join(iterator)
+                try:
+                    obj = json.loads(whole)
+                except ValueError:
+                    yield Reject(name, 1, (("json", _json_reason(exc)),), "")
+                    return
+                if isinstance(obj, dict) and otlp.is_export(obj):
+                    yield from otlp.records(obj, name, 1)
+                    return
+            text = raw.decode("utf-8", "replace").rstrip("\r\n")
+            yield Reject(name, number, (("json", _json_reason(exc)),), text)
+            continue
+        if type(obj) is dict and otlp.is_export(obj):
+            yield from otlp.records(obj, name, number)
+        else:
+            yield _record(obj, name, number, raw)

@@ -1,0 +1,222 @@
+"""One ledger record: validated against the schema, normalised, and keyed for idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+OUTCOMES = ("resolved", "escalated", "failed", "abandoned")
+_REQUIRED = frozenset(
+    (
+        "team",
+        "agent",
+        "model",
+        "input_tokens",
+        "output_tokens",
+        "tool_calls",
+        "human_review_minutes",
+        "task_outcome",
+        "ts",
+    )
+)
+_OPTIONAL = frozenset(
+    ("run_id", "cache_read_tokens", "cache_write_tokens", "cost_usd", "duration_ms", "labels")
+)
+_ALLOWED = _REQUIRED | _OPTIONAL
+_NAMES = ("team", "agent", "model")
+_COUNTS = ("input_tokens", "output_tokens", "tool_calls")
+_OPTIONAL_COUNTS = ("cache_read_tokens", "cache_write_tokens", "duration_ms")
+_OUTCOME_SET = frozenset(OUTCOMES)
+_LARGEST = 2**63 - 1  # a 64-bit signed integer column
+_TS_FORM = "is not an RFC 3339 date-time with offset, like 2026-06-06T14:21:00Z"
+_TS = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A bad input line: where it is, and each (field, reason) wrong with it."""
+
+    source: str
+    line: int
+    problems: tuple[tuple[str, str], ...]
+    text: str = ""
+
+    def messages(self) -> list[str]:
+        """One ``file:line: field: reason`` per problem."""
+        return [f"{self.source}:{self.line}: {f}: {r}" for f, r in self.problems]
+
+
+class Record(NamedTuple):
+    """A valid run, normalised: ``input_tokens`` excludes cache reads and writes.
+
+    A named tuple rather than a dataclass: ingest builds a million of them a second."""
+
+    run_id: str | None
+    team: str
+    agent: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cache_read_tokens: int
+    cache_write_tokens: int
+    tool_calls: int
+    review_minutes: float
+    outcome: str
+    ts_ms: int
+    cost_usd: float | None
+    duration_ms: int | None
+    labels: str | None  # canonical JSON, keys sorted
+
+    def digest(self) -> str:
+        """A digest of the content (everything but ``run_id``): equal runs, equal digests."""
+        import orjson
+
+        return hashlib.blake2b(orjson.dumps(self[1:]), digest_size=16).hexdigest()
+
+    def key(self, digest: str) -> str:
+        """The idempotency key: the ``run_id``, else the content digest."""
+        return self.run_id if self.run_id is not None else f"digest:{digest}"
+
+
+def _plain_ok(obj: dict[str, Any]) -> bool:
+    """A fast test that implies schema validity (never the reverse: doubt goes to the schema)."""
+    keys = obj.keys()
+    if not (_REQUIRED <= keys <= _ALLOWED):
+        return False
+    for name in _NAMES:
+        value = obj[name]
+        if type(value) is not str or not value or "\x00" in value:
+            return False
+    for name in _COUNTS:
+        value = obj[name]
+        if type(value) is not int or not 0 <= value <= _LARGEST:
+            return False
+    for name in _OPTIONAL_COUNTS:
+        value = obj.get(name, 0)
+        if type(value) is not int or not 0 <= value <= _LARGEST:
+            return False
+    review = obj["human_review_minutes"]
+    if type(review) not in (int, float) or not 0 <= review < math.inf:
+        return False
+    cost = obj.get("cost_usd", 0)
+    if type(cost) not in (int, float) or not 0 <= cost < math.inf:
+        return False
+    run_id = obj.get("run_id", "x")
+    if type(run_id) is not str or not 0 < len(run_id) <= 200 or "\x00" in run_id:
+        return False
+    labels = obj.get("labels", {})
+    if type(labels) is not dict or _nul_labels(labels):
+        return False
+    ts, outcome = obj["ts"], obj["task_outcome"]
+    return (
+        type(outcome) is str and outcome in _OUTCOME_SET and type(ts) is str and bool(_TS.match(ts))
+    )
+
+
+def _nul_labels(labels: dict[str, Any]) -> list[str]:
+    """Labels whose key or value is not a string free of NUL characters."""
+    return [k for k, v in labels.items() if type(v) is not str or "\x00" in k or "\x00" in v]
+
+
+def _unstorable(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """What no store keeps: a NUL character in text (PostgreSQL), a count beyond 64 bits."""
+    found = [
+        (name, "contains a NUL character")
+        for name in (*_NAMES, "run_id")
+        if "\x00" in obj.get(name, "")
+    ]
+    found += [
+        (f"labels.{k}", "contains a NUL character") for k in _nul_labels(obj.get("labels", {}))
+    ]
+    found += [
+        (name, f"{obj[name]} is more than the ledger can store ({_LARGEST})")
+        for name in (*_COUNTS, *_OPTIONAL_COUNTS)
+        if name in obj and obj[name] > _LARGEST
+    ]
+    return found
+
+
+_DAYS: dict[str, int] = {}
+
+
+def _ts_ms(ts: str) -> int | None:
+    """Milliseconds since the epoch; the common ``YYYY-MM-DDTHH:MM:SSZ`` form takes a fast
+    path (midnights cached per date), anything else goes through ``fromisoformat``."""
+    if len(ts) == 20 and ts[19] in "Zz" and ts[10] in "Tt":
+        midnight = _DAYS.get(ts[:10])
+        hour, minute, second = ts[11:13], ts[14:16], ts[17:19]
+        if midnight is not None and hour < "24" and minute < "60" and second < "60":
+            return midnight + int(hour) * 3_600_000 + int(minute) * 60_000 + int(second) * 1000
+        if midnight is None:
+            try:
+                day = datetime.fromisoformat(ts[:10]).replace(tzinfo=UTC)
+            except ValueError:
+                return None
+            if len(_DAYS) > 100_000:
+                _DAYS.clear()
+            _DAYS[ts[:10]] = int(day.timestamp() * 1000)
+            return _ts_ms(ts)
+    try:
+        moment = datetime.fromisoformat(ts.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(moment.astimezone(UTC).timestamp() * 1000)
+
+
+def check(obj: Any) -> Record | list[tuple[str, str]]:
+    """The normalised record of ``obj``, or every reason it is not valid, as (field, reason)."""
+    if type(obj) is dict and _plain_ok(obj):
+        ts_ms = _ts_ms(obj["ts"])
+        if ts_ms is not None:
+            return _record(obj, ts_ms)
+    from hubrails.core.schemas import json_problems
+
+    found = [
+        (f, f"{obj[f]!r} {_TS_FORM}" if f == "ts" and "does not match" in r else r)
+        for f, r in json_problems("LedgerRecord", obj)
+    ]
+    if found:
+        return found
+    if unstorable := _unstorable(obj):
+        return unstorable
+    ts_ms = _ts_ms(obj["ts"])
+    if ts_ms is None:
+        return [("ts", f"{obj['ts']!r} is not a valid date-time")]
+    return _record(obj, ts_ms)
+
+
+def problems(obj: Any) -> list[tuple[str, str]]:
+    """Every reason ``obj`` is not a valid record, as (field, reason); empty when valid."""
+    found = check(obj)
+    return found if isinstance(found, list) else []
+
+
+def _record(obj: dict[str, Any], ts_ms: int) -> Record:
+    get = obj.get
+    labels = get("labels")
+    cost = get("cost_usd")
+    duration = get("duration_ms")
+    return Record(
+        get("run_id"),
+        obj["team"],
+        obj["agent"],
+        obj["model"],
+        int(obj["input_tokens"]),  # the schema allows 18420.0 for an integer
+        int(obj["output_tokens"]),
+        int(get("cache_read_tokens", 0)),
+        int(get("cache_write_tokens", 0)),
+        int(obj["tool_calls"]),
+        float(obj["human_review_minutes"]),
+        obj["task_outcome"],
+        ts_ms,
+        None if cost is None else float(cost),
+        None if duration is None else int(duration),
+        json.dumps(labels, sort_keys=True, ensure_ascii=False) if labels else None,
+    )

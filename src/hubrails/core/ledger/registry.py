@@ -1,0 +1,63 @@
+"""What the ledger takes from the registry: where the store is, known teams and agents,
+budgets and the review rate."""
+
+from __future__ import annotations
+
+from hubrails.core.config import HubConfig
+from hubrails.core.ledger.rows import Known
+
+DEFAULT_URL = "sqlite:///.hub/ledger.db"
+
+
+def ledger_settings(config: HubConfig) -> dict[str, object]:
+    """The ``ledger`` mapping of ``hub.yaml`` (empty when absent)."""
+    raw = config.raw or {}
+    ledger = raw.get("ledger")
+    return ledger if isinstance(ledger, dict) else {}
+
+
+def ledger_url(config: HubConfig, given: str | None) -> str:
+    """The SQLAlchemy URL of the ledger: ``given`` (``--db``/``HUB_LEDGER_URL``), else
+    ``ledger.url`` in ``hub.yaml``, else ``.hub/ledger.db`` in the repository."""
+    from hubrails.store.sql import normalise_url
+
+    url = given or str(ledger_settings(config).get("url") or DEFAULT_URL)
+    return normalise_url(url, config.root)
+
+
+def review_hourly_usd(config: HubConfig) -> float:
+    """The loaded cost of an hour of human review (``ledger.review_hourly_usd``; default 0)."""
+    value = ledger_settings(config).get("review_hourly_usd", 0)
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def known_names(config: HubConfig) -> Known:
+    """The teams and agents the registry declares."""
+    from hubrails.core.validate import collect
+
+    teams: set[str] = set()
+    agents: set[tuple[str, str]] = set()
+    for report in collect(config):
+        asset = report.asset
+        if asset is None:
+            continue
+        if asset.kind == "Team":
+            teams.add(asset.name)
+        elif asset.kind == "Agent" and asset.team:
+            agents.add((asset.team, asset.name))
+    return Known(frozenset(teams), frozenset(agents))
+
+
+def budgets(config: HubConfig) -> dict[str, float]:
+    """Each team's ``spec.budget.monthly_usd``, for the teams that set one."""
+    from hubrails.core.teams import team_specs
+    from hubrails.core.validate import collect
+
+    teams = [(r.asset.name, r.path) for r in collect(config) if r.asset and r.asset.kind == "Team"]
+    found: dict[str, float] = {}
+    for name, spec in team_specs(config, teams).items():
+        budget = spec.get("budget")
+        monthly = budget.get("monthly_usd") if isinstance(budget, dict) else None
+        if isinstance(monthly, int | float) and not isinstance(monthly, bool):
+            found[name] = float(monthly)
+    return found

@@ -1,0 +1,219 @@
+"""``hub ledger report``: cost, review time and failures over a window, in sections that
+answer the platform's questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from hubrails.core.ledger.budget import BudgetLine, budget_status
+from hubrails.core.ledger.pricing import PriceBook
+from hubrails.core.ledger.query import Group, Sums, Totals, days
+from hubrails.core.ledger.window import DAY_MS, Window
+from hubrails.store.sql import Store
+
+BY = ("team", "agent", "model", "day")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """When a section lists something."""
+
+    failure_rate: float = 0.2  # failed + abandoned share that counts as quietly failing
+    rising_by: float = 0.1  # week-over-week rise of that share that counts too
+    min_runs: int = 10  # fewer runs than this say nothing about rates
+    success_rate: float = 0.85  # resolved share that makes a cheaper tier worth trying
+    top: int = 5  # how many cost drivers to list
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Totals for one key, with what they cost including review."""
+
+    key: str
+    totals: Totals
+    review_cost: float
+    share: float
+
+    @property
+    def cost_per_resolved(self) -> float | None:
+        """Model cost per resolved task."""
+        return self.totals.cost / self.totals.resolved if self.totals.resolved else None
+
+
+@dataclass(frozen=True, slots=True)
+class TierCandidate:
+    """An agent that succeeds on an expensive tier, and what the next cheaper one would save."""
+
+    team: str
+    agent: str
+    model: str
+    tier: str
+    runs: int
+    success_rate: float
+    cost: float
+    cheaper_model: str
+    cheaper_tier: str
+    cheaper_cost: float
+    monthly_saving: float
+
+
+@dataclass(frozen=True, slots=True)
+class Flagged:
+    """An agent listed by a section, with the figures that put it there."""
+
+    team: str
+    agent: str
+    runs: int
+    reason: str
+    cost: float = 0.0
+    review_cost: float = 0.0
+    failure_rate: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Every section of a report."""
+
+    window: Window
+    as_of: datetime
+    by: str
+    review_hourly_usd: float
+    total: Line
+    rows: tuple[Line, ...]
+    top_drivers: tuple[Line, ...]
+    cheaper_tier: tuple[TierCandidate, ...]
+    review_hotspots: tuple[Flagged, ...]
+    failing: tuple[Flagged, ...]
+    budgets: tuple[BudgetLine, ...]
+
+
+def _key(group: Group, by: str) -> str:
+    if by == "team":
+        return group.team
+    if by == "agent":
+        return f"{group.team}/{group.agent}"
+    if by == "model":
+        return group.model
+    return datetime.fromtimestamp(group.day * DAY_MS / 1000, UTC).date().isoformat()
+
+
+def _lines(sums: dict[str, Totals], rate: float, total_cost: float) -> list[Line]:
+    lines = [
+        Line(key, t, t.review_minutes / 60 * rate, t.cost / total_cost if total_cost else 0.0)
+        for key, t in sums.items()
+    ]
+    return sorted(lines, key=lambda line: (-line.totals.cost, line.key))
+
+
+def _cheaper(
+    per_model: dict[tuple[str, str, str], Totals], book: PriceBook, span: Window, th: Thresholds
+) -> list[TierCandidate]:
+    found = []
+    for (team, agent, name), t in per_model.items():
+        model = book.resolve(name)
+        if model is None or t.runs < th.min_runs or t.success_rate < th.success_rate:
+            continue
+        tokens = (t.input_tokens, t.output_tokens, t.cache_read_tokens, t.cache_write_tokens)
+        options = [(m.current.cost(*tokens), m) for m in book.cheaper_tier(model)]
+        if not options:
+            continue
+        cheaper_cost, cheaper = max(options, key=lambda o: (o[0], o[1].id))  # the safe estimate
+        saving = (t.cost - cheaper_cost) * 30 / span.days
+        if saving > 0:
+            found.append(
+                TierCandidate(
+                    team,
+                    agent,
+                    model.id,
+                    model.tier,
+                    t.runs,
+                    t.success_rate,
+                    t.cost,
+                    cheaper.id,
+                    cheaper.tier,
+                    cheaper_cost,
+                    saving,
+                )
+            )
+    return sorted(found, key=lambda c: (-c.monthly_saving, c.team, c.agent))
+
+
+def _failing(
+    per_agent: dict[tuple[str, str], Totals],
+    weekly: dict[tuple[str, str, int], Totals],
+    th: Thresholds,
+) -> list[Flagged]:
+    found = []
+    for (team, agent), t in sorted(per_agent.items()):
+        if t.runs < th.min_runs:
+            continue
+        last = weekly.get((team, agent, 0)) or Totals()
+        before = weekly.get((team, agent, 1)) or Totals()
+        if t.failure_rate > th.failure_rate:
+            reason = f"{t.failure_rate:.0%} of runs failed or were abandoned"
+        elif (
+            last.runs >= th.min_runs
+            and before.runs >= th.min_runs
+            and last.failure_rate - before.failure_rate >= th.rising_by
+        ):
+            reason = (
+                f"failures rising week over week: {before.failure_rate:.0%} → "
+                f"{last.failure_rate:.0%}"
+            )
+        else:
+            continue
+        found.append(Flagged(team, agent, t.runs, reason, t.cost, failure_rate=t.failure_rate))
+    return sorted(found, key=lambda f: (-f.failure_rate, f.team, f.agent))
+
+
+def build_report(
+    store: Store,
+    book: PriceBook,
+    span: Window,
+    *,
+    as_of: datetime,
+    by: str = "team",
+    team: str | None = None,
+    budgets: dict[str, float] | None = None,
+    review_hourly_usd: float = 0.0,
+    thresholds: Thresholds = Thresholds(),
+) -> Report:
+    """Aggregate the ledger over ``span`` into every report section."""
+    th, rate = thresholds, review_hourly_usd
+    per_agent, per_model, weekly, by_key, everything = Sums(), Sums(), Sums(), Sums(), Sums()
+    last_day = (span.until_ms - 1) // DAY_MS
+    for g in days(store, span, team):
+        per_agent.add((g.team, g.agent), g.sums)
+        per_model.add((g.team, g.agent, g.model), g.sums)
+        weekly.add((g.team, g.agent, (last_day - g.day) // 7), g.sums)  # 0: the last 7 days
+        by_key.add(_key(g, by), g.sums)
+        everything.add("total", g.sums)
+    total = everything.totals().get("total", Totals())
+    rows = by_key.totals()
+    agent_totals = per_agent.totals()
+    agents = {f"{t}/{a}": totals for (t, a), totals in agent_totals.items()}
+    hotspots = [
+        Flagged(
+            t, a, s.runs, "review costs more than the model", s.cost, s.review_minutes / 60 * rate
+        )
+        for (t, a), s in sorted(agent_totals.items())
+        if s.review_minutes / 60 * rate > s.cost
+    ]
+    return Report(
+        window=span,
+        as_of=as_of,
+        by=by,
+        review_hourly_usd=rate,
+        total=Line("total", total, total.review_minutes / 60 * rate, 1.0 if total.cost else 0.0),
+        rows=tuple(
+            sorted(_lines(rows, rate, total.cost), key=lambda x: x.key)
+            if by == "day"
+            else _lines(rows, rate, total.cost)
+        ),
+        top_drivers=tuple(_lines(agents, rate, total.cost)[: th.top]),
+        cheaper_tier=tuple(_cheaper(per_model.totals(), book, span, th)),
+        review_hotspots=tuple(sorted(hotspots, key=lambda f: (f.cost - f.review_cost, f.team))),
+        failing=tuple(_failing(agent_totals, weekly.totals(), th)),
+        budgets=tuple(budget_status(store, budgets or {}, as_of, team)),
+    )

@@ -1,0 +1,107 @@
+"""Reports and budgets as rich tables (colour only on a terminal)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from hubrails.core.ledger.budget import BudgetLine
+from hubrails.core.ledger.report import Line, Report
+from hubrails.render.report_data import iso_time
+
+LISTED = 20  # rows per section in text; JSON and CSV have them all
+_STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-budget": "dim"}
+
+
+def _usd(value: float | None) -> str:
+    return "—" if value is None else f"${value:,.2f}"
+
+
+def _cost(line: Line) -> str:
+    unpriced = line.totals.unpriced
+    return _usd(line.totals.cost) + (f" (+{unpriced} unpriced)" if unpriced else "")
+
+
+def _more(console: Console, shown: int, count: int) -> None:
+    if count > shown:
+        console.print(f"  … and {count - shown} more (see --format json)")
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for i, name in enumerate(columns):
+        table.add_column(name, justify="left" if i == 0 else "right")
+    return table
+
+
+def budget_table(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> Table:
+    """The budget status table."""
+    table = _table("Budget status (month to date)", "team", "budget", "spent", "projected", "")
+    for b in lines:
+        note = b.status + (f", {b.unpriced} unpriced runs" if b.unpriced else "")
+        table.add_row(
+            b.team, _usd(b.budget), _usd(b.spent), _usd(b.projected),
+            f"[{_STATUS[b.status]}]{note}[/]",
+        )  # fmt: skip
+    return table
+
+
+def render_text(report: Report, out: TextIO) -> None:
+    """Write every section of the report."""
+    console = Console(file=out, highlight=False, soft_wrap=True, width=140)
+    since, until = iso_time(report.window.since_ms), iso_time(report.window.until_ms)
+    rate = _usd(report.review_hourly_usd)
+    console.print(f"[bold]Ledger report[/] {since} → {until} (review at {rate}/h)")
+    rows = _table(
+        f"By {report.by}", report.by, "runs", "tokens in/out", "cost", "per resolved",
+        "failure rate", "review min", "review cost",
+    )  # fmt: skip
+    for line in (*report.rows, report.total):
+        t = line.totals
+        rows.add_row(
+            line.key, f"{t.runs:,}",
+            f"{t.input_tokens + t.cache_read_tokens + t.cache_write_tokens:,}/{t.output_tokens:,}",
+            _cost(line), _usd(line.cost_per_resolved), f"{t.failure_rate:.1%}",
+            f"{t.review_minutes:,.0f}", _usd(line.review_cost),
+            end_section=line is report.rows[-1] if report.rows else False,
+        )  # fmt: skip
+    console.print(rows)
+    drivers = _table("Top cost drivers", "agent", "cost", "share", "runs")
+    for line in report.top_drivers:
+        drivers.add_row(line.key, _cost(line), f"{line.share:.1%}", f"{line.totals.runs:,}")
+    console.print(drivers)
+    cheaper = _table(
+        "Cheaper-tier candidates", "agent", "model", "success", "cost", "next tier",
+        "saving / month",
+    )  # fmt: skip
+    for c in report.cheaper_tier[:LISTED]:
+        cheaper.add_row(
+            f"{c.team}/{c.agent}", f"{c.model} ({c.tier})", f"{c.success_rate:.0%}",
+            _usd(c.cost), f"{c.cheaper_model} ({c.cheaper_tier})", _usd(c.monthly_saving),
+        )  # fmt: skip
+    console.print(cheaper)
+    _more(console, LISTED, len(report.cheaper_tier))
+    review = _table("Review-time hotspots", "agent", "runs", "model cost", "review cost")
+    for f in report.review_hotspots[:LISTED]:
+        review.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost), _usd(f.review_cost))
+    console.print(review)
+    _more(console, LISTED, len(report.review_hotspots))
+    failing = _table("Quietly failing workloads", "agent", "runs", "failure rate", "why")
+    for f in report.failing[:LISTED]:
+        failing.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", f"{f.failure_rate:.0%}", f.reason)
+    console.print(failing)
+    _more(console, LISTED, len(report.failing))
+    console.print(budget_table(report.budgets))
+
+
+def render_budget_text(lines: list[BudgetLine], out: TextIO) -> None:
+    """Write the budget table and a verdict line."""
+    console = Console(file=out, highlight=False, soft_wrap=True, width=140)
+    console.print(budget_table(lines))
+    alerts = [b.team for b in lines if b.alert]
+    if alerts:
+        console.print(f"[bold red]✗ over budget or projected over: {', '.join(alerts)}[/]")
+    else:
+        console.print("[green]✓ every team within budget[/]")

@@ -1,0 +1,1 @@
+"""Ledger storage: SQLAlchemy Core tables on SQLite (embedded) or PostgreSQL (central)."""

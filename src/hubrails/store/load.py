@@ -1,0 +1,208 @@
+"""Bulk loading into the ledger, one transaction per ingest, each run stored exactly once.
+
+SQLite: one ``BEGIN IMMEDIATE`` transaction (writers queue), rows inserted in batches with
+``ON CONFLICT DO NOTHING``. PostgreSQL: rows ``COPY``-ed into a temporary staging table, then
+merged with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` under an advisory lock.
+A key that is stored already with a different digest is a conflict; the stored row wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
+
+STAGING = "hub_staging"
+CONFLICTS_LISTED = 1000
+_MERGE_LOCK = 7_4202
+_COLS = ", ".join(COLUMNS)
+_KEY, _DIGEST = COLUMNS.index("run_key"), COLUMNS.index("digest")
+_IN_CHUNK = 500
+
+Row = tuple[Any, ...]  # in the order of COLUMNS
+# (day, team, agent, model) -> the SUMS of the runs stored for it
+DailySums = dict[tuple[int, str, str, str], list[Any]]
+_UPSERT_DAILY = (
+    f"INSERT INTO ledger_daily (day, team, agent, model, {', '.join(SUMS)}) "
+    "{source} ON CONFLICT (day, team, agent, model) DO UPDATE SET "
+    + ", ".join(f"{c} = ledger_daily.{c} + excluded.{c}" for c in SUMS)
+)
+
+
+def merge_sums(into: DailySums, more: DailySums) -> None:
+    """Add the sums of ``more`` to ``into``."""
+    for key, sums in more.items():
+        found = into.get(key)
+        if found is None:
+            into[key] = list(sums)
+        else:
+            for i, value in enumerate(sums):
+                found[i] += value
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A run whose key is stored already with different content."""
+
+    source: str
+    line: int
+    run_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What a load did: rows offered, inserted, and those in conflict."""
+
+    offered: int
+    inserted: int
+    conflict_count: int
+    conflicts: tuple[Conflict, ...]
+
+    @property
+    def duplicates(self) -> int:
+        """Rows already stored with the same content (or repeated in the input)."""
+        return self.offered - self.inserted - self.conflict_count
+
+
+class _SqliteLoader:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.offered = self.inserted = self.conflict_count = 0
+        self.conflicts: list[Conflict] = []
+        self.done = False
+        self.daily: DailySums = {}
+        marks = ", ".join("?" * len(COLUMNS))
+        self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
+
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
+        if not rows:
+            return
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        # Writers hold the lock, so the rows this batch inserts are those past the last rowid.
+        before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
+        cursor.executemany(self.sql, rows)
+        self.offered += len(rows)
+        self.inserted += cursor.rowcount
+        if cursor.rowcount == len(rows):
+            merge_sums(self.daily, sums)
+            return
+        self._check(cursor, source, rows, lines)
+        cursor.execute(
+            f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE rowid > ? "
+            "GROUP BY 1, 2, 3, 4",
+            (before,),
+        )
+        merge_sums(self.daily, {tuple(r[:4]): list(r[4:]) for r in cursor.fetchall()})
+
+    def _check(self, cursor: Any, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
+        """Compare the digests of the rows not inserted with the stored ones."""
+        stored: dict[str, str] = {}
+        keys = list({row[_KEY] for row in rows})
+        for i in range(0, len(keys), _IN_CHUNK):
+            chunk = keys[i : i + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(
+                f"SELECT run_key, digest FROM ledger_runs WHERE run_key IN ({marks})", chunk
+            )
+            stored.update(cursor.fetchall())
+        for row, line in zip(rows, lines, strict=True):
+            if stored.get(row[_KEY], row[_DIGEST]) != row[_DIGEST]:
+                self._conflict(Conflict(source, line, row[_KEY]))
+
+    def _conflict(self, conflict: Conflict) -> None:
+        self.conflict_count += 1
+        if len(self.conflicts) < CONFLICTS_LISTED:
+            self.conflicts.append(conflict)
+
+    def finish(self) -> Merged:
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        marks = ", ".join("?" * (4 + len(SUMS)))
+        cursor.executemany(
+            _UPSERT_DAILY.format(source=f"VALUES ({marks})"),
+            [(*key, *sums) for key, sums in self.daily.items()],
+        )
+        self.done = True
+        return Merged(self.offered, self.inserted, self.conflict_count, tuple(self.conflicts))
+
+
+class _PostgresLoader:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.offered = 0
+        self.done = False
+        conn.execute(
+            text(
+                f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
+                "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
+            )
+        )
+
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
+        if not rows:
+            return
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {STAGING} ({_COLS}, src, line) FROM STDIN") as copy:
+            for row, line in zip(rows, lines, strict=True):
+                copy.write_row((*row, source, line))
+        self.offered += len(rows)
+
+    def finish(self) -> Merged:
+        # One merge at a time: concurrent ingests neither deadlock on each other's keys nor
+        # miss each other's rows when comparing digests.
+        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MERGE_LOCK})
+        roll_up = _UPSERT_DAILY.format(
+            source=f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM inserted GROUP BY 1, 2, 3, 4"
+        )
+        inserted = self.conn.execute(
+            text(
+                f"WITH inserted AS (INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} "
+                f"FROM {STAGING} ON CONFLICT (run_key) DO NOTHING RETURNING *), "
+                f"rolled AS ({roll_up}) SELECT count(*) FROM inserted"
+            )
+        ).scalar_one()
+        listed: list[Any] = []
+        if inserted < self.offered:  # else no key was there before: no conflict is possible
+            where = (
+                f"FROM {STAGING} s JOIN ledger_runs r ON r.run_key = s.run_key "
+                "WHERE r.digest <> s.digest"
+            )
+            listed = list(
+                self.conn.execute(
+                    text(
+                        f"SELECT s.src, s.line, s.run_key {where} "
+                        f"ORDER BY s.src, s.line LIMIT {CONFLICTS_LISTED}"
+                    )
+                )
+            )
+        count = len(listed)
+        if count == CONFLICTS_LISTED:
+            count = self.conn.execute(text(f"SELECT count(*) {where}")).scalar_one()
+        self.done = True
+        return Merged(self.offered, inserted, count, tuple(Conflict(*c) for c in listed))
+
+
+Loader = _SqliteLoader | _PostgresLoader
+
+
+@contextlib.contextmanager
+def loader(store: Store) -> Iterator[Loader]:
+    """A loader inside one write transaction: committed if the body called ``finish()`` and
+    returned normally, rolled back otherwise (a kill rolls back too: nothing half-stored)."""
+    with store.engine.connect() as conn:
+        conn.execution_options(hub_immediate=True)
+        transaction = conn.begin()
+        try:
+            load: Loader = _PostgresLoader(conn) if store.postgres else _SqliteLoader(conn)
+            yield load
+        except BaseException:
+            transaction.rollback()
+            raise
+        if load.done:
+            transaction.commit()
+        else:
+            transaction.rollback()

@@ -1,0 +1,225 @@
+"""The ledger's tables, the engine for a URL, and the schema, created and versioned on first use."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from hubrails.errors import HubError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 600
+_SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
+
+metadata = MetaData()
+
+schema_version = Table(
+    "hub_schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_ms", BigInteger, nullable=False),
+)
+
+# One row per agent run. Token counts are normalised: input_tokens never includes the
+# cache-read or cache-write tokens, which have their own columns (docs/ledger.md).
+runs = Table(
+    "ledger_runs",
+    metadata,
+    Column("run_key", Text, primary_key=True),
+    Column("run_id", Text),
+    Column("digest", String(32), nullable=False),
+    Column("team", Text, nullable=False),
+    Column("agent", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("price_model", Text),
+    Column("tier", String(32)),
+    Column("price_from", String(10)),
+    Column("ts_ms", BigInteger, nullable=False),
+    Column("input_tokens", BigInteger, nullable=False),
+    Column("output_tokens", BigInteger, nullable=False),
+    Column("cache_read_tokens", BigInteger, nullable=False),
+    Column("cache_write_tokens", BigInteger, nullable=False),
+    Column("tool_calls", Integer, nullable=False),
+    Column("review_minutes", Float, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("cost_usd", Float),
+    Column("cost_source", String(16), nullable=False),
+    Column("duration_ms", BigInteger),
+    Column("labels", Text),
+    Column("ingested_ms", BigInteger, nullable=False),
+    Index("ledger_runs_ts", "ts_ms"),
+)
+
+# The columns a loader writes, in order (every column of ``runs``).
+COLUMNS: tuple[str, ...] = tuple(c.name for c in runs.columns)
+
+# What a report adds up, per run; ``daily`` keeps these sums per day, team, agent and model,
+# updated in the ingest transaction, so reports over millions of runs read thousands of rows.
+SUMS = (
+    "runs", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+    "cost_usd", "unpriced", "review_minutes", "resolved", "escalated", "failed", "abandoned",
+)  # fmt: skip
+SUMS_SQL = (
+    "count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
+    "sum(cache_write_tokens), coalesce(sum(cost_usd), 0), "
+    "sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), sum(review_minutes), "
+    "sum(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
+    "sum(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END)"
+)
+DAY_MS = 86_400_000
+# The day, team, agent and model (the priced id, else the name given) of a run, as SQL.
+DAILY_KEY_SQL = f"ts_ms / {DAY_MS}, team, agent, coalesce(price_model, model)"
+
+daily = Table(
+    "ledger_daily",
+    metadata,
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01 (UTC)
+    Column("team", Text, primary_key=True),
+    Column("agent", Text, primary_key=True),
+    Column("model", Text, primary_key=True),
+    *(
+        Column(name, Float if name in ("cost_usd", "review_minutes") else BigInteger,
+               nullable=False)
+        for name in SUMS
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """An open ledger: its engine and whether it is PostgreSQL."""
+
+    engine: Engine
+    url: str
+
+    @property
+    def postgres(self) -> bool:
+        """Whether the store is a PostgreSQL server."""
+        return self.engine.dialect.name == "postgresql"
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction (SQLite: ``BEGIN IMMEDIATE``); commits, or rolls back on error."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(hub_immediate=True)
+            with conn.begin():
+                yield conn
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One read transaction."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+
+def normalise_url(url: str, root: Path) -> str:
+    """The SQLAlchemy URL for ``url``: psycopg 3 for PostgreSQL, SQLite paths from ``root``."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        path = url.removeprefix("sqlite:///")
+        if path and path != ":memory:" and not Path(path).is_absolute():
+            return f"sqlite:///{root / path}"
+    return url
+
+
+def _sqlite_engine(url: str) -> Engine:
+    path = make_url(url).database
+    if path and path != ":memory:":
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HubError(f"cannot create the ledger folder for {path}: {exc.strerror}") from None
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA cache_size=-65536")  # up to 64 MiB: bulk loads touch many pages
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Writers take the lock up front, so two ingests queue instead of failing on upgrade.
+        immediate = conn.get_execution_options().get("hub_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def open_store(url: str) -> Store:
+    """Connect to the ledger at ``url`` and create or check its schema."""
+    try:
+        dialect = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise HubError(
+            f"not a database URL: {url}", hint="use sqlite:///PATH or postgresql://…"
+        ) from None
+    if dialect == "sqlite":
+        engine = _sqlite_engine(url)
+    elif dialect == "postgresql":
+        engine = create_engine(url, connect_args={"application_name": "hubrails"})
+    else:
+        raise HubError(f"unsupported ledger database: {dialect}", hint="use SQLite or PostgreSQL")
+    store = Store(engine, url)
+    try:
+        _ensure_schema(store)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise HubError(f"cannot open the ledger {make_url(url)!r}: {reason}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return store
+
+
+def _ensure_schema(store: Store) -> None:
+    import time
+
+    with store.write() as conn:
+        if store.postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+        metadata.create_all(conn, checkfirst=True)
+        found = conn.execute(select(schema_version.c.version)).scalars().all()
+        if not found:
+            conn.execute(
+                schema_version.insert().values(
+                    version=SCHEMA_VERSION, applied_ms=int(time.time() * 1000)
+                )
+            )
+        elif max(found) > SCHEMA_VERSION:
+            raise HubError(
+                f"the ledger has schema version {max(found)}, newer than this hubrails "
+                f"understands ({SCHEMA_VERSION})",
+                hint="upgrade hubrails",
+            )
