@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,10 +39,14 @@ def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Wo
 
 
 def _ledger_url(ws: Workspace) -> str | None:
-    for raw in (ws.config.raw, ws.hub.config.raw):
-        ledger = (raw or {}).get("ledger")
-        if isinstance(ledger, dict) and isinstance(ledger.get("url"), str):
-            return str(ledger["url"])
+    """The ledger store certify reads: ``HUB_LEDGER_URL``, else ``ledger.url`` in the
+    repository's (or its hub's) ``hub.yaml``; ``None`` when none is configured."""
+    from hubrails.core.ledger.registry import ledger_settings, ledger_url
+
+    given = os.environ.get("HUB_LEDGER_URL")
+    for config in (ws.config, ws.hub.config):
+        if given or ledger_settings(config).get("url"):
+            return ledger_url(config, given)
     return None
 
 

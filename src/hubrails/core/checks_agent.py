@@ -54,9 +54,13 @@ def check_telemetry(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
 
 def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int) -> int | None:
     """How many ledger records the agent has within the window; ``None`` when the store at
-    ``store_url`` cannot be read. The ledger store is built separately (issue 4); until this hook
-    is wired to it, no store is readable from here."""
-    return None
+    ``store_url`` cannot be read."""
+    import time
+
+    from hubrails.store.sql import runs_since
+
+    since_ms = int(time.time() * 1000) - window_days * 86_400_000
+    return runs_since(store_url, team, agent, since_ms)
 
 
 def check_ledger(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:

@@ -22,11 +22,12 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    func,
     select,
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from hubrails.errors import HubError
 
@@ -201,6 +202,32 @@ def open_store(url: str) -> Store:
         engine.dispose()
         raise
     return store
+
+
+def runs_since(url: str, team: str, agent: str, since_ms: int) -> int | None:
+    """How many runs of ``team``/``agent`` the ledger at ``url`` holds since ``since_ms``;
+    ``None`` when there is no ledger there (a SQLite file is never created just to ask) or it
+    cannot be read."""
+    database = make_url(url).database if url.startswith("sqlite") else None
+    if database and database != ":memory:" and not Path(database).is_file():
+        return None
+    try:
+        store = open_store(url)
+    except HubError:
+        return None
+    try:
+        with store.read() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(runs)
+                    .where(runs.c.team == team, runs.c.agent == agent, runs.c.ts_ms >= since_ms)
+                ).scalar_one()
+            )
+    except SQLAlchemyError:
+        return None
+    finally:
+        store.engine.dispose()
 
 
 def _ensure_schema(store: Store) -> None:

@@ -1,0 +1,48 @@
+"""The ledger-records check reads the real ledger store that ``hub ledger ingest`` fills."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.helpers import run_cli, write
+
+
+def ledger_check(agent: str) -> dict[str, object]:
+    run = run_cli("certify", agent, "--format", "json")
+    checks = run.json()["agents"][0]["checks"]
+    found: dict[str, object] = next(c for c in checks if c["id"] == "ledger-records")
+    return found
+
+
+def ingest(registry: Path, days_ago: int) -> None:
+    ts = (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record = {
+        "team": "billing-ops",
+        "agent": "invoice-triage",
+        "model": "sonnet",
+        "input_tokens": 18420,
+        "output_tokens": 2110,
+        "tool_calls": 3,
+        "human_review_minutes": 4,
+        "task_outcome": "resolved",
+        "ts": ts,
+    }
+    write(registry, {f"runs-{days_ago}.jsonl": json.dumps(record) + "\n"})
+    assert run_cli("ledger", "ingest", f"runs-{days_ago}.jsonl").exit_code == 0
+
+
+def test_no_ledger_yet_is_a_skip_that_creates_nothing(registry: Path) -> None:
+    check = ledger_check("invoice-triage")
+    assert check["status"] == "skip"
+    assert not (registry / ".hub" / "ledger.db").exists()
+
+
+def test_recent_records_pass_and_stale_ones_warn(registry: Path) -> None:
+    ingest(registry, days_ago=200)
+    stale = ledger_check("invoice-triage")
+    assert stale["status"] == "warn", stale  # an advisory check: it warns
+    ingest(registry, days_ago=1)
+    assert ledger_check("invoice-triage")["status"] == "pass"
+    assert ledger_check("incident-triage")["status"] == "warn"
