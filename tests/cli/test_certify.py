@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from hubrails.core import checks_agent
 from hubrails.core.checks import CHECK_IDS
 from tests.helpers import edit, line_of, run_cli, write
 
@@ -190,21 +189,6 @@ def test_ledger_check_skips_without_a_ledger(registry: Path) -> None:
     check = result("incident-triage", "ledger-records")
     assert check["status"] == "skip"
     assert check["reason"] == "no ledger configured"
-
-
-@pytest.mark.parametrize(("seen", "status"), [(0, "warn"), (3, "pass"), (None, "skip")])
-def test_ledger_check_uses_the_store_hook(
-    registry: Path, monkeypatch: pytest.MonkeyPatch, seen: int | None, status: str
-) -> None:
-    calls: list[tuple[str, str, str, int]] = []
-
-    def hook(url: str, team: str, agent: str, window: int) -> int | None:
-        calls.append((url, team, agent, window))
-        return seen
-
-    monkeypatch.setattr(checks_agent, "ledger_records_seen", hook)
-    assert result("incident-triage", "ledger-records")["status"] == status
-    assert calls == [("sqlite:///.hub/ledger.db", "sre", "incident-triage", 30)]
 
 
 def test_guardrails_not_loosened_fails_naming_both_files(registry: Path) -> None:
