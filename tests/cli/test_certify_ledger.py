@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.helpers import run_cli, write
+from tests.helpers import SEED, run_cli, write
 
 
 def ledger_check(agent: str) -> dict[str, object]:
@@ -18,17 +18,7 @@ def ledger_check(agent: str) -> dict[str, object]:
 
 def ingest(registry: Path, days_ago: int) -> None:
     ts = (datetime.now(UTC) - timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    record = {
-        "team": "billing-ops",
-        "agent": "invoice-triage",
-        "model": "sonnet",
-        "input_tokens": 18420,
-        "output_tokens": 2110,
-        "tool_calls": 3,
-        "human_review_minutes": 4,
-        "task_outcome": "resolved",
-        "ts": ts,
-    }
+    record = {**SEED, "ts": ts}
     write(registry, {f"runs-{days_ago}.jsonl": json.dumps(record) + "\n"})
     assert run_cli("ledger", "ingest", f"runs-{days_ago}.jsonl").exit_code == 0
 

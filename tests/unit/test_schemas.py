@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from hubrails.core.schemas import _FILES, _validator, validate_json
 from hubrails.resources import schemas_dir
+from tests.helpers import SEED
 
 SCHEMAS = sorted(schemas_dir().glob("*.schema.json"))
 
@@ -64,17 +65,7 @@ def test_every_kind_compiles_with_references_inlined(kind: str) -> None:
 
 
 def test_seed_ledger_record_is_valid() -> None:
-    record = {
-        "team": "billing-ops",
-        "agent": "invoice-triage",
-        "model": "sonnet",
-        "input_tokens": 18420,
-        "output_tokens": 2110,
-        "tool_calls": 3,
-        "human_review_minutes": 4,
-        "task_outcome": "resolved",
-        "ts": "2026-06-06T14:21:00Z",
-    }
+    record = SEED
     assert validate_json("LedgerRecord", record) == []
     assert validate_json("LedgerRecord", {**record, "input_tokens": -1}) != []
 

@@ -16,8 +16,8 @@ from hubrails.core.checkbase import (
     version_of,
 )
 from hubrails.core.policy import RISKS, EffectivePolicy
-from hubrails.core.references import matches
 from hubrails.core.safeyaml import Pointer
+from hubrails.core.versions import matches
 from hubrails.core.workspace import Loaded
 
 

@@ -39,7 +39,8 @@ def describe(
     and resolve its references against the catalog."""
     from hubrails.core import safeyaml
     from hubrails.core.analyse import references
-    from hubrails.core.references import Index, resolve
+    from hubrails.core.index import Index
+    from hubrails.core.references import resolve
 
     path = entry.path
     if path.startswith(HUB_PREFIX) and hub is not None:

@@ -3,104 +3,14 @@ one platform team, and SKILL.md agreeing with skill.yaml."""
 
 from __future__ import annotations
 
-import difflib
-from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
-from typing import TYPE_CHECKING
 
 from hubrails.core.findings import Finding, Severity
+from hubrails.core.index import Index
 from hubrails.core.model import Asset, FileReport, Ref
-
-if TYPE_CHECKING:
-    from semantic_version import NpmSpec, Version
+from hubrails.core.versions import matches, parse_range, parse_version
 
 _INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
-
-
-class Index:
-    """Assets by kind and name, from the repository's reports (and the hub's, for a spoke)."""
-
-    def __init__(self, reports: Iterable[FileReport]) -> None:
-        self.by_kind: dict[str, dict[str, list[tuple[str, Asset]]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
-        self.models: set[str] = set()
-        self._buckets: dict[str, dict[str, list[str]]] = {}
-        self._hints: dict[tuple[str, str], str] = {}
-        for report in reports:
-            if report.asset is not None:
-                self.by_kind[report.asset.kind][report.asset.name].append(
-                    (report.path, report.asset)
-                )
-                if report.asset.kind == "Pricing":
-                    self.models.update(report.asset.provides)
-
-    def get(self, kind: str, name: str) -> list[tuple[str, Asset]]:
-        """Every asset of ``kind`` called ``name`` with its file."""
-        return self.by_kind.get(kind, {}).get(name, [])
-
-    def suggest(self, kind: str, name: str) -> str:
-        """A "did you mean" hint for an unknown ``name`` of ``kind`` (``Model`` for models).
-
-        Large catalogs are narrowed first to names that start alike and are about as long.
-        """
-        key = (kind, name)
-        if key not in self._hints:
-            if kind not in self._buckets:
-                buckets: dict[str, list[str]] = defaultdict(list)
-                for known in self.models if kind == "Model" else self.by_kind.get(kind, {}):
-                    buckets[known[:2]].append(known)
-                self._buckets[kind] = buckets
-            buckets = self._buckets[kind]
-            candidates = buckets.get(name[:2]) or [
-                known
-                for start, group in buckets.items()
-                if start[:1] == name[:1]
-                for known in group
-            ]
-            candidates = sorted(candidates, key=lambda c: abs(len(c) - len(name)))[:20]
-            close = difflib.get_close_matches(name, candidates, n=1)
-            self._hints[key] = f"did you mean '{close[0]}'?" if close else ""
-        return self._hints[key]
-
-
-@cache
-def _version(text: str) -> Version | None:
-    from semantic_version import Version
-
-    try:
-        return Version(text)
-    except ValueError:
-        return None
-
-
-@cache
-def _satisfies(version: str, spec: str) -> bool | None:
-    """Whether ``version`` satisfies the npm range ``spec``; ``None`` if it is not a version."""
-    parsed, compiled = _version(version), _spec(spec)
-    if parsed is None or compiled is None:
-        return None
-    return bool(compiled.match(parsed))
-
-
-@cache
-def _spec(text: str) -> NpmSpec | None:
-    from semantic_version import NpmSpec
-
-    try:
-        return NpmSpec(text)
-    except ValueError:
-        return None
-
-
-def matches(version_range: str, version: str) -> bool | None:
-    """Whether ``version`` satisfies the npm-style ``version_range``; ``None`` when either is
-    not valid."""
-    spec, parsed = _spec(version_range), _version(version)
-    if spec is None or parsed is None:
-        return None
-    return bool(spec.match(parsed))
 
 
 def cross_check(
@@ -125,7 +35,7 @@ def cross_check(
         everything = focused is None or report.path in (focus or ())
         for ref in report.refs:
             if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
-                findings += _resolve(report.path, ref, index)
+                findings += resolve(report.path, ref, index)
     findings += _skill_docs(reports, index)
     return findings
 
@@ -201,7 +111,8 @@ def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
     ]
 
 
-def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
+def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
+    """The problems of one reference made in ``path`` (none when it resolves cleanly)."""
     if ref.kind == "Model":
         if index.models and ref.name not in index.models:
             return [
@@ -228,7 +139,7 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
             )
         ]
     if ref.version is not None:
-        spec = _spec(ref.version)
+        spec = parse_range(ref.version)
         if spec is None:
             return [
                 _finding(
@@ -240,8 +151,8 @@ def _resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
                 )
             ]
-        versioned = [(p, a) for p, a in targets if _version(a.version or "") is not None]
-        matching = [(p, a) for p, a in versioned if _satisfies(a.version or "", ref.version)]
+        versioned = [(p, a) for p, a in targets if parse_version(a.version or "") is not None]
+        matching = [(p, a) for p, a in versioned if matches(ref.version, a.version or "")]
         if versioned and not matching:  # an unversioned target is reported on its own file
             have = ", ".join(sorted({a.version or "" for _, a in versioned}))
             return [
@@ -345,8 +256,3 @@ def _has_doc(index: Index, path: str) -> bool:
 
 def _clip(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
-    """The problems of one reference made in ``path`` (none when it resolves cleanly)."""
-    return _resolve(path, ref, index)
