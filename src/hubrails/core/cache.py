@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from hubrails import __version__
 from hubrails.core.model import FileReport
@@ -71,7 +72,7 @@ class IndexCache:
         self.dirty = False
         if path is not None:
             with contextlib.suppress(OSError, ValueError, TypeError):
-                stored = json.loads(path.read_bytes())
+                stored = orjson.loads(path.read_bytes())
                 if stored.get("key") == key and isinstance(stored.get("files"), dict):
                     self.entries = stored["files"]
 
@@ -126,8 +127,8 @@ def write_json(path: Path, data: Any) -> None:
             ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(json.dumps(data, separators=(",", ":")))  # the C encoder: 10x json.dump
+            with os.fdopen(fd, "wb") as out:
+                out.write(orjson.dumps(data))  # several times faster than the json module
             Path(tmp).replace(path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
