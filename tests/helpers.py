@@ -103,7 +103,7 @@ def stored(url: str, columns: str = "*", where: str = "") -> list[dict[str, Any]
     """Rows of the ledger at ``url``, ordered by key."""
     from sqlalchemy import create_engine, text
 
-    from hubrails.store.sql import normalise_url
+    from hubrails.store import normalise_url
 
     engine = create_engine(normalise_url(url, Path.cwd()))
     try:

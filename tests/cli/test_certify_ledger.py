@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,3 +38,16 @@ def test_recent_records_pass_and_stale_ones_warn(registry: Path) -> None:
     ingest(registry, days_ago=1)
     assert ledger_check("invoice-triage")["status"] == "pass"
     assert ledger_check("incident-triage")["status"] == "warn"
+
+
+def test_asking_a_missing_ledger_imports_no_database_driver(registry: Path) -> None:
+    code = (
+        "import sys\nsys.argv = ['hub', 'certify', 'invoice-triage']\n"
+        "from hubrails.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('loaded' if 'sqlalchemy' in sys.modules else 'not loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
+    )
+    assert done.stderr.strip().endswith("not loaded"), done.stderr

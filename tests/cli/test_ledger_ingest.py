@@ -241,7 +241,8 @@ def test_an_invalid_price_list_is_a_usage_error(registry: Path, ledger_db: str) 
 def test_schema_is_versioned(registry: Path, ledger_db: str) -> None:
     from sqlalchemy import create_engine, text
 
-    from hubrails.store.sql import SCHEMA_VERSION, normalise_url
+    from hubrails.store import normalise_url
+    from hubrails.store.sql import SCHEMA_VERSION
 
     assert ingest(ledger_db, str(jsonl(registry / "r.jsonl", [SEED])))[0] == 0
     engine = create_engine(normalise_url(ledger_db, registry))

@@ -57,6 +57,10 @@ def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int)
     ``store_url`` cannot be read."""
     import time
 
+    from hubrails.store import missing_sqlite_file
+
+    if missing_sqlite_file(store_url):
+        return None
     from hubrails.store.sql import runs_since
 
     since_ms = int(time.time() * 1000) - window_days * 86_400_000

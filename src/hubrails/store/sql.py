@@ -30,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from hubrails.errors import HubError
+from hubrails.store import missing_sqlite_file
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 600
@@ -138,17 +139,6 @@ class Store:
             yield conn
 
 
-def normalise_url(url: str, root: Path) -> str:
-    """The SQLAlchemy URL for ``url``: psycopg 3 for PostgreSQL, SQLite paths from ``root``."""
-    if url.startswith(("postgres://", "postgresql://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        path = url.removeprefix("sqlite:///")
-        if path and path != ":memory:" and not Path(path).is_absolute():
-            return f"sqlite:///{root / path}"
-    return url
-
-
 def _sqlite_engine(url: str) -> Engine:
     path = make_url(url).database
     if path and path != ":memory:":
@@ -208,8 +198,7 @@ def runs_since(url: str, team: str, agent: str, since_ms: int) -> int | None:
     """How many runs of ``team``/``agent`` the ledger at ``url`` holds since ``since_ms``;
     ``None`` when there is no ledger there (a SQLite file is never created just to ask) or it
     cannot be read."""
-    database = make_url(url).database if url.startswith("sqlite") else None
-    if database and database != ":memory:" and not Path(database).is_file():
+    if missing_sqlite_file(url):
         return None
     try:
         store = open_store(url)

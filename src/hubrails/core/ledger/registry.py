@@ -3,8 +3,12 @@ budgets and the review rate."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hubrails.core.config import HubConfig
-from hubrails.core.ledger.rows import Known
+
+if TYPE_CHECKING:
+    from hubrails.core.ledger.rows import Known
 
 DEFAULT_URL = "sqlite:///.hub/ledger.db"
 
@@ -19,7 +23,7 @@ def ledger_settings(config: HubConfig) -> dict[str, object]:
 def ledger_url(config: HubConfig, given: str | None) -> str:
     """The SQLAlchemy URL of the ledger: ``given`` (``--db``/``HUB_LEDGER_URL``), else
     ``ledger.url`` in ``hub.yaml``, else ``.hub/ledger.db`` in the repository."""
-    from hubrails.store.sql import normalise_url
+    from hubrails.store import normalise_url
 
     url = given or str(ledger_settings(config).get("url") or DEFAULT_URL)
     return normalise_url(url, config.root)
@@ -33,6 +37,7 @@ def review_hourly_usd(config: HubConfig) -> float:
 
 def known_names(config: HubConfig) -> Known:
     """The teams and agents the registry declares."""
+    from hubrails.core.ledger.rows import Known
     from hubrails.core.validate import collect
 
     teams: set[str] = set()
