@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from hubrails.core import safeyaml
@@ -109,7 +110,7 @@ def analyse_skill_doc(
     return report
 
 
-def _check_optional(data: dict[str, Any], problem: Any) -> None:
+def _check_optional(data: dict[str, Any], problem: Callable[..., None]) -> None:
     compatibility = data.get("compatibility")
     if compatibility is not None and (
         not isinstance(compatibility, str) or len(compatibility) > MAX_COMPATIBILITY
