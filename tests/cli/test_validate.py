@@ -221,7 +221,7 @@ def test_paths_mode_ignores_files_outside_the_registry(registry: Path) -> None:
 
 def test_cache_is_never_trusted_past_a_change(registry: Path) -> None:
     assert run_cli("validate").exit_code == 0
-    assert (registry / ".hub" / "cache" / "index.json").is_file()
+    assert (registry / ".hub" / "cache" / "index.sqlite").is_file()
     assert (registry / ".hub" / ".gitignore").read_text().strip().endswith("*")
     edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")
     assert ("schema-enum", TOOL, line_of(registry / TOOL, "extreme")) in findings()
@@ -230,9 +230,9 @@ def test_cache_is_never_trusted_past_a_change(registry: Path) -> None:
 
 
 def test_corrupt_cache_is_ignored(registry: Path) -> None:
-    write(registry, {".hub/cache/index.json": "{not json"})
+    write(registry, {".hub/cache/index.sqlite": "{not json"})
     assert run_cli("validate").exit_code == 0
-    write(registry, {".hub/cache/index.json": '{"key": 1, "files": []}'})
+    write(registry, {".hub/cache/index.sqlite": '{"key": 1, "files": []}'})
     assert run_cli("validate").exit_code == 0
 
 

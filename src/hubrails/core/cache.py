@@ -1,8 +1,10 @@
-"""The index cache under ``.hub/``: per-file reports keyed by path and content digest.
+"""The index cache under ``.hub/``: per-file reports keyed by path and content digest, in SQLite.
 
 A report is reused only when the file's bytes hash to the same digest and the cache was written
-by the same hubrails version with the same schemas and limits; anything else is recomputed. The
-cache is JSON (never pickle): a cache file committed by someone else must not run code.
+by the same hubrails version with the same schemas and limits; anything else is recomputed.
+Besides each file's report, the cache keeps every asset and every reference in tables indexed
+by name, so that validating one file reads only the rows that file can concern, not the whole
+registry. SQLite (never pickle): a cache file committed by someone else must not run code.
 """
 
 from __future__ import annotations
@@ -10,20 +12,23 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sqlite3
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from hubrails import __version__
-from hubrails.core.model import FileReport
+from hubrails.core.listings import RACY_NS, Listing, Listings
+from hubrails.core.model import Asset, FileReport, Ref, asset_from_row, ref_from_row
 
 if TYPE_CHECKING:
     from hubrails.core.config import HubConfig
 
-FORMAT = 3  # 2: Asset.labels; 3: positional rows and stat keys
+FORMAT = 4  # 2: Asset.labels; 3: positional rows and stat keys; 4: SQLite with asset/ref tables
 
 
 def digest(data: bytes) -> str:
@@ -42,7 +47,25 @@ def salt(*parts: object) -> str:
 
 
 Stat = tuple[int, int, int, int]
-RACY_NS = 2_000_000_000
+NO_STAT: Stat = (0, 0, 0, 0)
+_DATA = ("files", "reports", "assets", "refs")  # the tables with a row (or rows) per file
+_CHUNK = 400  # pairs per query: 800 parameters stay under SQLite's oldest limit of 999
+
+_TABLES = (
+    "CREATE TABLE meta (key TEXT NOT NULL)",
+    "CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,"
+    " mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, inode INTEGER NOT NULL,"
+    " checked INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE reports (path TEXT PRIMARY KEY, report BLOB NOT NULL)",
+    "CREATE TABLE folders (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL,"
+    " inode INTEGER NOT NULL, checked INTEGER NOT NULL, entries BLOB NOT NULL)",
+    "CREATE TABLE assets (path TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+    " data BLOB NOT NULL)",
+    "CREATE INDEX assets_by_name ON assets (kind, name)",
+    "CREATE TABLE refs (path TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (path, position))",
+    "CREATE INDEX refs_by_target ON refs (kind, name)",
+)
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -56,75 +79,304 @@ def repository_key(config: HubConfig) -> str:
     return salt(config.max_file_bytes, config.max_alias_nodes, spoke_team)
 
 
+def index_path(config: HubConfig) -> Path:
+    """Where a repository keeps its index cache."""
+    return config.root / ".hub" / "cache" / "index.sqlite"
+
+
 class IndexCache:
     """Reports from an earlier run, reusable while the file's content is unchanged.
 
     Like git's index, an unchanged ``stat`` saves reading the file — but only when the file was
     last modified well before it was hashed (a change within the same clock tick as the hash
-    would not show in its times); otherwise the content digest decides.
+    would not show in its times); otherwise the content digest decides. Changes are kept in
+    memory until :meth:`save` writes them in one transaction. ``path=None`` keeps nothing;
+    ``read_only`` neither changes nor creates the file (someone else's cache, consulted).
     """
 
-    def __init__(self, path: Path | None, key: str) -> None:
+    def __init__(self, path: Path | None, key: str, *, read_only: bool = False) -> None:
         self.path = path
         self.key = key
         self.now = time.time_ns()
-        self.entries: dict[str, list[Any]] = {}
-        self.dirty = False
-        if path is not None:
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                stored = orjson.loads(path.read_bytes())
-                if stored.get("key") == key and isinstance(stored.get("files"), dict):
-                    self.entries = stored["files"]
+        self.read_only = read_only
+        self.db = None if path is None else _peek(path, key) if read_only else _open(path, key)
+        self._stamps: dict[str, tuple[str, Stat, int]] | None = None
+        self._blobs: dict[str, bytes] | None = None
+        self._put: dict[str, tuple[str, Stat, FileReport]] = {}
+        self._restamp: dict[str, Stat] = {}
+        self._gone: set[str] = set()
+        self._listings: Listings | None = None
+
+    @property
+    def keeps(self) -> bool:
+        """Whether :meth:`save` can keep anything."""
+        return self.db is not None and not self.read_only
+
+    def stamps(self) -> dict[str, tuple[str, Stat, int]]:
+        """Each known path's (digest, stat, when it was hashed)."""
+        if self._stamps is None:
+            rows = self._rows("SELECT path, digest, size, mtime, ctime, inode, checked FROM files")
+            self._stamps = {p: (d, (s, m, c, i), t) for p, d, s, m, c, i, t in rows}
+        return self._stamps
+
+    def fresh(self, path: str, stat: Stat) -> bool:
+        """Whether the file's stat proves its stored report current."""
+        known = self.stamps().get(path)
+        return known is not None and known[1] == stat and stat[1] + RACY_NS <= known[2]
+
+    def known_digest(self, path: str) -> str | None:
+        """The digest the stored report was made from."""
+        known = self.stamps().get(path)
+        return None if known is None else known[0]
 
     def by_stat(self, path: str, stat: Stat) -> FileReport | None:
         """The stored report when the file's stat proves it unchanged."""
-        entry = self.entries.get(path)
-        if entry is None or entry[1] != list(stat) or stat[1] + RACY_NS > entry[2]:
-            return None
-        return self._report(path, entry)
+        return self.stored(path) if self.fresh(path, stat) else None
 
     def by_digest(self, path: str, content_digest: str, stat: Stat) -> FileReport | None:
         """The stored report when the content is unchanged (its stat is refreshed)."""
-        entry = self.entries.get(path)
-        if entry is None or entry[0] != content_digest:
+        if self.known_digest(path) != content_digest:
             return None
-        report = self._report(path, entry)
-        if report is not None:
-            entry[1:3] = [list(stat), self.now]
-            self.dirty = True
+        report = self.stored(path)
+        if report is not None and stat != NO_STAT:
+            self._restamp[path] = stat
         return report
 
-    @staticmethod
-    def _report(path: str, entry: list[Any]) -> FileReport | None:
-        try:
-            return FileReport.from_row(path, entry[3])
-        except (IndexError, KeyError, TypeError, ValueError):
-            return None
+    def restamp(self, path: str, stat: Stat) -> None:
+        """Record that the file, its content unchanged, now has ``stat``."""
+        self._restamp[path] = stat
+
+    def stored(self, path: str) -> FileReport | None:
+        """The stored report of ``path``, if any and readable."""
+        if self._blobs is None:
+            self._blobs = dict(self._rows("SELECT path, report FROM reports"))
+        blob = self._blobs.get(path)
+        return None if blob is None else _report(path, blob)
 
     def put(self, path: str, content_digest: str, stat: Stat, report: FileReport) -> None:
         """Remember the report for this content."""
-        self.entries[path] = [content_digest, list(stat), self.now, report.to_row()]
-        self.dirty = True
+        self._put[path] = (content_digest, stat, report)
+
+    def listings(self) -> Listings:
+        """Folder listings for walking the registry, remembered by :meth:`save`."""
+        if self._listings is None:
+            rows = self._rows("SELECT path, mtime, inode, checked, entries FROM folders")
+            known: dict[str, Listing] = {}
+            for path, mtime, inode, checked, listed in rows:
+                with contextlib.suppress(ValueError):
+                    known[path] = (mtime, inode, checked, [(n, w) for n, w in orjson.loads(listed)])
+            self._listings = Listings(known)
+        return self._listings
 
     def prune(self, keep: set[str]) -> None:
         """Forget files that no longer exist."""
-        for path in set(self.entries) - keep:
-            del self.entries[path]
-            self.dirty = True
+        self._gone = set(self.stamps()) - keep
 
-    def save(self) -> None:
-        """Write atomically; a cache that cannot be written is simply not kept."""
-        if self.path is not None and self.dirty:
-            write_json(self.path, {"key": self.key, "files": self.entries})
+    def save(self) -> bool:
+        """Write every change in one transaction; ``False`` when the cache cannot be written
+        (it is simply not kept, and holds what it held before)."""
+        if not self.keeps or self.db is None:
+            return False
+        folders = self._listings
+        if folders is not None:
+            folders.forget = set(folders.known) - folders.seen
+        if not (self._put or self._restamp or self._gone or (folders and folders.changed)):
+            return True
+        try:
+            with _transaction(self.db):
+                self._write(self.db)
+        except sqlite3.Error:
+            return False
+        self._put, self._restamp, self._gone = {}, {}, set()
+        self._stamps = self._blobs = self._listings = None
+        return True
+
+    def _write(self, db: sqlite3.Connection) -> None:
+        gone = [(p,) for p in self._gone | set(self._put)]
+        for table in _DATA:
+            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        db.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
+        )
+        db.executemany(
+            "INSERT INTO reports VALUES (?, ?)",
+            ((p, orjson.dumps(r.to_row())) for p, (_, _, r) in self._put.items()),
+        )
+        db.executemany(
+            "INSERT INTO assets VALUES (?, ?, ?, ?)",
+            (
+                (p, r.asset.kind, r.asset.name, orjson.dumps(list(r.asset)))
+                for p, (_, _, r) in self._put.items()
+                if r.asset is not None
+            ),
+        )
+        db.executemany(
+            "INSERT INTO refs VALUES (?, ?, ?, ?, ?)",
+            (
+                (p, i, ref.kind, ref.name, orjson.dumps(list(ref)))
+                for p, (_, _, r) in self._put.items()
+                for i, ref in enumerate(r.refs)
+            ),
+        )
+        db.executemany(
+            "UPDATE files SET size = ?, mtime = ?, ctime = ?, inode = ?, checked = ? "
+            "WHERE path = ?",
+            ((*stat, self.now, p) for p, stat in self._restamp.items()),
+        )
+        if self._listings is not None:
+            listed, forget = self._listings.listed, self._listings.forget
+            db.executemany("DELETE FROM folders WHERE path = ?", ((p,) for p in {*listed, *forget}))
+            db.executemany(
+                "INSERT INTO folders VALUES (?, ?, ?, ?, ?)",
+                ((p, m, i, c, orjson.dumps(e)) for p, (m, i, c, e) in listed.items()),
+            )
+
+    # Queries for one-file runs; they see what :meth:`save` wrote.
+
+    def reports(self, paths: Iterable[str]) -> list[FileReport]:
+        """The stored reports of those of ``paths`` that are registry files."""
+        rows = self._in(
+            "SELECT path, report FROM reports WHERE path IN ({})", [(p,) for p in paths]
+        )
+        return [r for r in (_report(p, blob) for p, blob in rows) if r is not None]
+
+    def assets_named(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Asset]]:
+        """Every asset with one of the (kind, name) ``targets``."""
+        return self._assets("WHERE (kind, name) IN ({})", list(targets))
+
+    def assets_of_kind(self, *kinds: str) -> list[tuple[str, Asset]]:
+        """Every asset of one of ``kinds``."""
+        return self._assets("WHERE kind IN ({})", [(k,) for k in kinds])
+
+    def assets_at(self, paths: Iterable[str]) -> list[tuple[str, Asset]]:
+        """The assets defined in those of ``paths`` that define one."""
+        return self._assets("WHERE path IN ({})", [(p,) for p in paths])
+
+    def refs_to(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Ref]]:
+        """Every reference to one of the (kind, name) ``targets``."""
+        rows = self._in("SELECT path, data FROM refs WHERE (kind, name) IN ({})", list(targets))
+        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
+
+    def dangling(self) -> list[tuple[str, Ref]]:
+        """Every reference (models aside) to an asset this registry does not define."""
+        rows = self._query(
+            "SELECT path, data FROM refs WHERE (kind, name) IN (SELECT kind, name FROM refs r"
+            " WHERE kind != 'Model' GROUP BY kind, name HAVING NOT EXISTS"
+            " (SELECT 1 FROM assets a WHERE a.kind = r.kind AND a.name = r.name))"
+        )
+        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
+
+    def names(self, kind: str) -> list[str]:
+        """The names of every asset of ``kind``."""
+        return [n for (n,) in self._query("SELECT DISTINCT name FROM assets WHERE kind = ?", kind)]
+
+    def _assets(self, where: str, keys: list[tuple[str, ...]]) -> list[tuple[str, Asset]]:
+        rows = self._in(f"SELECT path, data FROM assets {where}", keys)
+        return [(p, asset_from_row(orjson.loads(data))) for p, data in rows]
+
+    def _in(self, sql: str, keys: list[tuple[str, ...]]) -> list[Any]:
+        """Rows of ``sql`` whose ``IN ({})`` holds ``keys`` (asked in chunks)."""
+        rows: list[Any] = []
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            one = "(" + ", ".join("?" * len(chunk[0])) + ")"
+            values = ", ".join([one] * len(chunk))
+            rows += self._query(sql.format(f"VALUES {values}"), *(v for k in chunk for v in k))
+        return rows
+
+    def _query(self, sql: str, *args: object) -> list[Any]:
+        """Rows of ``sql``; a damaged or locked cache raises ``sqlite3.Error``."""
+        return [] if self.db is None else self.db.execute(sql, args).fetchall()
+
+    def _rows(self, sql: str) -> list[Any]:
+        """Rows of ``sql``, or none when the cache cannot be read (everything is analysed)."""
+        try:
+            return self._query(sql)
+        except sqlite3.Error:
+            return []
+
+
+def _report(path: str, blob: bytes) -> FileReport | None:
+    try:
+        return FileReport.from_row(path, orjson.loads(blob))
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _open(path: Path, key: str) -> sqlite3.Connection | None:
+    """The cache database at ``path``, emptied when it was made for another ``key``; a damaged
+    file is replaced, and a cache that cannot be opened at all is not kept."""
+    for _attempt in range(2):
+        try:
+            _prepare(path.parent)
+            db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        except (OSError, sqlite3.Error):
+            return None
+        try:
+            _initialise(db, key)
+            return db
+        except sqlite3.DatabaseError:
+            db.close()
+            with contextlib.suppress(OSError):
+                path.unlink()
+    return None
+
+
+def _peek(path: Path, key: str) -> sqlite3.Connection | None:
+    """The cache database at ``path`` opened read-only, if it exists and was made for ``key``."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    except (OSError, sqlite3.Error):
+        return None
+    if _is_for(db, key):
+        return db
+    db.close()
+    return None
+
+
+def _is_for(db: sqlite3.Connection, key: str) -> bool:
+    try:
+        return bool(db.execute("SELECT key FROM meta").fetchall() == [(key,)])
+    except sqlite3.Error:  # no such table (a new file), or not a database at all
+        return False
+
+
+def _initialise(db: sqlite3.Connection, key: str) -> None:
+    if _is_for(db, key):
+        return
+    with _transaction(db):
+        for table in (*_DATA, "meta", "folders"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _TABLES:
+            db.execute(statement)
+        db.execute("INSERT INTO meta VALUES (?)", (key,))
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken before reading so that concurrent runs queue up."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _prepare(folder: Path) -> None:
+    """Create ``.hub/cache`` with a ``.gitignore`` that keeps ``.hub`` out of commits."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
 
 
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as compact JSON to ``path`` under ``.hub/`` atomically, or not at all."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        ignore = path.parent.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
+        _prepare(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:

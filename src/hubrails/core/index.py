@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from hubrails.core.model import Asset, FileReport
 
 
 class Index:
-    """Assets by kind and name, from the repository's reports (and the hub's, for a spoke)."""
+    """Assets by kind and name, from the repository's reports (and the hub's, for a spoke);
+    ``names`` gives every name of a kind where the reports are only part of the registry."""
 
-    def __init__(self, reports: Iterable[FileReport]) -> None:
+    def __init__(
+        self, reports: Iterable[FileReport], names: Mapping[str, list[str]] | None = None
+    ) -> None:
+        self.names = names or {}
         self.by_kind: dict[str, dict[str, list[tuple[str, Asset]]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -40,7 +44,7 @@ class Index:
         if key not in self._hints:
             if kind not in self._buckets:
                 buckets: dict[str, list[str]] = defaultdict(list)
-                for known in self.models if kind == "Model" else self.by_kind.get(kind, {}):
+                for known in self._known(kind):
                     buckets[known[:2]].append(known)
                 self._buckets[kind] = buckets
             buckets = self._buckets[kind]
@@ -50,7 +54,12 @@ class Index:
                 if start[:1] == name[:1]
                 for known in group
             ]
-            candidates = sorted(candidates, key=lambda c: abs(len(c) - len(name)))[:20]
+            candidates = sorted(candidates, key=lambda c: (abs(len(c) - len(name)), c))[:20]
             close = difflib.get_close_matches(name, candidates, n=1)
             self._hints[key] = f"did you mean '{close[0]}'?" if close else ""
         return self._hints[key]
+
+    def _known(self, kind: str) -> Iterable[str]:
+        if kind == "Model":
+            return self.models
+        return self.names.get(kind) or self.by_kind.get(kind, {})

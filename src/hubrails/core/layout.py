@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,33 +70,55 @@ def _unexpected(rel: tuple[str, ...]) -> Location | None:
     return None
 
 
-def walk(registry: Path, root: Path | None = None) -> list[tuple[str, ...]]:
+Entry = tuple[str, int]  # a name in a folder, and what it is: one of the four below
+DIR, FILE, LINKED, OUTSIDE = 0, 1, 2, 3  # linked folders: not followed; those leading outside
+Lister = Callable[[str, "str | None"], list[Entry]]
+
+
+def walk(
+    registry: Path, root: Path | None = None, lister: Lister | None = None
+) -> list[tuple[str, ...]]:
     """Every file under ``registry`` as a tuple of path parts, sorted; hidden folders skipped.
 
     Linked folders are not followed; one that leads outside ``root`` is listed like a file, so
-    that reading it reports the link instead of silently skipping what is behind it.
+    that reading it reports the link instead of silently skipping what is behind it. ``lister``
+    (by default :func:`entries`) lists one folder.
     """
     found: list[tuple[str, ...]] = []
     inside = os.path.realpath(root) if root is not None else None
     stack: list[tuple[tuple[str, ...], str]] = [((), os.fspath(registry))]
     while stack:
         base, folder = stack.pop()
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if not entry.name.startswith("."):
-                        stack.append(((*base, entry.name), entry.path))
-                elif entry.is_symlink() and entry.is_dir():
-                    if inside is not None and not _within(os.path.realpath(entry.path), inside):
-                        found.append((*base, entry.name, ""))
-                else:
-                    found.append((*base, entry.name))
+        for name, what in (lister or entries)(folder, inside):
+            if what == DIR:
+                stack.append(((*base, name), f"{folder}/{name}"))
+            elif what == FILE:
+                found.append((*base, name))
+            elif what == OUTSIDE:
+                found.append((*base, name, ""))
     found.sort()
     return found
+
+
+def entries(folder: str, inside: str | None) -> list[Entry]:
+    """What ``walk`` sees in one folder: its files, its folders but hidden ones, and its linked
+    folders (``OUTSIDE`` when they lead outside ``inside``); nothing when it can't be read."""
+    listed: list[Entry] = []
+    try:
+        scan = os.scandir(folder)
+    except OSError:
+        return listed
+    with scan:
+        for entry in scan:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    listed.append((entry.name, DIR))
+            elif entry.is_symlink() and entry.is_dir():
+                outside = inside is not None and not _within(os.path.realpath(entry.path), inside)
+                listed.append((entry.name, OUTSIDE if outside else LINKED))
+            else:
+                listed.append((entry.name, FILE))
+    return listed
 
 
 def _within(path: str, folder: str) -> bool:

@@ -75,12 +75,17 @@ class FileReport:
                 Finding(rule, Severity(severity), path, line, column, message, hint, tuple(related))
                 for rule, severity, line, column, message, hint, related in findings
             ],
-            None if asset is None else _asset(asset),
-            [Ref._make([*ref[:-1], tuple(ref[-1])]) for ref in refs],
+            None if asset is None else asset_from_row(asset),
+            [ref_from_row(ref) for ref in refs],
         )
 
 
-def _asset(row: list[Any]) -> Asset:
+def asset_from_row(row: list[Any]) -> Asset:
     """An asset from its cache row (JSON turned its tuples into lists)."""
     *head, provides, labels = row
     return Asset._make([*head, tuple(provides), tuple((k, v) for k, v in labels)])
+
+
+def ref_from_row(row: list[Any]) -> Ref:
+    """A reference from its cache row."""
+    return Ref._make([*row[:-1], tuple(row[-1])])

@@ -17,15 +17,13 @@ Analysed = tuple[str, str, cache.Stat, FileReport]
 
 class OwnFindings:
     """Errors ``hub validate`` reports on one file by itself; ``use_index`` reads and updates
-    ``.hub/cache/index.json`` (worth its load time for many agents, not for one)."""
+    the index cache (worth its load time for many agents, not for one)."""
 
     def __init__(self, config: HubConfig, *, use_index: bool) -> None:
         self.config = config
         self.spoke_team = config.team if config.role == "spoke" else None
         self.index = (
-            cache.IndexCache(
-                config.root / ".hub" / "cache" / "index.json", cache.repository_key(config)
-            )
+            cache.IndexCache(cache.index_path(config), cache.repository_key(config))
             if use_index
             else None
         )

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from hubrails.core import vcs
+from hubrails.core import cache, vcs
 from hubrails.core.config import HubConfig
 from hubrails.core.model import FileReport
 from hubrails.core.promotion_build import Source, Target, build
@@ -105,7 +105,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             branch=branch,
             remote_url=remote_url,
             cache_key=str(Path(repo.objects_dir).resolve()),
-            seed_cache=config.root / ".hub" / "cache" / "index.json",
+            seed_cache=cache.index_path(config),
         )
 
         def agents(reports: list[FileReport], read: Reader) -> list[AgentUse]:

@@ -78,8 +78,8 @@ def validate_tree(
     area: Scratch, tree: str, top: str, config: HubConfig, key: str, seed: Path | None
 ) -> tuple[list[FileReport], list[Finding]]:
     """Every report and every finding of the hub registry in ``tree`` (hub.yaml at ``top``)."""
+    from hubrails.core.collect import analyse_loaded
     from hubrails.core.references import cross_check
-    from hubrails.core.validate import analyse_loaded
 
     registry = posixpath.join(top, config.registry.strip("/"))
     salt = cache.salt(config.max_file_bytes, config.max_alias_nodes, None)
@@ -101,7 +101,7 @@ def validate_tree(
             todo.append((rel, location or layout.Location("", "", unexpected=True), entry))
     contents = area.read_many(e.sha for _, _, e in todo)
     links = _link_targets(area, tree, todo, contents)
-    mine = cache.IndexCache(seed, salt) if seed is not None and seed.is_file() else None
+    mine = cache.IndexCache(seed, salt, read_only=True) if seed is not None else None
     fresh: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, vcs.Entry]] = []
     for rel, location, entry in todo:
         data = links.get(rel) if entry.mode == _SYMLINK else contents[entry.sha]

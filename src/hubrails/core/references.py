@@ -3,7 +3,7 @@ one platform team, and SKILL.md agreeing with skill.yaml."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.index import Index
@@ -17,14 +17,16 @@ def cross_check(
     reports: list[FileReport],
     hub: list[FileReport] | None = None,
     focus: set[str] | None = None,
+    names: Mapping[str, list[str]] | None = None,
 ) -> list[Finding]:
     """Findings that need more than one file, reported on the file that must change.
 
     With ``focus`` (the files a pre-commit run asks about), references are resolved only where
     the result can concern those files: from them, to the assets they define, or to nothing at
-    all. Everything else would be filtered out anyway; this keeps one-file runs fast.
+    all. Everything else would be filtered out anyway; this keeps one-file runs fast. ``names``
+    completes the names of kinds that ``reports`` hold only in part (for "did you mean").
     """
-    index = Index([*reports, *(hub or [])])
+    index = Index([*reports, *(hub or [])], names)
     findings: list[Finding] = []
     findings += _duplicates(index, {r.path for r in reports})
     findings += _platform_team(reports, index)

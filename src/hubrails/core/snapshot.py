@@ -26,10 +26,10 @@ from typing import Any
 from hubrails.core import cache, layout
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Severity
+from hubrails.core.listings import RACY_NS
 from hubrails.core.model import Asset, FileReport, Ref
 
 FORMAT = 1
-RACY_NS = 2_000_000_000
 PATCH_LIMIT = 200
 _NEVER = [0, -1]
 _FLAT = ("teams", "tools", "prompts", "guardrails", "agents")
@@ -83,7 +83,7 @@ def load(config: HubConfig, *, use_cache: bool = True) -> Snapshot:
     started = time.time_ns()
     data = _patch(config, stored, stamps) if stored is not None and stamps is not None else None
     if data is None:
-        from hubrails.core.validate import collect
+        from hubrails.core.collect import collect
 
         data = _encode(collect(config, use_cache=use_cache), {})
     if stamps is not None:
@@ -107,7 +107,7 @@ def _patch(
 ) -> dict[str, Any] | None:
     """The stored snapshot with only the manifests whose size or time changed analysed again;
     ``None`` when so many changed that rebuilding from the index cache is the better way."""
-    from hubrails.core.validate import analyse_now
+    from hubrails.core.collect import analyse_now
 
     old = stored["stamps"]
     stale = {p for p, s in stamps.items() if old.get(p) != s} | (set(old) - set(stamps))

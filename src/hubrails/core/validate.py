@@ -3,23 +3,18 @@ cross-checked as a whole; findings reported for the files asked about."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import os
-import stat as stat_module
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from hubrails.core import cache, layout, safeyaml
-from hubrails.core.analyse import analyse_file
+from hubrails.core import layout
+from hubrails.core.collect import collect, gc_paused, open_cache, refresh
 from hubrails.core.config import CONFIG_NAME, HubConfig
 from hubrails.core.findings import Finding, Severity
-from hubrails.core.model import FileReport
+from hubrails.core.focus import View, view
 from hubrails.core.references import cross_check
 from hubrails.errors import HubError
 
-PARALLEL_THRESHOLD = 400
 _HUB_RULES = ("ref-unresolved", "ref-version", "ref-model", "ref-action")
 
 
@@ -39,15 +34,6 @@ class ValidationResult:
         return any(f.severity is Severity.ERROR or strict for f in self.findings)
 
 
-@dataclass(frozen=True, slots=True)
-class _Job:
-    path: str
-    location: layout.Location
-    data: bytes | None
-    digest: str
-    error: safeyaml.LoadError | None = None
-
-
 def validate(
     config: HubConfig,
     paths: Sequence[Path] = (),
@@ -59,10 +45,13 @@ def validate(
     wanted = _requested(config, paths) if paths else None
     if wanted is not None and CONFIG_NAME in wanted:
         wanted = None  # a hub.yaml change (limits, role, team) concerns every file
-    reports = collect(config, use_cache=use_cache)
-    findings = [f for r in reports for f in r.findings]
-    hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
-    cross = cross_check(reports, hub_reports, wanted)
+    part = _focused(config, wanted, hub) if wanted is not None and use_cache else None
+    if part is None:
+        reports = collect(config, use_cache=use_cache)
+        hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
+        part = View(reports, hub_reports, {})
+    findings = [f for r in part.reports for f in r.findings]
+    cross = cross_check(part.reports, part.hub, wanted, part.names or None)
     if config.role == "spoke" and hub is None:
         cross = [f for f in cross if f.rule not in _HUB_RULES]
         findings.append(
@@ -79,9 +68,9 @@ def validate(
     findings += cross
     if wanted is not None:
         findings = [f for f in findings if _concerns(f, wanted)]
-        checked = len(wanted & {r.path for r in reports})
+        checked = len(wanted & {r.path for r in part.reports})
     else:
-        checked = len(reports)
+        checked = len(part.reports)
     return ValidationResult(sorted(set(findings), key=Finding.sort_key), checked)
 
 
@@ -96,155 +85,21 @@ def _concerns(finding: Finding, wanted: set[str]) -> bool:
     )
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading tens of thousands of cached reports builds
-    no cycles, yet would set off full collections that cost as much as the loading itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _focused(config: HubConfig, wanted: set[str], hub: HubConfig | None) -> View | None:
+    """What cross-checking ``wanted`` needs, from index caches brought up to date first;
+    ``None`` when a cache can't be written, so that it would not tell the current state."""
+    import sqlite3
 
-
-def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
-    """A report for every file of the registry, from the cache where the content is unchanged."""
-    with _gc_paused():
-        return _collect(config, use_cache)
-
-
-def _collect(config: HubConfig, use_cache: bool) -> list[FileReport]:
-    root = config.root
-    spoke_team = config.team if config.role == "spoke" else None
-    store = cache.IndexCache(
-        root / ".hub" / "cache" / "index.json" if use_cache else None, cache.repository_key(config)
-    )
-    reports: dict[str, FileReport] = {}
-    jobs: list[tuple[_Job, cache.Stat]] = []
-    prefix = config.registry.strip("/")
-    for parts in layout.walk(config.registry_dir, root):
-        location = layout.classify(parts)
-        if location is None:
-            continue
-        path = "/".join((prefix, *parts)).rstrip("/")
-        stat = _stat(root, path)
-        cached = store.by_stat(path, stat) if stat is not None else None
-        if cached is None:
-            job = _read(root, path, location, config.max_file_bytes)
-            stat = stat or (0, 0, 0, 0)
-            cached = store.by_digest(path, job.digest, stat)
-            if cached is None:
-                jobs.append((job, stat))
-                continue
-        reports[path] = cached
-    analysed = _analyse_all([job for job, _ in jobs], spoke_team, config.max_alias_nodes)
-    for (job, stat), report in zip(jobs, analysed, strict=True):
-        reports[job.path] = report
-        store.put(job.path, job.digest, stat, report)
-    store.prune(set(reports))
-    store.save()
-    return [reports[p] for p in sorted(reports)]
-
-
-def analyse_loaded(
-    files: Sequence[tuple[str, layout.Location, bytes | safeyaml.LoadError]],
-    spoke_team: str | None,
-    max_alias_nodes: int,
-) -> list[FileReport]:
-    """Reports for files already read (from git objects, say), in parallel when there are many,
-    exactly as :func:`collect` makes them; a ``LoadError`` stands for a file that can't be read."""
-    jobs = [
-        _Job(path, location, None, "", item)
-        if isinstance(item, safeyaml.LoadError)
-        else _Job(path, location, item, cache.digest(item))
-        for path, location, item in files
-    ]
-    return _analyse_all(jobs, spoke_team, max_alias_nodes)
-
-
-def _stat(root: Path, path: str) -> cache.Stat | None:
-    """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
-    try:
-        result = os.lstat(f"{root}/{path}")  # a string, not a Path: this is the hot loop
-    except OSError:
-        return None
-    return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
-
-
-def analyse_now(config: HubConfig, path: str) -> FileReport | None:
-    """The report of one registry file (``path`` from the repository root), analysed now
-    without the cache; ``None`` for a file where nothing is expected."""
-    rel = path.removeprefix(config.registry.strip("/") + "/")
-    location = layout.classify(tuple(rel.split("/")))
-    if location is None:
-        return None
-    job = _read(config.root, path, location, config.max_file_bytes)
-    spoke_team = config.team if config.role == "spoke" else None
-    return _analyse(job, spoke_team, config.max_alias_nodes)
-
-
-def _read(root: Path, path: str, location: layout.Location, max_bytes: int) -> _Job:
-    if location.link:
-        error = safeyaml.LoadError(
-            "symlink-outside",
-            "linked folder leads outside the repository",
-            hint="copy the files into the repository instead",
-        )
-        return _Job(path, location, None, "link", error)
-    try:
-        data = safeyaml.read_bytes(root / path, root, max_bytes, walked=True)
-    except safeyaml.LoadError as exc:
-        return _Job(path, location, None, f"error:{exc.rule}:{exc.message}", exc)
-    return _Job(path, location, data, cache.digest(data))
-
-
-def _analyse(job: _Job, spoke_team: str | None, max_alias_nodes: int) -> FileReport:
-    if job.error is not None or job.data is None:
-        error = job.error or safeyaml.LoadError("file-unreadable", "cannot read the file")
-        return FileReport(
-            job.path,
-            [
-                Finding(
-                    error.rule,
-                    Severity.ERROR,
-                    job.path,
-                    error.line,
-                    error.column,
-                    error.message,
-                    error.hint,
-                )
-            ],
-        )
-    return analyse_file(
-        job.path, job.data, job.location, spoke_team=spoke_team, max_alias_nodes=max_alias_nodes
-    )
-
-
-def _analyse_chunk(
-    jobs: list[_Job], spoke_team: str | None, max_alias_nodes: int
-) -> list[FileReport]:
-    return [_analyse(job, spoke_team, max_alias_nodes) for job in jobs]
-
-
-def _analyse_all(
-    jobs: list[_Job], spoke_team: str | None, max_alias_nodes: int
-) -> list[FileReport]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        return _analyse_chunk(jobs, spoke_team, max_alias_nodes)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(jobs) // (workers * 4))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(
-            _analyse_chunk, chunks, [spoke_team] * len(chunks), [max_alias_nodes] * len(chunks)
-        )
-        return [report for part in parts for report in part]
+    with gc_paused():
+        store = open_cache(config)
+        hub_store = open_cache(hub) if hub is not None else None
+        pairs = ((config, store), (hub, hub_store))
+        if not all(refresh(c, s, load=False).saved for c, s in pairs if c and s):
+            return None
+        try:
+            return view(store, wanted, hub_store)
+        except sqlite3.Error:
+            return None
 
 
 def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:

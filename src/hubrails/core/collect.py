@@ -1,0 +1,231 @@
+"""A report for every file of a registry: from the index cache while the file is unchanged,
+else analysed now — by forked workers, each reading its own files, when there are many."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import stat as stat_module
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from hubrails.core import cache, layout, safeyaml
+from hubrails.core.analyse import analyse_file
+from hubrails.core.config import HubConfig
+from hubrails.core.findings import Finding, Severity
+from hubrails.core.model import FileReport
+
+PARALLEL_THRESHOLD = 400
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One file to analyse. ``data`` is read by whoever runs the job unless given; ``known`` is
+    the digest of the cached report, so that unchanged content is not analysed again."""
+
+    path: str
+    location: layout.Location
+    known: str | None = None
+    data: bytes | None = None
+    error: safeyaml.LoadError | None = None
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What every job of one registry shares."""
+
+    root: Path
+    max_bytes: int
+    spoke_team: str | None
+    max_alias_nodes: int
+
+    @classmethod
+    def of(cls, config: HubConfig) -> _Settings:
+        spoke_team = config.team if config.role == "spoke" else None
+        return cls(config.root, config.max_file_bytes, spoke_team, config.max_alias_nodes)
+
+
+Outcome = tuple[str, FileReport | None]  # the content digest, and no report if it is the known one
+
+
+class Refreshed(NamedTuple):
+    """Every registry path (sorted), the reports at hand, and whether the cache was saved."""
+
+    paths: list[str]
+    reports: dict[str, FileReport]
+    saved: bool
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading tens of thousands of cached reports builds
+    no cycles, yet would set off full collections that cost as much as the loading itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def open_cache(config: HubConfig, *, use_cache: bool = True) -> cache.IndexCache:
+    """The repository's index cache (one that keeps nothing when ``use_cache`` is off)."""
+    location = cache.index_path(config) if use_cache else None
+    return cache.IndexCache(location, cache.repository_key(config))
+
+
+def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
+    """A report for every file of the registry, in path order."""
+    with gc_paused():
+        store = open_cache(config, use_cache=use_cache)
+        paths, reports, _ = refresh(config, store, load=True)
+        return [reports[p] for p in paths]
+
+
+def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refreshed:
+    """Bring ``store`` up to date with the registry on disk and save it; the reports at hand are
+    those analysed now — and with ``load``, every other one too."""
+    settings = _Settings.of(config)
+    prefix = config.registry.strip("/")
+    reports: dict[str, FileReport] = {}
+    paths: list[str] = []
+    jobs: list[tuple[_Job, cache.Stat]] = []
+    lister = store.listings() if store.keeps else None
+    known = store.stamps()
+    for parts in layout.walk(config.registry_dir, config.root, lister):
+        path = "/".join((prefix, *parts)).rstrip("/")
+        location = None if path in known else layout.classify(parts)  # known: a registry file
+        if location is None and path not in known:
+            continue
+        stat = _stat(config.root, path)
+        if stat is not None and store.fresh(path, stat):
+            cached = store.stored(path) if load else None
+            if cached is not None or not load:
+                paths.append(path)
+                if cached is not None:
+                    reports[path] = cached
+                continue
+        location = location or layout.classify(parts)
+        if location is None:
+            continue  # a registry file when it was cached, but not by today's rules
+        paths.append(path)
+        jobs.append((_Job(path, location, store.known_digest(path)), stat or cache.NO_STAT))
+    outcomes = _run_all([job for job, _ in jobs], settings)
+    for (job, stat), (content_digest, report) in zip(jobs, outcomes, strict=True):
+        if report is None:
+            store.restamp(job.path, stat)
+            report = store.stored(job.path) if load else None
+            if report is None and load:  # a stored report that no longer decodes
+                report = _run(replace(job, known=None), settings)[1]
+        else:
+            store.put(job.path, content_digest, stat, report)
+        if report is not None:
+            reports[job.path] = report
+    store.prune(set(paths))
+    return Refreshed(paths, reports, store.save())
+
+
+def analyse_loaded(
+    files: Sequence[tuple[str, layout.Location, bytes | safeyaml.LoadError]],
+    spoke_team: str | None,
+    max_alias_nodes: int,
+) -> list[FileReport]:
+    """Reports for files already read (from git objects, say), in parallel when there are many,
+    exactly as :func:`collect` makes them; a ``LoadError`` stands for a file that can't be read."""
+    jobs = [
+        _Job(path, location, error=item)
+        if isinstance(item, safeyaml.LoadError)
+        else _Job(path, location, data=item, digest=cache.digest(item))
+        for path, location, item in files
+    ]
+    settings = _Settings(Path(), 0, spoke_team, max_alias_nodes)
+    return [report for _, report in _run_all(jobs, settings) if report is not None]
+
+
+def analyse_now(config: HubConfig, path: str) -> FileReport | None:
+    """The report of one registry file (``path`` from the repository root), analysed now
+    without the cache; ``None`` for a file where nothing is expected."""
+    rel = path.removeprefix(config.registry.strip("/") + "/")
+    location = layout.classify(tuple(rel.split("/")))
+    if location is None:
+        return None
+    return _run(_Job(path, location), _Settings.of(config))[1]
+
+
+def _stat(root: Path, path: str) -> cache.Stat | None:
+    """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
+    try:
+        result = os.lstat(f"{root}/{path}")  # a string, not a Path: this is the hot loop
+    except OSError:
+        return None
+    return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
+
+
+def _read(job: _Job, settings: _Settings) -> _Job:
+    """``job`` with the file's bytes (or the reason they can't be had) and their digest."""
+    if job.location.link:
+        error = safeyaml.LoadError(
+            "symlink-outside",
+            "linked folder leads outside the repository",
+            hint="copy the files into the repository instead",
+        )
+        return replace(job, error=error, digest="link")
+    try:
+        data = safeyaml.read_bytes(
+            settings.root / job.path, settings.root, settings.max_bytes, walked=True
+        )
+    except safeyaml.LoadError as exc:
+        return replace(job, error=exc, digest=f"error:{exc.rule}:{exc.message}")
+    return replace(job, data=data, digest=cache.digest(data))
+
+
+def _run(job: _Job, settings: _Settings) -> Outcome:
+    """Read the file if need be, and analyse it unless its content is the known one."""
+    if job.data is None and job.error is None:
+        job = _read(job, settings)
+    if job.digest == job.known:
+        return job.digest, None
+    if job.error is not None or job.data is None:
+        error = job.error or safeyaml.LoadError("file-unreadable", "cannot read the file")
+        finding = Finding(
+            error.rule,
+            Severity.ERROR,
+            job.path,
+            error.line,
+            error.column,
+            error.message,
+            error.hint,
+        )
+        return job.digest, FileReport(job.path, [finding])
+    report = analyse_file(
+        job.path,
+        job.data,
+        job.location,
+        spoke_team=settings.spoke_team,
+        max_alias_nodes=settings.max_alias_nodes,
+    )
+    return job.digest, report
+
+
+def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+    return [_run(job, settings) for job in jobs]
+
+
+def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+        return _run_chunk(jobs, settings)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        parts = pool.map(_run_chunk, chunks, [settings] * len(chunks))
+        return [outcome for part in parts for outcome in part]
