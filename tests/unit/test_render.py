@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.validate import ValidationResult
 from hubrails.render import Format, validation_renderer
+from hubrails.render.text import colour_enabled
 
 ERROR = Finding(
     "schema-enum",
@@ -29,9 +34,13 @@ def render(fmt: Format, root: Path) -> str:
     return out.getvalue()
 
 
+def _tool_file(root: Path) -> None:
+    (root / "registry/tools").mkdir(parents=True)
+    (root / "registry/tools/t.yaml").write_text("spec:\n  risk: hgh\n")
+
+
 def test_text_shows_the_source_line_with_a_caret(tmp_path: Path) -> None:
-    (tmp_path / "registry/tools").mkdir(parents=True)
-    (tmp_path / "registry/tools/t.yaml").write_text("spec:\n  risk: hgh\n")
+    _tool_file(tmp_path)
     text = render(Format.TEXT, tmp_path)
     lines = text.splitlines()
     source = next(i for i, line in enumerate(lines) if line.endswith("|   risk: hgh"))
@@ -39,6 +48,105 @@ def test_text_shows_the_source_line_with_a_caret(tmp_path: Path) -> None:
     assert "hint: did you mean 'high'?" in text
     assert "1 error, 1 warning in 2 files (3 files checked)" in text
     assert "\x1b[" not in text
+
+
+def test_text_is_what_rich_printed(tmp_path: Path) -> None:
+    _tool_file(tmp_path)
+    assert render(Format.TEXT, tmp_path) == (
+        "registry/tools/t.yaml:2:9: error   schema-enum  "
+        "spec.risk: 'hgh' is not one of low, medium, high\n"
+        "     2 |   risk: hgh\n"
+        "       |         ^\n"
+        "         = hint: did you mean 'high'?\n"
+        "\n"
+        "registry/a,b:c.yaml:1:1: warning ref-model  100% odd\n"
+        "name\n"
+        "\n"
+        "✗ 1 error, 1 warning in 2 files (3 files checked)\n"
+    )
+
+
+def test_text_drops_control_characters_and_expands_tabs_as_rich_did(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text("a:\n\tb: 漢\n")
+    finding = Finding("r", Severity.WARNING, "t.yaml", 2, 2, "漢\ttab\r\nbell\x07\t!", "x\ty")
+    out = io.StringIO()
+    validation_renderer(Format.TEXT)(ValidationResult([finding], 1), out, tmp_path)
+    assert out.getvalue() == (
+        "t.yaml:2:2: warning r  漢       tab\n"
+        "bell    !\n"
+        "     2 |  b: 漢\n"
+        "       |  ^\n"
+        "         = hint: x      y\n"
+        "\n"
+        "! 0 errors, 1 warning in 1 file (1 file checked)\n"
+    )
+
+
+def test_text_no_findings() -> None:
+    out = io.StringIO()
+    validation_renderer(Format.TEXT)(ValidationResult([], 1), out, Path())
+    assert out.getvalue() == "✓ no findings (1 file checked)\n"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("environ", "tty", "expected"),
+    [
+        ({}, False, False),
+        ({}, True, True),
+        ({"NO_COLOR": "1"}, True, False),
+        ({"NO_COLOR": ""}, True, True),
+        ({"FORCE_COLOR": "1"}, False, True),
+        ({"FORCE_COLOR": ""}, False, False),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, False),
+        ({"TERM": "dumb"}, True, False),
+        ({"TERM": "dumb", "FORCE_COLOR": "1"}, False, False),
+        ({"TERM": "xterm-256color"}, True, True),
+    ],
+)
+def test_colour_only_on_a_terminal_unless_told(
+    environ: dict[str, str], tty: bool, expected: bool
+) -> None:
+    out = _Terminal() if tty else io.StringIO()
+    assert colour_enabled(out, environ) is expected
+
+
+def test_colour_is_sgr_in_the_styles_rich_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tool_file(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    out = _Terminal()
+    validation_renderer(Format.TEXT)(RESULT, out, tmp_path)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "\x1b[1mregistry/tools/t.yaml:2:9: \x1b[0m\x1b[1;31merror   \x1b[0m"
+        "\x1b[1;2mschema-enum  \x1b[0m"
+        "\x1b[1mspec.risk: 'hgh' is not one of low, medium, high\x1b[0m"
+    )
+    assert lines[1] == "\x1b[2m     2 |   risk: hgh\x1b[0m"
+    assert lines[2] == "\x1b[1;31m       |         ^\x1b[0m"
+    assert lines[3] == "\x1b[36m         = hint: did you mean 'high'?\x1b[0m"
+    assert lines[5].startswith("\x1b[1mregistry/a,b:c.yaml:1:1: \x1b[0m\x1b[1;33mwarning \x1b[0m")
+    assert lines[6] == "\x1b[1mname\x1b[0m"
+    assert lines[-1] == "\x1b[1;31m✗ 1 error, 1 warning in 2 files (3 files checked)\x1b[0m"
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = _Terminal()
+    validation_renderer(Format.TEXT)(RESULT, plain, tmp_path)
+    assert "\x1b" not in plain.getvalue()
+    assert plain.getvalue() == render(Format.TEXT, tmp_path)
+
+
+def test_the_text_renderer_does_not_import_rich() -> None:
+    code = "import sys, hubrails.render.text; print('rich' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
 
 
 def test_json_shape(tmp_path: Path) -> None:

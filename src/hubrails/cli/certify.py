@@ -145,7 +145,7 @@ def policy_command(
     if output is Format.JSON:
         from hubrails.render.json_ import render_policy
     else:
-        from hubrails.render.text import render_policy
+        from hubrails.render.certify_text import render_policy
     render_policy(loaded.path, full, required, sys.stdout)
     if full.loosenings:
         raise typer.Exit(ExitCode.FINDINGS)

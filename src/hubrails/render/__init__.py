@@ -52,7 +52,7 @@ CertificationRenderer = Callable[["Certification", "list[VerifyProblem] | None",
 def certification_renderer(fmt: Format) -> CertificationRenderer:
     """The function that renders a certification (and any verification problems) in ``fmt``."""
     if fmt is Format.TEXT:
-        from hubrails.render.text import render_certification
+        from hubrails.render.certify_text import render_certification
     elif fmt is Format.JSON:
         from hubrails.render.json_ import render_certification
     elif fmt is Format.GITHUB:

@@ -1,25 +1,106 @@
-"""Human output: findings grouped by file as ``path:line:col`` (editors jump there), the source
-line with a caret, one summary line.
-Colour only on a terminal (rich decides; ``NO_COLOR`` is honoured)."""
+"""Human output of ``hub validate``: findings grouped by file as ``path:line:col`` (editors jump
+there), the source line with a caret, one summary line.
+
+Built with plain strings and written at once, without rich (importing it and printing through it
+took a third of ``hub validate ONE_FILE``). The text is what rich printed: control characters
+(bell, backspace, vertical tab, form feed, carriage return) dropped, tabs expanded to 8 columns,
+nothing wrapped. Colour only where :func:`colour_enabled` allows it."""
 
 from __future__ import annotations
 
+import os
+import unicodedata
+from collections.abc import Mapping
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TextIO
 
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.validate import ValidationResult
 
-if TYPE_CHECKING:
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import AgentResult, Certification
-    from hubrails.core.policy import EffectivePolicy
+# ANSI SGR parameters: bold, dim, cyan, green, and per severity bold red / yellow (alone, and
+# on the bold heading line).
+_BOLD, _DIM, _CYAN, _GREEN = "1", "2", "36", "32"
+_SEVERITY = {Severity.ERROR: "1;31", Severity.WARNING: "33"}
+_HEAD_SEVERITY = {Severity.ERROR: "1;31", Severity.WARNING: "1;33"}
+_HEAD_RULE = "1;2"
 
-_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+_STRIP = dict.fromkeys((7, 8, 11, 12, 13))  # bell, backspace, VT, FF, CR (rich dropped them)
+_TAB = 8
+_ZERO_WIDTH = frozenset(("Mn", "Mc", "Me", "Cf", "Zl", "Zp"))  # Unicode categories of no width
+
+Piece = tuple[str, str]
+"""A run of text and its SGR parameters ("" for none)."""
+
+
+def colour_enabled(out: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether to colour what goes to ``out``, by the conventions rich follows: never when
+    ``NO_COLOR`` is set and not empty or ``TERM`` is ``dumb`` (or ``unknown``), always when
+    ``FORCE_COLOR`` is set and not empty, otherwise only when ``out`` is a terminal."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR") or env.get("TERM", "").strip().lower() in ("dumb", "unknown"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # not a real stream, or closed
+        return False
+
+
+def _cells(text: str) -> int:
+    """The columns ``text`` takes on a terminal, as rich counts them: two for wide East Asian
+    characters, none for control, combining and format characters."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    width = 0
+    for char in text:
+        if char < " " or "\x7f" <= char < "\xa0" or "\u1160" <= char <= "\u11ff":
+            continue
+        category = unicodedata.category(char)
+        if category in _ZERO_WIDTH and char != "\xad":
+            continue
+        wide = category != "Cn" and unicodedata.east_asian_width(char) in ("W", "F")
+        width += 2 if wide else 1
+    return width
+
+
+def _expand_tabs(line: list[Piece]) -> list[Piece]:
+    """``line`` with each tab widened to the next multiple of 8 columns."""
+    column = 0
+    expanded: list[Piece] = []
+    for text, sgr in line:
+        *before, last = text.split("\t")
+        parts: list[str] = []
+        for part in before:
+            column += _cells(part)
+            spaces = _TAB - column % _TAB
+            parts.append(part + " " * spaces)
+            column += spaces
+        column += _cells(last)
+        expanded.append(("".join(parts) + last, sgr))
+    return expanded
+
+
+def _paint(line: list[Piece]) -> str:
+    return "".join(f"\x1b[{sgr}m{text}\x1b[0m" if sgr and text else text for text, sgr in line)
+
+
+def _emit(pieces: list[Piece], colour: bool, lines: list[str]) -> None:
+    """Append the lines of ``pieces`` (which may hold newlines) to ``lines``."""
+    plain = "".join([text for text, _ in pieces])
+    if plain.isprintable():  # no newline, tab or control character: the usual case
+        lines.append(_paint(pieces) if colour else plain)
+        return
+    physical: list[list[Piece]] = [[]]
+    for text, sgr in pieces:
+        first, *rest = text.translate(_STRIP).split("\n")
+        physical[-1].append((first, sgr))
+        physical.extend([(more, sgr)] for more in rest)
+    for line in physical:
+        if any("\t" in text for text, _ in line):
+            line = _expand_tabs(line)
+        lines.append(_paint(line) if colour else "".join(text for text, _ in line))
 
 
 def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str]]) -> str | None:
@@ -32,147 +113,49 @@ def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str]]) 
     return lines[line - 1] if 0 < line <= len(lines) else None
 
 
-def _finding(console: Console, f: Finding, root: Path, cache: dict[str, list[str]]) -> None:
-    head = Text(f"{f.path}:{f.line}:{f.column}: ", style="bold")
-    head.append(f"{f.severity.value:<8}", style=_STYLE[f.severity])
-    head.append(f"{f.rule}  ", style="dim")
-    head.append(f.message)
-    console.print(head)
+def _finding(
+    f: Finding, root: Path, cache: dict[str, list[str]], colour: bool, lines: list[str]
+) -> None:
+    """The heading, source line with caret, and hint of one finding."""
+    head = [
+        (f"{f.path}:{f.line}:{f.column}: ", _BOLD),
+        (f"{f.severity.value:<8}", _HEAD_SEVERITY[f.severity]),
+        (f"{f.rule}  ", _HEAD_RULE),
+        (f.message, _BOLD),
+    ]
+    _emit(head, colour, lines)
     source = _source_line(root, f.path, f.line, cache)
     if source is not None:
         gutter = f"{f.line:>6} | "
-        console.print(Text(gutter, style="dim") + Text(source.replace("\t", " ")))
+        _emit([(gutter + source.replace("\t", " "), _DIM)], colour, lines)
         caret = " " * (len(gutter) - 2) + "| " + " " * (f.column - 1) + "^"
-        console.print(Text(caret, style=_STYLE[f.severity]))
+        _emit([(caret, _SEVERITY[f.severity])], colour, lines)
     if f.hint:
-        console.print(Text("         = hint: ", style="cyan") + Text(f.hint))
+        _emit([("         = hint: " + f.hint, _CYAN)], colour, lines)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
     """Write findings grouped by file, then a one-line verdict."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    colour = colour_enabled(out)
+    lines: list[str] = []
     cache: dict[str, list[str]] = {}
     for _, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
-            _finding(console, finding, root, cache)
-        console.print()
-    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
-    files = len({f.path for f in result.findings})
-    checked = f"{result.files_checked} file{'s' if result.files_checked != 1 else ''} checked"
+            _finding(finding, root, cache, colour, lines)
+        lines.append("")
+    checked = _plural(result.files_checked, "file") + " checked"
     if not result.findings:
-        console.print(Text(f"✓ no findings ({checked})", style="green"))
-        return
-    verdict = Text(
-        "✗ " if errors else "! ", style=_STYLE[Severity.ERROR if errors else Severity.WARNING]
-    )
-    verdict.append(
-        f"{errors} error{'s' if errors != 1 else ''}, "
-        f"{warnings} warning{'s' if warnings != 1 else ''} in {files} "
-        f"file{'s' if files != 1 else ''} ({checked})"
-    )
-    console.print(verdict)
-
-
-_STATUS_STYLE = {
-    "pass": "green",
-    "fail": "bold red",
-    "warn": "yellow",
-    "skip": "dim",
-    "waived": "cyan",
-}
-
-
-def _agent_table(console: Console, result: AgentResult) -> None:
-    from rich.table import Table
-
-    table = Table(title=f"{result.team}/{result.name}  ({result.path})", title_justify="left")
-    for column in ("status", "check", "reason"):
-        table.add_column(column, overflow="fold")
-    for check in result.checks:
-        reason = check.reason or ""
-        if check.waiver is not None:
-            w = check.waiver
-            reason += f"\nwaived by {w.granted_by} until {w.expires} ({w.path}): {w.reason}"
-        elif check.status.value in ("fail", "warn"):
-            reason += f"\nremediation: {check.remediation}"
-        table.add_row(
-            Text(check.status.value, style=_STATUS_STYLE[check.status.value]),
-            Text(check.id),
-            Text(reason),
-        )
-    console.print(table)
-
-
-def _verdict(result: AgentResult) -> Text:
-    counts: dict[str, int] = {}
-    for check in result.checks:
-        counts[check.status.value] = counts.get(check.status.value, 0) + 1
-    tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    if result.passed:
-        return Text(f"✓ {result.team}/{result.name}: certified ({tally})", style="green")
-    return Text(f"✗ {result.team}/{result.name}: not certified ({tally})", style="bold red")
-
-
-def render_certification(
-    run: Certification, problems: list[VerifyProblem] | None, out: TextIO
-) -> None:
-    """One agent: a table and a verdict. Several: a line per agent that fails and per check
-    that does not pass (built as one text: a table each would take longer than certifying)."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
-    many = len(run.results) > 1
-    if not many:
-        for result in run.results:
-            _agent_table(console, result)
-            console.print(_verdict(result))
+        _emit([(f"✓ no findings ({checked})", _GREEN)], colour, lines)
     else:
-        listing = Text()
-        for result in (r for r in run.results if not r.passed):
-            listing.append_text(_verdict(result))
-            listing.append("\n")
-            for check in result.checks:
-                if check.status.value in ("fail", "warn", "waived") and problems is None:
-                    listing.append(f"  {check.status.value:<6}", _STATUS_STYLE[check.status.value])
-                    listing.append(f" {check.id}: {check.reason}\n")
-        if listing:
-            console.print(listing, end="")
-    if problems is not None:
-        for p in problems:
-            console.print(Text(f"✗ {p.path}: {p.kind}: {p.message}", style="bold red"))
-        ok = len(run.results) - len({p.agent for p in problems})
-        line = f"{len(problems)} certificate problem(s); {ok} of {len(run.results)} agents hold"
-        console.print(Text(("✗ " if problems else "✓ ") + line, style=_verdict_style(problems)))
-    elif many:
-        failed = sum(1 for r in run.results if not r.passed)
-        text = f"{len(run.results) - failed} of {len(run.results)} agents certified"
-        console.print(Text(("✗ " if failed else "✓ ") + text, style=_verdict_style(failed)))
-    elif not run.results:
-        console.print(Text("no agents to certify", style="dim"))
-
-
-def _verdict_style(bad: object) -> str:
-    return "bold red" if bad else "green"
-
-
-def render_policy(
-    path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
-) -> None:
-    """The effective policy, a line per field: value, enforcement and where it comes from."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
-    console.print(Text(f"effective policy of {path}", style="bold underline"))
-    width = max((len(name) for name in policy.values), default=0)
-    for name, value in sorted(policy.values.items()):
-        shown = value.value
-        if isinstance(shown, list):
-            shown = "[" + ", ".join(map(str, shown)) + "]"
-        elif isinstance(shown, bool):
-            shown = str(shown).lower()
-        line = Text(f"  {name:<{width}}  ")
-        line.append(str(shown), style="bold")
-        line.append("  (required)" if name in required.values else "  (advisory)", style="dim")
-        console.print(line)
-        for s in value.sources:
-            console.print(Text(f"  {'':<{width}}    from {s.path}:{s.line} ({s.level})", "dim"))
-    for loose in policy.loosenings:
-        console.print(Text(f"✗ loosening: {loose.message()}", style="bold red"))
-    if not policy.loosenings:
-        console.print(Text("✓ no team or agent value loosens the policy", style="green"))
+        errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+        files = len({f.path for f in result.findings})
+        verdict = (
+            f"{'✗' if errors else '!'} {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')} in {_plural(files, 'file')} ({checked})"
+        )
+        _emit([(verdict, _SEVERITY[Severity.ERROR if errors else Severity.WARNING])], colour, lines)
+    out.write("\n".join(lines) + "\n")
