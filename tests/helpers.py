@@ -10,7 +10,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from hubrails.cli.app import app
+from hubrails.cli.app import application
 from hubrails.resources import data_dir
 
 EXAMPLE = data_dir()
@@ -61,7 +61,8 @@ class Run:
 
 def run_cli(*args: str) -> Run:
     """Invoke ``hub ARGS`` in-process; exceptions propagate so tests see real bugs."""
-    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    command = application(args[0] if args else None)  # as `hub` builds it
+    result = CliRunner().invoke(command, list(args), catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

@@ -66,7 +66,7 @@ def test_internal_errors_exit_3_without_a_traceback(
     def broken(**_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(hubrails.cli.app, "app", broken)
+    monkeypatch.setattr(hubrails.cli.app, "application", lambda _: broken)
     monkeypatch.setattr(sys, "argv", ["hub", "validate"])
     with pytest.raises(SystemExit) as caught:
         main()

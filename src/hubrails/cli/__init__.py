@@ -14,10 +14,10 @@ def main() -> None:
     if sys.argv[1:] == ["--version"]:  # answered before typer is imported: keeps it instant
         sys.stdout.write(f"hubrails {__version__}\n")
         return
-    from hubrails.cli.app import app
+    from hubrails.cli.app import application
 
     try:
-        app(prog_name="hub")
+        application(sys.argv[1] if len(sys.argv) > 1 else None)(prog_name="hub")
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(ExitCode.INTERRUPTED)

@@ -33,11 +33,17 @@ def cross_check(
     focused = None
     if focus is not None:
         focused = {(r.asset.kind, r.asset.name) for r in reports if r.asset and r.path in focus}
+    clean: set[tuple[str, str, str | None, tuple[str, ...]]] = set()  # refs that resolve
     for report in reports:
         everything = focused is None or report.path in (focus or ())
         for ref in report.refs:
             if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
-                findings += resolve(report.path, ref, index)
+                key = (ref.kind, ref.name, ref.version, ref.actions)
+                if key not in clean:
+                    found = resolve(report.path, ref, index)
+                    findings += found
+                    if not found:
+                        clean.add(key)
     findings += _skill_docs(reports, index)
     return findings
 
