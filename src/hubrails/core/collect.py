@@ -23,14 +23,14 @@ PARALLEL_THRESHOLD = 400
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One file to analyse. ``data`` is read by whoever runs the job unless given; ``known`` is
-    the digest of the cached report, so that unchanged content is not analysed again."""
+    """One file to analyse. Whoever runs the job reads the file unless its ``content`` (or
+    why it can't be had) is given; ``known`` is the digest of the cached report, so that
+    unchanged content is not analysed again."""
 
     path: str
     location: layout.Location
     known: str | None = None
-    data: bytes | None = None
-    error: safeyaml.LoadError | None = None
+    content: bytes | safeyaml.LoadError | None = None
     digest: str = ""
 
 
@@ -138,9 +138,7 @@ def analyse_loaded(
     """Reports for files already read (from git objects, say), in parallel when there are many,
     exactly as :func:`collect` makes them; a ``LoadError`` stands for a file that can't be read."""
     jobs = [
-        _Job(path, location, error=item)
-        if isinstance(item, safeyaml.LoadError)
-        else _Job(path, location, data=item, digest=cache.digest(item))
+        _Job(path, location, None, item, "" if isinstance(item, Exception) else cache.digest(item))
         for path, location, item in files
     ]
     settings = _Settings(Path(), 0, spoke_team, max_alias_nodes)
@@ -166,50 +164,48 @@ def _stat(root: Path, path: str) -> cache.Stat | None:
     return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
 
 
-def _read(job: _Job, settings: _Settings) -> _Job:
-    """``job`` with the file's bytes (or the reason they can't be had) and their digest."""
+def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, str]:
+    """The file's bytes (or why they can't be had) and their digest."""
     if job.location.link:
         error = safeyaml.LoadError(
             "symlink-outside",
             "linked folder leads outside the repository",
             hint="copy the files into the repository instead",
         )
-        return replace(job, error=error, digest="link")
+        return error, "link"
     try:
         data = safeyaml.read_bytes(
             settings.root / job.path, settings.root, settings.max_bytes, walked=True
         )
     except safeyaml.LoadError as exc:
-        return replace(job, error=exc, digest=f"error:{exc.rule}:{exc.message}")
-    return replace(job, data=data, digest=cache.digest(data))
+        return exc, f"error:{exc.rule}:{exc.message}"
+    return data, cache.digest(data)
 
 
 def _run(job: _Job, settings: _Settings) -> Outcome:
     """Read the file if need be, and analyse it unless its content is the known one."""
-    if job.data is None and job.error is None:
-        job = _read(job, settings)
-    if job.digest == job.known:
-        return job.digest, None
-    if job.error is not None or job.data is None:
-        error = job.error or safeyaml.LoadError("file-unreadable", "cannot read the file")
+    content, digest = (job.content, job.digest) if job.content is not None else _read(job, settings)
+    if digest == job.known:
+        return digest, None
+    if isinstance(content, safeyaml.LoadError):
         finding = Finding(
-            error.rule,
+            content.rule,
             Severity.ERROR,
             job.path,
-            error.line,
-            error.column,
-            error.message,
-            error.hint,
+            content.line,
+            content.column,
+            content.message,
+            content.hint,
         )
-        return job.digest, FileReport(job.path, [finding])
+        return digest, FileReport(job.path, [finding])
     report = analyse_file(
         job.path,
-        job.data,
+        content,
         job.location,
         spoke_team=settings.spoke_team,
         max_alias_nodes=settings.max_alias_nodes,
     )
-    return job.digest, report
+    return digest, report
 
 
 def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
@@ -217,15 +213,19 @@ def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
 
 
 def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+    """Every job's outcome, in order: forked workers take a share each, and so does this
+    process while it waits for them."""
+    processes = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
         return _run_chunk(jobs, settings)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = -(-len(jobs) // (workers * 4))
+    size = -(-len(jobs) // (processes * 4))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    mine, theirs = chunks[: len(chunks) // processes], chunks[len(chunks) // processes :]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        parts = pool.map(_run_chunk, chunks, [settings] * len(chunks))
-        return [outcome for part in parts for outcome in part]
+    with ProcessPoolExecutor(processes - 1, mp_context=context) as pool:
+        parts = pool.map(_run_chunk, theirs, [settings] * len(theirs))
+        done = [outcome for chunk in mine for outcome in _run_chunk(chunk, settings)]
+        return done + [outcome for part in parts for outcome in part]
