@@ -187,19 +187,16 @@ def _refs(doc: Document, kind: str) -> list[Ref]:
         refs.append(_ref(doc, "Team", ("metadata", "team"), meta["team"]))
     for field, target in _REF_FIELDS.get(kind, ()):
         items = spec.get(field)
-        for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(items, list):
+            continue
+        listed = doc.within(("spec", field))
+        for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
+                line, column = listed.mark((i, "name"))
                 actions = tuple(a for a in item.get("actions") or [] if isinstance(a, str))
-                refs.append(
-                    _ref(
-                        doc,
-                        target,
-                        ("spec", field, i, "name"),
-                        item["name"],
-                        _str(item.get("version")),
-                        actions,
-                    )
-                )
+                version = _str(item.get("version"))
+                where = f"spec.{field}[{i}].name"
+                refs.append(Ref(target, item["name"], where, line, column, version, actions))
     if kind == "Agent":
         instructions = spec.get("instructions")
         if isinstance(instructions, dict) and isinstance(instructions.get("name"), str):

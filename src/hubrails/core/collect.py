@@ -102,7 +102,7 @@ def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refres
         location = None if path in known else layout.classify(parts)  # known: a registry file
         if location is None and path not in known:
             continue
-        stat = _stat(config.root, path)
+        stat = _stat(config.root, path) if store.keeps else None
         if stat is not None and store.fresh(path, stat):
             cached = store.stored(path) if load else None
             if cached is not None or not load:

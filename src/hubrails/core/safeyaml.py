@@ -89,6 +89,12 @@ class Document:
         line, column = _mark(node)
         return (line + self.line_offset, column)
 
+    def within(self, pointer: Pointer) -> Document:
+        """The part of the document at ``pointer`` (which must exist), to look up many
+        positions below it without walking down from the top each time."""
+        node, _, _ = self._find(pointer)
+        return Document(data={}, node=node, line_offset=self.line_offset)
+
     def raw(self, pointer: Pointer) -> str | None:
         """The source text of a plain scalar that YAML 1.1 read as something other than a
         string (``1.10``, ``no``, ``2026-01-01``), so a finding can say what to quote."""
