@@ -175,7 +175,7 @@ def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, s
         return error, "link"
     try:
         data = safeyaml.read_bytes(
-            settings.root / job.path, settings.root, settings.max_bytes, walked=True
+            f"{settings.root}/{job.path}", settings.root, settings.max_bytes, walked=True
         )
     except safeyaml.LoadError as exc:
         return exc, f"error:{exc.rule}:{exc.message}"

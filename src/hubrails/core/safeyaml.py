@@ -7,6 +7,7 @@ plain Python data from the nodes itself, so that it can refuse what PyYAML would
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -280,34 +281,54 @@ def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> LoadError:
 
 
 def read_bytes(
-    path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
+    path: Path | str, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
 ) -> bytes:
     """Read a file inside ``root``, refusing links that lead outside it and files over the limit.
 
     ``walked`` says the caller reached ``path`` by walking real folders down from ``root``
-    (as ``layout.walk`` does), so only the file itself can be a link: one ``lstat`` instead of
-    resolving every folder on the way.
+    (as ``layout.walk`` does), so only the file itself can be a link: it is opened without
+    following one, and only a link is resolved.
     """
     try:
-        if not walked or path.is_symlink():
-            target = Path(os.path.realpath(path))
-            if not target.is_relative_to(Path(os.path.realpath(root))):
-                raise LoadError(
-                    "symlink-outside",
-                    f"symbolic link leads outside the repository (to {target})",
-                    hint="copy the file into the repository instead of linking to it",
-                )
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
+        fd = _open_inside(path, root, walked)
+        try:
+            size = os.fstat(fd).st_size
+            limit = max_bytes + 1
+            data = os.read(fd, limit)
+            while len(data) < min(size, limit) and (more := os.read(fd, limit - len(data))):
+                data += more
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
     if len(data) > max_bytes:
         raise LoadError(
             "file-too-large",
-            f"file is {path.stat().st_size} bytes, over the limit of {max_bytes}",
+            f"file is {size} bytes, over the limit of {max_bytes}",
             hint="split it, or raise limits.max_file_bytes in hub.yaml",
         )
     return data
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_inside(path: Path | str, root: Path, walked: bool) -> int:
+    """A descriptor of ``path`` opened for reading, unless it links outside ``root``."""
+    if walked and _NOFOLLOW:
+        try:
+            return os.open(path, os.O_RDONLY | _NOFOLLOW)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:  # ELOOP: the file is a link, resolved below
+                raise
+    target = Path(os.path.realpath(path))
+    if not target.is_relative_to(Path(os.path.realpath(root))):
+        raise LoadError(
+            "symlink-outside",
+            f"symbolic link leads outside the repository (to {target})",
+            hint="copy the file into the repository instead of linking to it",
+        )
+    return os.open(path, os.O_RDONLY)
 
 
 def load(
