@@ -217,3 +217,48 @@ def test_fast_resolver_gives_safeloader_tags_for_random_scalars() -> None:
     for kind in (SequenceNode, MappingNode):
         for flag in (True, False):
             assert fast.resolve(kind, None, flag) == reference_resolve(kind, None, flag)
+
+
+def _build(text: str, *, aliases: bool) -> object:
+    """What the builder makes of ``text`` (or the error it raises), counting aliases or not."""
+    loader = safeyaml._Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    assert node is not None
+    try:
+        return safeyaml._Builder(10, aliases=aliases).build(node)
+    except LoadError as exc:
+        return (exc.rule, exc.message, exc.line, exc.column, exc.hint)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 2, {c: no}]\nc: {d: ~, e: [1.5, '1.5', 2026-01-01]}\n",
+        *(f"a: {'{b: ' * n}x{'}' * n}\n" for n in (62, 63, 64, 65)),
+        *(f"a: {'[' * n}x{']' * n}\n" for n in (62, 63, 64, 65)),
+        *(f"a: {'{b: ' * n}[y, {{c: !!int 1}}]{'}' * n}\n" for n in (61, 62, 63)),
+        "a: !!bool yes\nb: !!null x\nc: !!float 1\n",
+        "a: [x, !vault y]\nb: 1\nb: 2\n",
+        "a: 1\nb: {c: !vault y}\na: 2\n",
+        "a: 1\n<<: {b: 2}\na: 2\n",
+        "a: 1\n1: x\nno: y\n~: z\n'1': w\n",
+        "a: {x: 1, ? [k] : 2}\n",
+        "a: [1, 2]\nb: !!map {c: !!seq [d]}\nc: !!set {x}\n",
+    ],
+)
+def test_building_without_counting_aliases_changes_nothing(text: str) -> None:
+    assert not safeyaml._may_alias(text)
+    assert _build(text, aliases=False) == _build(text, aliases=True)
+
+
+def test_only_text_with_an_anchor_and_an_alias_is_counted() -> None:
+    assert safeyaml._may_alias("a: &x 1\nb: *x\n")
+    assert not safeyaml._may_alias("paths: ['**/*.py']\n")
+    assert not safeyaml._may_alias("name: R&D\n")
+    assert parse("paths: ['**/*.py']\nteam: R&D\n").data == {
+        "paths": ["**/*.py"],
+        "team": "R&D",
+    }
