@@ -1,8 +1,9 @@
 """The safe YAML loader every command uses.
 
-PyYAML composes the node tree (with libyaml's C parser where present); this module then builds
-plain Python data from the nodes itself, so that it can refuse what PyYAML would silently accept
-(duplicate keys, non-core tags, merge keys, alias bombs) and keep every node's position.
+PyYAML composes the node tree (with libyaml's C parser where present, and a faster resolver of
+the same tags); this module then builds plain Python data from the nodes itself, so that it can
+refuse what PyYAML would silently accept (duplicate keys, non-core tags, merge keys, alias bombs)
+and keep every node's position.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ _IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     if first is not None
 }
 _NO_PATHS: dict[Node | None, Any] = {}
-_PLAIN_TAGS: dict[str, str] = {}  # plain scalar -> its implicit tag, for those the table matches
+_PLAIN_TAGS: dict[str, str] = {}  # short plain scalars that had resolvers to try -> their tag
 _PLAIN_TAGS_MAX = 4096
 _PLAIN_TAGS_MAX_LENGTH = 64
 
