@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import random
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hubrails.core import safeyaml
 from hubrails.core.safeyaml import LoadError, decode, load, parse
 
 
@@ -128,3 +133,132 @@ def test_line_offset_for_frontmatter() -> None:
     with pytest.raises(LoadError) as caught:
         parse("a: 1\na: 2\n", line_offset=1)
     assert caught.value.line == 3
+
+
+# Scalars whose YAML 1.1 type is easy to get wrong, and neighbours that are plain strings.
+TRICKY_SCALARS = [
+    *("1.10", "1.4.0", "1.", ".5", "._", "1_000", "1_000.5", "+1", "-1", "+-1", "0", "00", "08"),
+    *("0o17", "017", "0x1F", "-0x_1f", "0xG", "0b1010", "-0b1", "0b2", "1e3", "1.0e+3", "1.0e3"),
+    *("1:20", "1:20.5", "-1:61", "190:20:30", ".inf", "-.Inf", "+.INF", ".nan", ".NaN", "-.nan"),
+    *("2026-01-01", "2026-1-1", "2026-01-01T10:00:00Z", "2001-12-14t21:59:43.10-05:00"),
+    *("2001-12-14 21:59:43.10 -5", "2001-12-14 21:59:43", "2026-01-01x", "20260101"),
+    *("yes", "Yes", "YES", "yEs", "no", "No", "NO", "y", "Y", "n", "N", "true", "True", "TRUE"),
+    *("tRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "oN", "yes!"),
+    *("~", "null", "Null", "NULL", "nULL", "none", "None", "nil", "", "<<", "<", "<<<", "=", "=="),
+    *("name", "tools", "team", "owner", "flag", "org", "yaml", "Ω", "é1", "-", "--x", "+x"),
+    *("x" * 70, "1" * 70, "n" + "o" * 70, "^1.4.0", "~2.3", ">=1.0.0 <2.0.0", "1.x", "v1"),
+]
+
+
+def _nodes(node: Node) -> list[tuple[str, str, object]]:
+    """Every node of a tree, depth first: (class, tag, value if a scalar)."""
+    if isinstance(node, ScalarNode):
+        return [(type(node).__name__, node.tag, node.value)]
+    children: list[Node] = []
+    for item in node.value:
+        children.extend(item if isinstance(item, tuple) else (item,))
+    return [(type(node).__name__, node.tag, None), *(n for c in children for n in _nodes(c))]
+
+
+def _compose(loader_class: Any, text: str) -> list[tuple[str, str, object]] | str:
+    """The nodes of ``text`` composed with ``loader_class``, or the name of its error."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError as exc:
+        return type(exc).__name__
+    finally:
+        loader.dispose()
+    assert node is not None
+    return _nodes(node)
+
+
+def _documents() -> list[str]:
+    docs = []
+    for value in TRICKY_SCALARS:
+        docs.append(f"a: {value}\n{value}: b\nl:\n- {value}\n- [{value}]\n")
+        for quoted in (f"'{value}'", f'"{value}"', f"! {value}", f"!!str {value}"):
+            docs.append(f"a: {quoted}\n{quoted}: b\nf: [{quoted}]\n")
+        docs.append(f"a: |\n  {value}\nb: >\n  {value}\n")
+    docs.append("a:\nb: [~, null, '']\nc: {x: , y: no}\nd:\n- \n- -\n")
+    docs.append("? a\n? no\nq: !!seq [1]\nr: !!map {1: 2}\ns: ! [1]\nt: &x 0x1\nu: *x\n")
+    return docs
+
+
+@pytest.mark.parametrize(
+    ("loader_class", "reference"),
+    [
+        (safeyaml._Loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+        (safeyaml._PyLoader, yaml.SafeLoader),
+    ],
+)
+def test_fast_resolver_gives_safeloader_tags(loader_class: Any, reference: Any) -> None:
+    """The same node trees as PyYAML's safe loader on the same parser (libyaml and PyYAML's own
+    parser disagree on a few corners, such as ``! `` with no value)."""
+    composed = 0
+    for text in _documents() * 2:  # twice: the second pass answers from the memo
+        expected = _compose(reference, text)
+        assert _compose(loader_class, text) == expected, text
+        composed += not isinstance(expected, str)
+    assert composed > 1000
+
+
+def test_fast_resolver_gives_safeloader_tags_for_random_scalars() -> None:
+    fast, reference = safeyaml._Resolver(), yaml.SafeLoader("")
+    reference_resolve: Any = reference.resolve
+    rng = random.Random(7)
+    alphabet = "0123456789._-+:eExXbBoOnNyYtTfFlLsuU~<=! Z"
+    values = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(20_000)]
+    values += [first + rest for first in map(chr, range(128)) for rest in ("", "0", "1.0", "o")]
+    for value in values + values:
+        for implicit in ((True, False), (False, True), (False, False)):
+            expected = reference_resolve(ScalarNode, value, implicit)
+            assert fast.resolve(ScalarNode, value, implicit) == expected, value
+    for kind in (SequenceNode, MappingNode):
+        for flag in (True, False):
+            assert fast.resolve(kind, None, flag) == reference_resolve(kind, None, flag)
+
+
+def _build(text: str, *, aliases: bool) -> object:
+    """What the builder makes of ``text`` (or the error it raises), counting aliases or not."""
+    loader = safeyaml._Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    assert node is not None
+    try:
+        return safeyaml._Builder(10, aliases=aliases).build(node)
+    except LoadError as exc:
+        return (exc.rule, exc.message, exc.line, exc.column, exc.hint)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 2, {c: no}]\nc: {d: ~, e: [1.5, '1.5', 2026-01-01]}\n",
+        *(f"a: {'{b: ' * n}x{'}' * n}\n" for n in (62, 63, 64, 65)),
+        *(f"a: {'[' * n}x{']' * n}\n" for n in (62, 63, 64, 65)),
+        *(f"a: {'{b: ' * n}[y, {{c: !!int 1}}]{'}' * n}\n" for n in (61, 62, 63)),
+        "a: !!bool yes\nb: !!null x\nc: !!float 1\n",
+        "a: [x, !vault y]\nb: 1\nb: 2\n",
+        "a: 1\nb: {c: !vault y}\na: 2\n",
+        "a: 1\n<<: {b: 2}\na: 2\n",
+        "a: 1\n1: x\nno: y\n~: z\n'1': w\n",
+        "a: {x: 1, ? [k] : 2}\n",
+        "a: [1, 2]\nb: !!map {c: !!seq [d]}\nc: !!set {x}\n",
+    ],
+)
+def test_building_without_counting_aliases_changes_nothing(text: str) -> None:
+    assert not safeyaml._may_alias(text)
+    assert _build(text, aliases=False) == _build(text, aliases=True)
+
+
+def test_only_text_with_an_anchor_and_an_alias_is_counted() -> None:
+    assert safeyaml._may_alias("a: &x 1\nb: *x\n")
+    assert not safeyaml._may_alias("paths: ['**/*.py']\n")
+    assert not safeyaml._may_alias("name: R&D\n")
+    assert parse("paths: ['**/*.py']\nteam: R&D\n").data == {
+        "paths": ["**/*.py"],
+        "team": "R&D",
+    }

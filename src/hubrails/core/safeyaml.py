@@ -1,24 +1,28 @@
 """The safe YAML loader every command uses.
 
-PyYAML composes the node tree (with libyaml's C parser where present); this module then builds
-plain Python data from the nodes itself, so that it can refuse what PyYAML would silently accept
-(duplicate keys, non-core tags, merge keys, alias bombs) and keep every node's position.
+PyYAML composes the node tree (with libyaml's C parser where present, and a faster resolver of
+the same tags); this module then builds plain Python data from the nodes itself, so that it can
+refuse what PyYAML would silently accept (duplicate keys, non-core tags, merge keys, alias bombs)
+and keep every node's position.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml is missing only on exotic builds
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_ALIAS_NODES = 1000
@@ -27,13 +31,41 @@ MAX_DEPTH = 64
 _CORE = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP, _MERGE = (f"{_CORE}{t}" for t in ("str", "seq", "map", "merge"))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_BUILDERS = {
+_BOOLS: dict[str, bool] = _CONSTRUCTOR.bool_values
+
+
+def _bool(node: ScalarNode) -> bool:
+    """``construct_yaml_bool`` without its two checks that the node is a scalar."""
+    return _BOOLS[node.value.lower()]
+
+
+def _null(node: ScalarNode) -> None:
+    """``construct_yaml_null``: any value."""
+
+
+_BUILDERS: dict[str, Callable[[ScalarNode], Any]] = {
     f"{_CORE}int": _CONSTRUCTOR.construct_yaml_int,
     f"{_CORE}float": _CONSTRUCTOR.construct_yaml_float,
-    f"{_CORE}bool": _CONSTRUCTOR.construct_yaml_bool,
-    f"{_CORE}null": _CONSTRUCTOR.construct_yaml_null,
+    f"{_CORE}bool": _bool,
+    f"{_CORE}null": _null,
     f"{_CORE}timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
+
+
+# PyYAML's own YAML 1.1 implicit resolvers (bool, int, float, null, timestamp, merge, value), by
+# the first character of a plain scalar, each list followed by the ones for any character.
+_WILDCARD: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    Resolver.yaml_implicit_resolvers.get(None, ())
+)
+_IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: (*resolvers, *_WILDCARD)
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_NO_PATHS: dict[Node | None, Any] = {}
+_PLAIN_TAGS: dict[str, str] = {}  # short plain scalars that had resolvers to try -> their tag
+_PLAIN_TAGS_MAX = 4096
+_PLAIN_TAGS_MAX_LENGTH = 64
 
 Pointer = tuple[str | int, ...]
 Mark = tuple[int, int]
@@ -117,71 +149,167 @@ def _mark(node: yaml.Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-class _Builder:
-    """Turns a composed node tree into Python data, enforcing the safety rules."""
+class _Resolver:
+    """The tags of PyYAML's ``SafeLoader`` (``yaml.resolver.Resolver``), found faster.
 
-    def __init__(self, max_alias_nodes: int) -> None:
+    PyYAML's resolver is pure Python and runs for every node, walking path resolvers that the
+    safe loader never has. This one tries the same implicit resolvers, in the same order, only
+    for plain scalars whose first character has any, and remembers the answer for short ones.
+    """
+
+    # No path resolvers: descending and ascending the tree does nothing. Builtins ignore their
+    # arguments faster than a Python method: ``{}.get(node, index)`` and ``tuple()``.
+    descend_resolver = _NO_PATHS.get
+    ascend_resolver = tuple
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
+        """The tag of a node that has none (or only ``!``); ``implicit`` is ``(plain, quoted)``
+        for a scalar."""
+        if kind is ScalarNode:
+            if implicit[0]:
+                assert value is not None
+                resolvers = _IMPLICIT.get(value[:1], _WILDCARD)
+                if resolvers:
+                    tag = _PLAIN_TAGS.get(value)
+                    return _plain_tag(value, resolvers) if tag is None else tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+def _plain_tag(value: str, resolvers: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
+    """The first of ``resolvers`` that matches ``value``, as PyYAML tries them, else str."""
+    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
+    if len(value) <= _PLAIN_TAGS_MAX_LENGTH and len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+        _PLAIN_TAGS[value] = tag
+    return tag
+
+
+class _PyLoader(Reader, Scanner, Parser, Composer, _Resolver):
+    """PyYAML's pure-Python parser and composer with the fast resolver, where libyaml is
+    missing."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - libyaml is missing only on exotic builds
+    _Loader: type[_PyLoader] | type[_CLoader] = _PyLoader
+else:
+
+    class _CLoader(CParser, _Resolver):
+        """libyaml's parser and PyYAML's C composer with the fast resolver."""
+
+    _Loader = _CLoader
+
+
+class _Builder:
+    """Turns a composed node tree into Python data, enforcing the safety rules.
+
+    ``aliases=False`` promises that the tree has no aliases (see :func:`_may_alias`): no node is
+    then reached twice, so nothing is counted, and scalars are built by their parent.
+    """
+
+    def __init__(self, max_alias_nodes: int, *, aliases: bool = True) -> None:
         self.max_alias_nodes = max_alias_nodes
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.expanded = 0
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        if id(node) in self.seen:
-            self.expanded += 1
-            if self.expanded > self.max_alias_nodes:
-                raise LoadError(
-                    "yaml-alias-limit",
-                    f"aliases expand to more than {self.max_alias_nodes} nodes",
-                    *_mark(node),
-                    hint="write the values out instead of nesting aliases (a 'billion laughs' "
-                    "file expands exponentially)",
-                )
-        else:
-            self.seen.add(id(node))
+    def build(self, node: Node, depth: int = 0) -> Any:
+        if self.aliases:
+            if id(node) in self.seen:
+                self.expanded += 1
+                if self.expanded > self.max_alias_nodes:
+                    raise LoadError(
+                        "yaml-alias-limit",
+                        f"aliases expand to more than {self.max_alias_nodes} nodes",
+                        *_mark(node),
+                        hint="write the values out instead of nesting aliases (a 'billion "
+                        "laughs' file expands exponentially)",
+                    )
+            else:
+                self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise LoadError(
                 "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *_mark(node)
             )
-        if isinstance(node, yaml.MappingNode):
+        if type(node) is ScalarNode:
+            return node.value if node.tag == _STR else _scalar(node)
+        if type(node) is MappingNode:
             return self._mapping(node, depth)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                raise _tag_error(node)
-            return [self.build(item, depth + 1) for item in node.value]
-        assert isinstance(node, yaml.ScalarNode)
-        return _scalar(node)
+        assert isinstance(node, SequenceNode)
+        if node.tag != _SEQ:
+            raise _tag_error(node)
+        depth += 1
+        if self.aliases or depth > MAX_DEPTH:
+            return [self.build(item, depth) for item in node.value]
+        return [
+            item.value if type(item) is ScalarNode and item.tag == _STR else self.build(item, depth)
+            for item in node.value
+        ]
 
-    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
             raise _tag_error(node)
+        depth += 1
+        inline = not (self.aliases or depth > MAX_DEPTH)  # scalar values built here
         result: dict[str, Any] = {}
-        first_seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                raise LoadError(
-                    "yaml-merge-key",
-                    "merge keys ('<<') are not allowed",
-                    *_mark(key_node),
-                    hint="write the keys out: a merge hides where a governed value comes from",
-                )
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise LoadError("yaml-key", "mapping keys must be plain strings", *_mark(key_node))
-            _scalar(key_node)  # refuses a tagged key
+            if type(key_node) is not ScalarNode or key_node.tag != _STR:
+                _check_key(key_node)
             key = key_node.value
-            if key in first_seen:
-                line, col = _mark(first_seen[key])
-                raise LoadError(
-                    "yaml-duplicate-key",
-                    f"duplicate key '{key}' (first defined at line {line}, column {col})",
-                    *_mark(key_node),
-                    hint="YAML keeps only the last value silently; remove one of them",
-                )
-            first_seen[key] = key_node
-            result[key] = self.build(value_node, depth + 1)
+            if key in result:
+                raise _duplicate_key(node, key_node)
+            if not inline:
+                result[key] = self.build(value_node, depth)
+            elif type(value_node) is ScalarNode:
+                tag = value_node.tag
+                result[key] = value_node.value if tag == _STR else _scalar(value_node)
+            elif type(value_node) is MappingNode:
+                result[key] = self._mapping(value_node, depth)
+            else:
+                result[key] = self.build(value_node, depth)
         return result
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _may_alias(text: str) -> bool:
+    """Whether ``text`` can hold an alias: that needs an anchor (``&``) and an alias (``*``)."""
+    return "*" in text and "&" in text
+
+
+def _check_key(node: Node) -> None:
+    """Refuse a merge key, a key that is not a scalar, and a key with a non-core tag (an
+    implicit int, bool, ... key is kept as its source text)."""
+    if node.tag == _MERGE:
+        raise LoadError(
+            "yaml-merge-key",
+            "merge keys ('<<') are not allowed",
+            *_mark(node),
+            hint="write the keys out: a merge hides where a governed value comes from",
+        )
+    if not isinstance(node, ScalarNode):
+        raise LoadError("yaml-key", "mapping keys must be plain strings", *_mark(node))
+    _scalar(node)
+
+
+def _duplicate_key(mapping: MappingNode, node: Node) -> LoadError:
+    """The error for key ``node``, written earlier in ``mapping`` too."""
+    first = next(key for key, _ in mapping.value if key.value == node.value)
+    line, col = _mark(first)
+    return LoadError(
+        "yaml-duplicate-key",
+        f"duplicate key '{node.value}' (first defined at line {line}, column {col})",
+        *_mark(node),
+        hint="YAML keeps only the last value silently; remove one of them",
+    )
+
+
+def _scalar(node: ScalarNode) -> Any:
     if node.tag == _STR:
         return node.value
     builder = _BUILDERS.get(node.tag)
@@ -242,7 +370,7 @@ def parse(
         )
     doc = Document(data={}, node=node, line_offset=line_offset)
     try:
-        doc.data = _Builder(max_alias_nodes).build(node)
+        doc.data = _Builder(max_alias_nodes, aliases=_may_alias(text)).build(node)
     except LoadError as exc:
         exc.line += line_offset
         raise
