@@ -262,3 +262,11 @@ def test_only_text_with_an_anchor_and_an_alias_is_counted() -> None:
         "paths": ["**/*.py"],
         "team": "R&D",
     }
+
+
+@pytest.mark.parametrize("value", ["!!int x", "!!bool maybe", "!!float x", "!!timestamp x"])
+def test_a_tagged_value_that_is_not_of_its_type_is_a_finding(value: str) -> None:
+    with pytest.raises(safeyaml.LoadError) as caught:
+        safeyaml.parse(f"kind: Tool\nrisk: {value}\n")
+    assert (caught.value.rule, caught.value.line, caught.value.column) == ("yaml-tag", 2, 7)
+    assert "is not a valid" in caught.value.message

@@ -315,7 +315,16 @@ def _scalar(node: ScalarNode) -> Any:
     builder = _BUILDERS.get(node.tag)
     if builder is None:
         raise _tag_error(node)
-    return builder(node)
+    try:
+        return builder(node)
+    except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
+        kind = node.tag.removeprefix(_CORE)
+        raise LoadError(
+            "yaml-tag",
+            f"'{node.value}' is not a valid !!{kind}",
+            *_mark(node),
+            hint=f"write a valid {kind}, or drop the '!!{kind}' tag",
+        ) from None
 
 
 def _tag_error(node: yaml.Node) -> LoadError:
