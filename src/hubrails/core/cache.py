@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from hubrails import __version__
-from hubrails.core.listings import RACY_NS, Listing, Listings
+from hubrails.core.listings import RACY_NS, Listings
 from hubrails.core.model import Asset, FileReport, Ref, asset_from_row, ref_from_row
 
 if TYPE_CHECKING:
@@ -56,9 +56,11 @@ _TABLES = (
     "CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,"
     " mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, inode INTEGER NOT NULL,"
     " checked INTEGER NOT NULL) WITHOUT ROWID",
+    # Read whole by every run, and rarely changed, so kept whole: {folder: [mtime, inode, when
+    # listed, entries]} under "folders", and answers to version questions under "versions".
+    "CREATE TABLE state (name TEXT PRIMARY KEY, data BLOB NOT NULL)",
+    # Read row by row when a few files are validated.
     "CREATE TABLE reports (path TEXT PRIMARY KEY, report BLOB NOT NULL)",
-    "CREATE TABLE folders (path TEXT PRIMARY KEY, mtime INTEGER NOT NULL,"
-    " inode INTEGER NOT NULL, checked INTEGER NOT NULL, entries BLOB NOT NULL)",
     "CREATE TABLE assets (path TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
     " data BLOB NOT NULL)",
     "CREATE INDEX assets_by_name ON assets (kind, name)",
@@ -100,7 +102,7 @@ class IndexCache:
         self.now = time.time_ns()
         self.read_only = read_only
         self.db = None if path is None else _peek(path, key) if read_only else _open(path, key)
-        self._stamps: dict[str, tuple[str, Stat, int]] | None = None
+        self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
         self._blobs: dict[str, bytes] | None = None
         self._put: dict[str, tuple[str, Stat, FileReport]] = {}
         self._restamp: dict[str, Stat] = {}
@@ -112,22 +114,24 @@ class IndexCache:
         """Whether :meth:`save` can keep anything."""
         return self.db is not None and not self.read_only
 
-    def stamps(self) -> dict[str, tuple[str, Stat, int]]:
-        """Each known path's (digest, stat, when it was hashed)."""
+    def stamps(self) -> dict[str, tuple[int, int, int, int, int]]:
+        """Each known path's size, mtime, ctime and inode, and when it was hashed."""
         if self._stamps is None:
-            rows = self._rows("SELECT path, digest, size, mtime, ctime, inode, checked FROM files")
-            self._stamps = {p: (d, (s, m, c, i), t) for p, d, s, m, c, i, t in rows}
+            rows = self._rows("SELECT path, size, mtime, ctime, inode, checked FROM files")
+            self._stamps = {p: (s, m, c, i, t) for p, s, m, c, i, t in rows}
         return self._stamps
 
     def fresh(self, path: str, stat: Stat) -> bool:
         """Whether the file's stat proves its stored report current."""
         known = self.stamps().get(path)
-        return known is not None and known[1] == stat and stat[1] + RACY_NS <= known[2]
+        return known is not None and known[:4] == stat and stat[1] + RACY_NS <= known[4]
 
     def known_digest(self, path: str) -> str | None:
         """The digest the stored report was made from."""
-        known = self.stamps().get(path)
-        return None if known is None else known[0]
+        if path not in self.stamps():
+            return None
+        rows = self._rows("SELECT digest FROM files WHERE path = ?", path)
+        return str(rows[0][0]) if rows else None
 
     def by_stat(self, path: str, stat: Stat) -> FileReport | None:
         """The stored report when the file's stat proves it unchanged."""
@@ -160,13 +164,18 @@ class IndexCache:
     def listings(self) -> Listings:
         """Folder listings for walking the registry, remembered by :meth:`save`."""
         if self._listings is None:
-            rows = self._rows("SELECT path, mtime, inode, checked, entries FROM folders")
-            known: dict[str, Listing] = {}
-            for path, mtime, inode, checked, listed in rows:
-                with contextlib.suppress(ValueError):
-                    known[path] = (mtime, inode, checked, [(n, w) for n, w in orjson.loads(listed)])
-            self._listings = Listings(known)
+            self._listings = Listings(self._state("folders"))
         return self._listings
+
+    def verdicts(self) -> dict[str, bool]:
+        """Answers to version questions (see :class:`hubrails.core.versions.Verdicts`)."""
+        return self._state("versions")
+
+    def keep_verdicts(self, verdicts: dict[str, bool]) -> None:
+        """Add to the stored answers to version questions (best effort)."""
+        if self.keeps and self.db is not None:
+            with contextlib.suppress(sqlite3.Error), _transaction(self.db):
+                self._keep_state(self.db, "versions", {**self._state("versions"), **verdicts})
 
     def prune(self, keep: set[str]) -> None:
         """Forget files that no longer exist."""
@@ -196,10 +205,6 @@ class IndexCache:
         for table in _DATA:
             db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
         db.executemany(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
-        )
-        db.executemany(
             "INSERT INTO reports VALUES (?, ?)",
             ((p, orjson.dumps(r.to_row())) for p, (_, _, r) in self._put.items()),
         )
@@ -220,17 +225,35 @@ class IndexCache:
             ),
         )
         db.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
+        )
+        db.executemany(
             "UPDATE files SET size = ?, mtime = ?, ctime = ?, inode = ?, checked = ? "
             "WHERE path = ?",
             ((*stat, self.now, p) for p, stat in self._restamp.items()),
         )
-        if self._listings is not None:
-            listed, forget = self._listings.listed, self._listings.forget
-            db.executemany("DELETE FROM folders WHERE path = ?", ((p,) for p in {*listed, *forget}))
-            db.executemany(
-                "INSERT INTO folders VALUES (?, ?, ?, ?, ?)",
-                ((p, m, i, c, orjson.dumps(e)) for p, (m, i, c, e) in listed.items()),
-            )
+        # Listings are merged into what is stored now (another run may have saved since this
+        # one read them), under the write lock.
+        if self._listings is not None and self._listings.changed:
+            folders = self._state("folders")
+            for folder in self._listings.forget:
+                folders.pop(folder, None)
+            folders.update(self._listings.listed)
+            self._keep_state(db, "folders", folders)
+
+    def _state(self, name: str) -> dict[str, Any]:
+        """One whole-set state (none when the cache can't be read)."""
+        rows = self._rows("SELECT data FROM state WHERE name = ?", name)
+        try:
+            state = orjson.loads(rows[0][0]) if rows else {}
+        except orjson.JSONDecodeError:
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    @staticmethod
+    def _keep_state(db: sqlite3.Connection, name: str, data: dict[str, Any]) -> None:
+        db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, orjson.dumps(data)))
 
     # Queries for one-file runs; they see what :meth:`save` wrote.
 
@@ -289,10 +312,10 @@ class IndexCache:
         """Rows of ``sql``; a damaged or locked cache raises ``sqlite3.Error``."""
         return [] if self.db is None else self.db.execute(sql, args).fetchall()
 
-    def _rows(self, sql: str) -> list[Any]:
+    def _rows(self, sql: str, *args: object) -> list[Any]:
         """Rows of ``sql``, or none when the cache cannot be read (everything is analysed)."""
         try:
-            return self._query(sql)
+            return self._query(sql, *args)
         except sqlite3.Error:
             return []
 
@@ -346,7 +369,7 @@ def _initialise(db: sqlite3.Connection, key: str) -> None:
     if _is_for(db, key):
         return
     with _transaction(db):
-        for table in (*_DATA, "meta", "folders"):
+        for table in (*_DATA, "meta", "state", "folders"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in _TABLES:
             db.execute(statement)

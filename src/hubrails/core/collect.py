@@ -213,19 +213,23 @@ def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
 
 
 def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
-    """Every job's outcome, in order: forked workers take a share each, and so does this
-    process while it waits for them."""
+    """Every job's outcome, in order. Forked workers take small chunks from the front while
+    this process takes them from the back, so that all finish together however unevenly the
+    work is spread (agents cost twice what SKILL.md files do)."""
     processes = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
         return _run_chunk(jobs, settings)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = -(-len(jobs) // (processes * 4))
+    size = -(-len(jobs) // (processes * 16))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    mine, theirs = chunks[: len(chunks) // processes], chunks[len(chunks) // processes :]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(processes - 1, mp_context=context) as pool:
-        parts = pool.map(_run_chunk, theirs, [settings] * len(theirs))
-        done = [outcome for chunk in mine for outcome in _run_chunk(chunk, settings)]
-        return done + [outcome for part in parts for outcome in part]
+        futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
+        mine: dict[int, list[Outcome]] = {}
+        for i in reversed(range(len(chunks))):
+            if not futures[i].cancel():  # a worker has it already, and every chunk before it
+                break
+            mine[i] = _run_chunk(chunks[i], settings)
+        return [o for i, f in enumerate(futures) for o in (mine.get(i) or f.result())]

@@ -7,16 +7,22 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from hubrails.core.model import Asset, FileReport
+from hubrails.core.versions import Verdicts
 
 
 class Index:
     """Assets by kind and name, from the repository's reports (and the hub's, for a spoke);
-    ``names`` gives every name of a kind where the reports are only part of the registry."""
+    ``names`` gives every name of a kind where the reports are only part of the registry, and
+    ``versions`` answers questions about version texts."""
 
     def __init__(
-        self, reports: Iterable[FileReport], names: Mapping[str, list[str]] | None = None
+        self,
+        reports: Iterable[FileReport],
+        names: Mapping[str, list[str]] | None = None,
+        versions: Verdicts | None = None,
     ) -> None:
         self.names = names or {}
+        self.versions = versions or Verdicts()
         self.by_kind: dict[str, dict[str, list[tuple[str, Asset]]]] = defaultdict(
             lambda: defaultdict(list)
         )
@@ -54,7 +60,7 @@ class Index:
                 if start[:1] == name[:1]
                 for known in group
             ]
-            candidates = sorted(candidates, key=lambda c: (abs(len(c) - len(name)), c))[:20]
+            candidates = sorted(candidates, key=lambda c: (abs(len(c) - len(name)), c))[:8]
             close = difflib.get_close_matches(name, candidates, n=1)
             self._hints[key] = f"did you mean '{close[0]}'?" if close else ""
         return self._hints[key]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from hubrails.core.layout import DIR, FILE, Entry, entries
 
 RACY_NS = 2_000_000_000
-Listing = tuple[int, int, int, list[Entry]]  # mtime, inode, when it was listed, the entries
+Listing = list[Any]  # [mtime, inode, when it was listed, the entries], as stored in the cache
 
 
 class Listings:
@@ -38,9 +39,9 @@ class Listings:
             return []
         mtime, inode = stat.st_mtime_ns, stat.st_ino
         known = self.known.get(folder)
-        if known is not None and known[:2] == (mtime, inode) and mtime + RACY_NS <= known[2]:
-            return known[3]
+        if known is not None and known[:2] == [mtime, inode] and mtime + RACY_NS <= known[2]:
+            return known[3]  # type: ignore[no-any-return]
         listed = entries(folder, inside)
         if all(what in (DIR, FILE) for _, what in listed):
-            self.listed[folder] = (mtime, inode, self.now, listed)
+            self.listed[folder] = [mtime, inode, self.now, listed]
         return listed

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.index import Index
 from hubrails.core.model import Asset, FileReport, Ref
-from hubrails.core.versions import matches, parse_range, parse_version
+from hubrails.core.versions import Verdicts
 
 _INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
 
@@ -18,15 +18,17 @@ def cross_check(
     hub: list[FileReport] | None = None,
     focus: set[str] | None = None,
     names: Mapping[str, list[str]] | None = None,
+    verdicts: Verdicts | None = None,
 ) -> list[Finding]:
     """Findings that need more than one file, reported on the file that must change.
 
     With ``focus`` (the files a pre-commit run asks about), references are resolved only where
     the result can concern those files: from them, to the assets they define, or to nothing at
     all. Everything else would be filtered out anyway; this keeps one-file runs fast. ``names``
-    completes the names of kinds that ``reports`` hold only in part (for "did you mean").
+    completes the names of kinds that ``reports`` hold only in part (for "did you mean");
+    ``verdicts`` answers version questions asked before.
     """
-    index = Index([*reports, *(hub or [])], names)
+    index = Index([*reports, *(hub or [])], names, verdicts)
     findings: list[Finding] = []
     findings += _duplicates(index, {r.path for r in reports})
     findings += _platform_team(reports, index)
@@ -147,8 +149,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
             )
         ]
     if ref.version is not None:
-        spec = parse_range(ref.version)
-        if spec is None:
+        if not index.versions.is_range(ref.version):
             return [
                 _finding(
                     "ref-range-invalid",
@@ -159,8 +160,10 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
                     "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
                 )
             ]
-        versioned = [(p, a) for p, a in targets if parse_version(a.version or "") is not None]
-        matching = [(p, a) for p, a in versioned if matches(ref.version, a.version or "")]
+        versioned = [(p, a) for p, a in targets if index.versions.is_version(a.version or "")]
+        matching = [
+            (p, a) for p, a in versioned if index.versions.matches(ref.version, a.version or "")
+        ]
         if versioned and not matching:  # an unversioned target is reported on its own file
             have = ", ".join(sorted({a.version or "" for _, a in versioned}))
             return [

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from hubrails.core import layout
+from hubrails.core.cache import IndexCache
 from hubrails.core.collect import collect, gc_paused, open_cache, refresh
 from hubrails.core.config import CONFIG_NAME, HubConfig
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.focus import View, view
 from hubrails.core.references import cross_check
+from hubrails.core.versions import Verdicts
 from hubrails.errors import HubError
 
 _HUB_RULES = ("ref-unresolved", "ref-version", "ref-model", "ref-action")
@@ -45,13 +47,17 @@ def validate(
     wanted = _requested(config, paths) if paths else None
     if wanted is not None and CONFIG_NAME in wanted:
         wanted = None  # a hub.yaml change (limits, role, team) concerns every file
-    part = _focused(config, wanted, hub) if wanted is not None and use_cache else None
+    store = open_cache(config, use_cache=use_cache)
+    part = _focused(config, store, wanted, hub) if wanted is not None and store.keeps else None
     if part is None:
         reports = collect(config, use_cache=use_cache)
         hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
         part = View(reports, hub_reports, {})
     findings = [f for r in part.reports for f in r.findings]
-    cross = cross_check(part.reports, part.hub, wanted, part.names or None)
+    verdicts = Verdicts(store.verdicts())
+    cross = cross_check(part.reports, part.hub, wanted, part.names or None, verdicts)
+    if verdicts.learned:
+        store.keep_verdicts(verdicts.known)
     if config.role == "spoke" and hub is None:
         cross = [f for f in cross if f.rule not in _HUB_RULES]
         findings.append(
@@ -85,13 +91,14 @@ def _concerns(finding: Finding, wanted: set[str]) -> bool:
     )
 
 
-def _focused(config: HubConfig, wanted: set[str], hub: HubConfig | None) -> View | None:
+def _focused(
+    config: HubConfig, store: IndexCache, wanted: set[str], hub: HubConfig | None
+) -> View | None:
     """What cross-checking ``wanted`` needs, from index caches brought up to date first;
     ``None`` when a cache can't be written, so that it would not tell the current state."""
     import sqlite3
 
     with gc_paused():
-        store = open_cache(config)
         hub_store = open_cache(hub) if hub is not None else None
         pairs = ((config, store), (hub, hub_store))
         if not all(refresh(c, s, load=False).saved for c, s in pairs if c and s):
