@@ -36,17 +36,19 @@ class _Job:
 
 @dataclass(frozen=True, slots=True)
 class _Settings:
-    """What every job of one registry shares."""
+    """What every job of one registry shares; ``digests`` says whether content digests are
+    wanted (they key the cache: a run without one need not hash anything)."""
 
     root: Path
     max_bytes: int
     spoke_team: str | None
     max_alias_nodes: int
+    digests: bool = False
 
     @classmethod
-    def of(cls, config: HubConfig) -> _Settings:
+    def of(cls, config: HubConfig, *, digests: bool = False) -> _Settings:
         spoke_team = config.team if config.role == "spoke" else None
-        return cls(config.root, config.max_file_bytes, spoke_team, config.max_alias_nodes)
+        return cls(config.root, config.max_file_bytes, spoke_team, config.max_alias_nodes, digests)
 
 
 Outcome = tuple[str, FileReport | None]  # the content digest, and no report if it is the known one
@@ -90,7 +92,7 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
 def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refreshed:
     """Bring ``store`` up to date with the registry on disk and save it; the reports at hand are
     those analysed now — and with ``load``, every other one too."""
-    settings = _Settings.of(config)
+    settings = _Settings.of(config, digests=store.keeps)
     prefix = config.registry.strip("/")
     reports: dict[str, FileReport] = {}
     paths: list[str] = []
@@ -179,7 +181,7 @@ def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, s
         )
     except safeyaml.LoadError as exc:
         return exc, f"error:{exc.rule}:{exc.message}"
-    return data, cache.digest(data)
+    return data, cache.digest(data) if settings.digests else ""
 
 
 def _run(job: _Job, settings: _Settings) -> Outcome:

@@ -16,8 +16,9 @@ Listing = list[Any]  # [mtime, inode, when it was listed, the entries], as store
 class Listings:
     """A :data:`hubrails.core.layout.Lister` that trusts a remembered listing while the folder's
     modification time and inode are those it was listed with — and were so well before it was
-    listed, so that a change within the same clock tick is not missed. Listings with linked
-    folders are never remembered: where a link leads can change without its folder changing."""
+    listed, so that a change within the same clock tick is not missed (a folder changed that
+    recently is not remembered yet). Listings with linked folders are never remembered: where
+    a link leads can change without its folder changing."""
 
     def __init__(self, known: dict[str, Listing]) -> None:
         self.known = known
@@ -42,6 +43,6 @@ class Listings:
         if known is not None and known[:2] == [mtime, inode] and mtime + RACY_NS <= known[2]:
             return known[3]  # type: ignore[no-any-return]
         listed = entries(folder, inside)
-        if all(what in (DIR, FILE) for _, what in listed):
-            self.listed[folder] = [mtime, inode, self.now, listed]
+        if mtime + RACY_NS <= self.now and all(what in (DIR, FILE) for _, what in listed):
+            self.listed[folder] = [mtime, inode, self.now, listed]  # (a racy one: next time)
         return listed

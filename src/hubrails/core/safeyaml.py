@@ -102,14 +102,19 @@ class Document:
         the deepest ancestor that exists."""
         node, key_node = self.node, None
         for part in pointer:
-            child: tuple[yaml.Node | None, yaml.Node | None] | None = None
             if isinstance(node, yaml.MappingNode):
-                child = next(((v, k) for k, v in node.value if k.value == part), None)
+                for key, value in node.value:
+                    if key.value == part:
+                        node, key_node = value, key
+                        break
+                else:
+                    return node, key_node, False
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                child = (node.value[part], None) if 0 <= part < len(node.value) else None
-            if child is None:
+                if not 0 <= part < len(node.value):
+                    return node, key_node, False
+                node, key_node = node.value[part], None
+            else:
                 return node, key_node, False
-            node, key_node = child
         return node, key_node, True
 
     def mark(self, pointer: Pointer, *, key: bool = False) -> Mark:
