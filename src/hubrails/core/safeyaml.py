@@ -436,7 +436,7 @@ def read_bytes(
         try:
             size = os.fstat(fd).st_size
             limit = max_bytes + 1
-            data = os.read(fd, limit)
+            data = os.read(fd, min(size + 1, limit) if size else limit)  # not 1 MiB for 2 KiB
             while len(data) < min(size, limit) and (more := os.read(fd, limit - len(data))):
                 data += more
         finally:

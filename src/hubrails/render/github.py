@@ -23,17 +23,19 @@ def _prop(text: str) -> str:
 
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
     """Write ``::error``/``::warning`` commands the runner turns into annotations."""
+    lines = []
     for f in result.findings:
         level = "error" if f.severity is Severity.ERROR else "warning"
         message = f"{f.message} ({f.hint})" if f.hint else f.message
-        out.write(
+        lines.append(
             f"::{level} file={_prop(f.path)},line={f.line},col={f.column},"
             f"title={_prop(f.rule)}::{_data(message)}\n"
         )
-    out.write(
+    lines.append(
         f"hub validate: {result.count(Severity.ERROR)} error(s), "
         f"{result.count(Severity.WARNING)} warning(s) in {result.files_checked} file(s)\n"
     )
+    out.write("".join(lines))
 
 
 _LEVEL = {"fail": "error", "warn": "warning", "waived": "notice"}

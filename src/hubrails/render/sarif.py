@@ -62,8 +62,7 @@ def validation_log(result: ValidationResult) -> dict[str, Any]:
 
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
     """Write the validation result as a SARIF log."""
-    json.dump(validation_log(result), out, indent=2)
-    out.write("\n")
+    out.write(json.dumps(validation_log(result), indent=2) + "\n")
 
 
 def certification_log(
@@ -126,5 +125,4 @@ def render_certification(
     run: Certification, problems: list[VerifyProblem] | None, out: TextIO
 ) -> None:
     """Write a certification run as a SARIF log."""
-    json.dump(certification_log(run, problems), out, indent=2)
-    out.write("\n")
+    out.write(json.dumps(certification_log(run, problems), indent=2) + "\n")
