@@ -97,14 +97,15 @@ def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refres
     reports: dict[str, FileReport] = {}
     paths: list[str] = []
     jobs: list[tuple[_Job, cache.Stat]] = []
-    lister = store.listings() if store.keeps else None
+    keeps = store.keeps
     known = store.stamps()
-    for parts in layout.walk(config.registry_dir, config.root, lister):
+    root = f"{config.root}/"
+    for parts in layout.walk(config.registry_dir, config.root, store.listings() if keeps else None):
         path = "/".join((prefix, *parts)).rstrip("/")
         location = None if path in known else layout.classify(parts)  # known: a registry file
         if location is None and path not in known:
             continue
-        stat = _stat(config.root, path) if store.keeps else None
+        stat = _stat(root + path) if keeps else None
         if stat is not None and store.fresh(path, stat):
             cached = store.stored(path) if load else None
             if cached is not None or not load:
@@ -157,10 +158,10 @@ def analyse_now(config: HubConfig, path: str) -> FileReport | None:
     return _run(_Job(path, location), _Settings.of(config))[1]
 
 
-def _stat(root: Path, path: str) -> cache.Stat | None:
+def _stat(path: str) -> cache.Stat | None:
     """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
     try:
-        result = os.lstat(f"{root}/{path}")  # a string, not a Path: this is the hot loop
+        result = os.lstat(path)  # a string, not a Path: this is the hot loop
     except OSError:
         return None
     return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
