@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from hubrails.core import validate as validate_module
 from hubrails.core.config import load_config
 from hubrails.core.validate import _concerns, validate
 from tests.helpers import edit, run_cli, write
@@ -138,3 +141,14 @@ def test_concurrent_one_file_runs_agree(registry: Path) -> None:
     full = validate(config, use_cache=False).findings
     for path, output in zip(paths, outputs, strict=True):
         assert output == [f.to_dict() for f in full if _concerns(f, {path})], path
+
+
+def test_many_files_asked_about_get_the_same_answer_from_the_whole_run(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")
+    config, folder = load_config(registry), registry / "registry/tools"
+    focused = validate(config, [folder]).findings
+    monkeypatch.setattr(validate_module, "FOCUS_LIMIT", 0)
+    assert validate(config, [folder]).findings == focused
+    assert any(f.rule == "schema-enum" for f in focused)

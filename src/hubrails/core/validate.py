@@ -18,6 +18,7 @@ from hubrails.core.versions import Verdicts
 from hubrails.errors import HubError
 
 _HUB_RULES = ("ref-unresolved", "ref-version", "ref-model", "ref-action")
+FOCUS_LIMIT = 1000  # files asked about; for more, loading every report at once is faster
 
 
 @dataclass(slots=True)
@@ -48,7 +49,8 @@ def validate(
     if wanted is not None and CONFIG_NAME in wanted:
         wanted = None  # a hub.yaml change (limits, role, team) concerns every file
     store = open_cache(config, use_cache=use_cache)
-    part = _focused(config, store, wanted, hub) if wanted is not None and store.keeps else None
+    focus = wanted is not None and len(wanted) <= FOCUS_LIMIT and store.keeps
+    part = _focused(config, store, wanted, hub) if wanted is not None and focus else None
     if part is None:
         reports = collect(config, use_cache=use_cache)
         hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
