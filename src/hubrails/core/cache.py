@@ -15,13 +15,14 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from hubrails import __version__
+from hubrails.core.cache_db import DATA, open_db, peek_db, prepare_folder, transaction
 from hubrails.core.listings import RACY_NS, Listings
 from hubrails.core.model import Asset, FileReport, Ref, asset_from_row, ref_from_row
 
@@ -48,26 +49,7 @@ def salt(*parts: object) -> str:
 
 Stat = tuple[int, int, int, int]
 NO_STAT: Stat = (0, 0, 0, 0)
-_DATA = ("files", "reports", "assets", "refs")  # the tables with a row (or rows) per file
 _CHUNK = 400  # pairs per query: 800 parameters stay under SQLite's oldest limit of 999
-
-_TABLES = (
-    "CREATE TABLE meta (key TEXT NOT NULL)",
-    "CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,"
-    " mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, inode INTEGER NOT NULL,"
-    " checked INTEGER NOT NULL) WITHOUT ROWID",
-    # Read whole by every run, and rarely changed, so kept whole: {folder: [mtime, inode, when
-    # listed, entries]} under "folders", and answers to version questions under "versions".
-    "CREATE TABLE state (name TEXT PRIMARY KEY, data BLOB NOT NULL)",
-    # Read row by row when a few files are validated.
-    "CREATE TABLE reports (path TEXT PRIMARY KEY, report BLOB NOT NULL)",
-    "CREATE TABLE assets (path TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
-    " data BLOB NOT NULL)",
-    "CREATE INDEX assets_by_name ON assets (kind, name)",
-    "CREATE TABLE refs (path TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,"
-    " name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (path, position))",
-    "CREATE INDEX refs_by_target ON refs (kind, name)",
-)
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -101,7 +83,7 @@ class IndexCache:
         self.key = key
         self.now = time.time_ns()
         self.read_only = read_only
-        self.db = None if path is None else _peek(path, key) if read_only else _open(path, key)
+        self.db = None if path is None else peek_db(path, key) if read_only else open_db(path, key)
         self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
         self._blobs: dict[str, bytes] | None = None
         self._put: dict[str, tuple[str, Stat, FileReport]] = {}
@@ -174,7 +156,7 @@ class IndexCache:
     def keep_verdicts(self, verdicts: dict[str, bool]) -> None:
         """Add to the stored answers to version questions (best effort)."""
         if self.keeps and self.db is not None:
-            with contextlib.suppress(sqlite3.Error), _transaction(self.db):
+            with contextlib.suppress(sqlite3.Error), transaction(self.db):
                 self._keep_state(self.db, "versions", {**self._state("versions"), **verdicts})
 
     def prune(self, keep: set[str]) -> None:
@@ -192,7 +174,7 @@ class IndexCache:
         if not (self._put or self._restamp or self._gone or (folders and folders.changed)):
             return True
         try:
-            with _transaction(self.db):
+            with transaction(self.db):
                 self._write(self.db)
         except sqlite3.Error:
             return False
@@ -202,7 +184,7 @@ class IndexCache:
 
     def _write(self, db: sqlite3.Connection) -> None:
         gone = [(p,) for p in self._gone | set(self._put)]
-        for table in _DATA:
+        for table in DATA:
             db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
         db.executemany(
             "INSERT INTO reports VALUES (?, ?)",
@@ -327,79 +309,10 @@ def _report(path: str, blob: bytes) -> FileReport | None:
         return None
 
 
-def _open(path: Path, key: str) -> sqlite3.Connection | None:
-    """The cache database at ``path``, emptied when it was made for another ``key``; a damaged
-    file is replaced, and a cache that cannot be opened at all is not kept."""
-    for _attempt in range(2):
-        try:
-            _prepare(path.parent)
-            db = sqlite3.connect(path, timeout=10, isolation_level=None)
-        except (OSError, sqlite3.Error):
-            return None
-        try:
-            _initialise(db, key)
-            return db
-        except sqlite3.DatabaseError:
-            db.close()
-            with contextlib.suppress(OSError):
-                path.unlink()
-    return None
-
-
-def _peek(path: Path, key: str) -> sqlite3.Connection | None:
-    """The cache database at ``path`` opened read-only, if it exists and was made for ``key``."""
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-    except (OSError, sqlite3.Error):
-        return None
-    if _is_for(db, key):
-        return db
-    db.close()
-    return None
-
-
-def _is_for(db: sqlite3.Connection, key: str) -> bool:
-    try:
-        return bool(db.execute("SELECT key FROM meta").fetchall() == [(key,)])
-    except sqlite3.Error:  # no such table (a new file), or not a database at all
-        return False
-
-
-def _initialise(db: sqlite3.Connection, key: str) -> None:
-    if _is_for(db, key):
-        return
-    with _transaction(db):
-        for table in (*_DATA, "meta", "state", "folders"):
-            db.execute(f"DROP TABLE IF EXISTS {table}")
-        for statement in _TABLES:
-            db.execute(statement)
-        db.execute("INSERT INTO meta VALUES (?)", (key,))
-
-
-@contextlib.contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction, taken before reading so that concurrent runs queue up."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
-def _prepare(folder: Path) -> None:
-    """Create ``.hub/cache`` with a ``.gitignore`` that keeps ``.hub`` out of commits."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# hubrails local state: never commit\n*\n", encoding="utf-8")
-
-
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as compact JSON to ``path`` under ``.hub/`` atomically, or not at all."""
     with contextlib.suppress(OSError):
-        _prepare(path.parent)
+        prepare_folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
