@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from hubrails.core import collect as collect_module
 from hubrails.core import validate as validate_module
 from hubrails.core.config import load_config
 from hubrails.core.validate import _concerns, validate
@@ -152,3 +153,20 @@ def test_many_files_asked_about_get_the_same_answer_from_the_whole_run(
     monkeypatch.setattr(validate_module, "FOCUS_LIMIT", 0)
     assert validate(config, [folder]).findings == focused
     assert any(f.rule == "schema-enum" for f in focused)
+
+
+def test_forked_workers_find_what_one_process_finds(
+    registry: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")
+    edit(registry / AGENT, "  team: sre\n", "  team: nobody\n")
+    config = load_config(registry)
+    alone = validate(config, use_cache=False)
+    reports = collect_module.collect(config, use_cache=False)
+    monkeypatch.setattr(collect_module, "PARALLEL_THRESHOLD", 4)
+    monkeypatch.setattr(collect_module, "CHUNK", 3)
+    assert collect_module.collect(config, use_cache=False) == reports
+    shared = validate(config, use_cache=False)
+    assert (shared.findings, shared.files_checked) == (alone.findings, alone.files_checked)
+    assert validate(config).findings == alone.findings  # the cache filled by workers
+    assert {"schema-enum", "spoke-team"} <= {f.rule for f in alone.findings}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,27 +77,34 @@ Lister = Callable[[str, "str | None"], list[Entry]]
 
 def walk(
     registry: Path, root: Path | None = None, lister: Lister | None = None
-) -> list[tuple[str, ...]]:
-    """Every file under ``registry`` as a tuple of path parts, sorted; hidden folders skipped.
+) -> Iterator[tuple[str, ...]]:
+    """Every file under ``registry`` as a tuple of path parts, in sorted order as it is found;
+    hidden folders skipped.
 
     Linked folders are not followed; one that leads outside ``root`` is listed like a file, so
     that reading it reports the link instead of silently skipping what is behind it. ``lister``
-    (by default :func:`entries`) lists one folder.
+    (by default :func:`entries`) lists one folder. Going depth first through each folder's
+    entries sorted by name yields the files in sorted order, without collecting them all first.
     """
-    found: list[tuple[str, ...]] = []
     inside = os.path.realpath(root) if root is not None else None
-    stack: list[tuple[tuple[str, ...], str]] = [((), os.fspath(registry))]
+    listed = lister or entries
+    top = os.fspath(registry)
+    stack: list[tuple[tuple[str, ...], str, Iterator[Entry]]] = [
+        ((), top, iter(sorted(listed(top, inside))))
+    ]
     while stack:
-        base, folder = stack.pop()
-        for name, what in (lister or entries)(folder, inside):
+        base, folder, remaining = stack[-1]
+        for name, what in remaining:
             if what == DIR:
-                stack.append(((*base, name), f"{folder}/{name}"))
-            elif what == FILE:
-                found.append((*base, name))
+                below = f"{folder}/{name}"
+                stack.append(((*base, name), below, iter(sorted(listed(below, inside)))))
+                break
+            if what == FILE:
+                yield (*base, name)
             elif what == OUTSIDE:
-                found.append((*base, name, ""))
-    found.sort()
-    return found
+                yield (*base, name, "")
+        else:
+            stack.pop()
 
 
 def entries(folder: str, inside: str | None) -> list[Entry]:
