@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 PARALLEL_THRESHOLD = 400  # files to analyse, from which forking workers pays off
-CHUNK = 400  # files a worker takes at a time
+CHUNK = 200  # files a worker takes at a time
 
 
 @dataclass(frozen=True, slots=True)
