@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from hubrails.core import safeyaml
+from hubrails.core import safeyaml, yaml_loader
 
 
 def read_texts(root: Path) -> list[str]:
@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not texts:
         print(f"no *.yaml files under {args.registry}", file=sys.stderr)
         return 2
-    compose = compose_with(safeyaml._Loader)
+    compose = compose_with(yaml_loader.Loader)
     nodes = [
         (node, safeyaml._may_alias(text)) for text in texts if (node := compose(text)) is not None
     ]
@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reference = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     stages: list[tuple[str, Sequence[Any], Callable[[Any], object]]] = [
         (f"compose, PyYAML {reference.__name__}", texts, compose_with(reference)),
-        (f"compose, safeyaml ({safeyaml._Loader.__name__})", texts, compose),
+        (f"compose, safeyaml ({yaml_loader.Loader.__name__})", texts, compose),
         ("build (safeyaml._Builder)", nodes, build),
         ("safeyaml.parse", texts, parse),
     ]

@@ -13,8 +13,9 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hubrails.core import safeyaml
-from hubrails.core.safeyaml import LoadError, decode, load, parse
+from hubrails.core import safeyaml, yaml_loader
+from hubrails.core.safefile import load
+from hubrails.core.safeyaml import LoadError, decode, parse
 
 
 def rule_of(text: str) -> tuple[str, int, int]:
@@ -188,8 +189,8 @@ def _documents() -> list[str]:
 @pytest.mark.parametrize(
     ("loader_class", "reference"),
     [
-        (safeyaml._Loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
-        (safeyaml._PyLoader, yaml.SafeLoader),
+        (yaml_loader.Loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+        (yaml_loader._PyLoader, yaml.SafeLoader),
     ],
 )
 def test_fast_resolver_gives_safeloader_tags(loader_class: Any, reference: Any) -> None:
@@ -204,7 +205,7 @@ def test_fast_resolver_gives_safeloader_tags(loader_class: Any, reference: Any) 
 
 
 def test_fast_resolver_gives_safeloader_tags_for_random_scalars() -> None:
-    fast, reference = safeyaml._Resolver(), yaml.SafeLoader("")
+    fast, reference = yaml_loader._Resolver(), yaml.SafeLoader("")
     reference_resolve: Any = reference.resolve
     rng = random.Random(7)
     alphabet = "0123456789._-+:eExXbBoOnNyYtTfFlLsuU~<=! Z"
@@ -221,7 +222,7 @@ def test_fast_resolver_gives_safeloader_tags_for_random_scalars() -> None:
 
 def _build(text: str, *, aliases: bool) -> object:
     """What the builder makes of ``text`` (or the error it raises), counting aliases or not."""
-    loader = safeyaml._Loader(text)
+    loader = yaml_loader.Loader(text)
     try:
         node = loader.get_single_node()
     finally:

@@ -105,7 +105,8 @@ def mutations(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def test_fast_check_never_passes_what_the_full_validator_rejects() -> None:
     """The compiled check may only be stricter (it checks formats such as uri); where it is,
     its own findings are reported, so nothing passes silently."""
-    from hubrails.core.safeyaml import Document, load
+    from hubrails.core.document import Document
+    from hubrails.core.safefile import load
     from hubrails.core.schemas import KINDS, is_valid, schema_findings
     from hubrails.resources import data_dir
 

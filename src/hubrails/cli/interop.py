@@ -88,7 +88,7 @@ def export_skill_command(
     Writes FOLDER/NAME/ (SKILL.md, scripts, references, assets, evals/evals.json), checked
     against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
     """
-    from hubrails.core import safeyaml
+    from hubrails.core import safefile, safeyaml
     from hubrails.core.agentskills import export_plan
     from hubrails.core.catalog import find
 
@@ -96,7 +96,7 @@ def export_skill_command(
     entry = find(catalog, name, "skill")
     manifest = config.root / entry.path
     try:
-        spec = safeyaml.load(manifest, config.root).data.get("spec")
+        spec = safefile.load(manifest, config.root).data.get("spec")
     except safeyaml.LoadError as exc:
         raise HubError(exc.message, path=entry.path, line=exc.line, column=exc.column) from None
     files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from hubrails.core import safeyaml
+from hubrails.core.document import Document, Pointer, dotted
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.layout import Location
 from hubrails.core.model import Asset, FileReport, Ref
-from hubrails.core.safeyaml import Document, Pointer, dotted
 from hubrails.core.skilldoc import analyse_skill_doc
 
 

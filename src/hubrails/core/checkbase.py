@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from hubrails.core.document import Pointer, dotted
 from hubrails.core.policy import EffectivePolicy
-from hubrails.core.safeyaml import Pointer, dotted
 from hubrails.core.workspace import Loaded, Workspace
 
 CLASSES = ("public", "internal", "confidential", "restricted")

@@ -15,8 +15,8 @@ from hubrails.core.checkbase import (
     spec_of,
     version_of,
 )
+from hubrails.core.document import Pointer
 from hubrails.core.policy import RISKS, EffectivePolicy
-from hubrails.core.safeyaml import Pointer
 from hubrails.core.versions import matches
 from hubrails.core.workspace import Loaded
 

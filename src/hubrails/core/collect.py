@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from hubrails.core import cache, layout, safeyaml
+from hubrails.core import cache, layout, safefile, safeyaml
 from hubrails.core.analyse import analyse_file
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Finding, Severity
@@ -185,7 +185,7 @@ def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, s
         )
         return error, "link"
     try:
-        data = safeyaml.read_bytes(
+        data = safefile.read_bytes(
             f"{settings.root}/{job.path}", settings.root, settings.max_bytes, walked=True
         )
     except safeyaml.LoadError as exc:

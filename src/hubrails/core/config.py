@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubrails.core import safeyaml
+from hubrails.core import safefile, safeyaml
 from hubrails.errors import ConfigError
 
 CONFIG_NAME = "hub.yaml"
@@ -85,7 +85,7 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
     the repository untouched, such as ``hub promote``)."""
     path = root / CONFIG_NAME
     try:
-        text = safeyaml.read_bytes(path, root)
+        text = safefile.read_bytes(path, root)
         doc = safeyaml.parse(safeyaml.decode(text))
     except safeyaml.LoadError as exc:
         raise ConfigError(

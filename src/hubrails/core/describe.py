@@ -37,7 +37,7 @@ def describe(
 ) -> AssetView:
     """Read ``entry``'s manifest (from ``config``'s repository, or ``hub``'s for a hub asset)
     and resolve its references against the catalog."""
-    from hubrails.core import safeyaml
+    from hubrails.core import safefile, safeyaml
     from hubrails.core.analyse import references
     from hubrails.core.index import Index
     from hubrails.core.references import resolve
@@ -46,7 +46,7 @@ def describe(
     if path.startswith(HUB_PREFIX) and hub is not None:
         config, path = hub, path.removeprefix(HUB_PREFIX)
     try:
-        data = safeyaml.read_bytes(config.root / path, config.root, config.max_file_bytes)
+        data = safefile.read_bytes(config.root / path, config.root, config.max_file_bytes)
         doc = safeyaml.parse(safeyaml.decode(data), max_alias_nodes=config.max_alias_nodes)
     except safeyaml.LoadError as exc:
         raise HubError(exc.message, path=path, line=exc.line, column=exc.column) from None

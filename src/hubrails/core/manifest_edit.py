@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from hubrails.core import safeyaml
+from hubrails.core.document import Document
 from hubrails.core.promotion_model import Lineage
 
 _MODELINE = re.compile(r"^(#\s*yaml-language-server:\s*\$schema=)(\S+)", re.MULTILINE)
@@ -53,7 +54,7 @@ def _data(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _edit_in_place(text: str, doc: safeyaml.Document, owner: str, lineage: Lineage) -> str | None:
+def _edit_in_place(text: str, doc: Document, owner: str, lineage: Lineage) -> str | None:
     """Replace the ``team:`` line and add ``promoted_from`` below it, in the author's layout."""
     if "promoted_from" in doc.data["metadata"] or "team" not in doc.data["metadata"]:
         return None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from hubrails.core.safeyaml import Document, Pointer
+from hubrails.core.document import Document, Pointer
 
 RISKS = ("low", "medium", "high")
 CLASSIFICATIONS = ("public", "internal", "confidential", "restricted")

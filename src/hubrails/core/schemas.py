@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from hubrails.core.document import dotted
 from hubrails.core.findings import Finding, Severity
-from hubrails.core.safeyaml import dotted
 from hubrails.resources import schemas_dir
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
-    from hubrails.core.safeyaml import Document, Mark, Pointer
+    from hubrails.core.document import Document, Mark, Pointer
 
 KINDS = ("Skill", "Tool", "Guardrail", "Prompt", "Agent", "Team", "Pricing", "Waiver")
 _FILES = {kind: f"{kind.lower()}.schema.json" for kind in KINDS} | {

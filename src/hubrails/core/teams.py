@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hubrails.core import safeyaml
+from hubrails.core import safefile, safeyaml
 from hubrails.core.config import HubConfig
 
 
@@ -15,7 +15,7 @@ def team_specs(config: HubConfig, teams: Iterable[tuple[str, str]]) -> dict[str,
     found: dict[str, dict[str, Any]] = {}
     for name, path in teams:
         try:
-            doc = safeyaml.load(config.root / path, config.root)
+            doc = safefile.load(config.root / path, config.root)
         except safeyaml.LoadError:
             continue
         spec = doc.data.get("spec")

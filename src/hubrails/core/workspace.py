@@ -13,12 +13,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hubrails.core import safeyaml
+from hubrails.core import safefile, safeyaml
 from hubrails.core.config import HubConfig
 from hubrails.core.doccache import DocCache
+from hubrails.core.document import Document, Pointer
 from hubrails.core.hubsource import Hub
 from hubrails.core.layout import SKILL_MANIFEST
-from hubrails.core.safeyaml import Document, Pointer
 from hubrails.errors import HubError
 
 HUB_PREFIX = "hub:"
@@ -95,7 +95,7 @@ class Workspace:
     def _read(self, repo: HubConfig, file: Path) -> Loaded:
         shown = self.display(repo, file)
         try:
-            raw = safeyaml.read_bytes(file, repo.root, repo.max_file_bytes)
+            raw = safefile.read_bytes(file, repo.root, repo.max_file_bytes)
         except safeyaml.LoadError as exc:
             return Loaded(shown, file, "", "", exc.message)
         digest = hashlib.sha256(raw).hexdigest()

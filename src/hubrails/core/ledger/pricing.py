@@ -86,14 +86,14 @@ def _start_ms(day: str) -> int:
 
 def load_pricing(config: HubConfig) -> PriceBook:
     """Read and validate the registry's price list; an absent file means no prices."""
-    from hubrails.core import safeyaml
+    from hubrails.core import safefile, safeyaml
     from hubrails.core.schemas import first_error
 
     path: Path = config.registry_dir / PRICING_FILE
     if not path.is_file():
         return PriceBook()
     try:
-        doc = safeyaml.load(path, config.root)
+        doc = safefile.load(path, config.root)
     except safeyaml.LoadError as exc:
         raise ConfigError(exc.message, path=str(path), line=exc.line, column=exc.column) from None
     problem = first_error("Pricing", doc)
