@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-_STR = "tag:yaml.org,2002:str"
+from hubrails.core.yaml_loader import STR
 
 Pointer = tuple[str | int, ...]
 Mark = tuple[int, int]
@@ -67,7 +67,7 @@ class Document:
         node, _, found = self._find(pointer)
         if not found or not isinstance(node, yaml.ScalarNode) or node.style:
             return None
-        return None if node.tag == _STR else str(node.value)
+        return None if node.tag == STR else str(node.value)
 
 
 def dotted(pointer: Pointer) -> str:

@@ -15,14 +15,14 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hubrails.core.document import Document, mark_of
+from hubrails.core.yaml_loader import CORE, MAP, SEQ, STR
 from hubrails.core.yaml_loader import Loader as _Loader
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_ALIAS_NODES = 1000
 MAX_DEPTH = 64
 
-_CORE = "tag:yaml.org,2002:"
-_STR, _SEQ, _MAP, _MERGE = (f"{_CORE}{t}" for t in ("str", "seq", "map", "merge"))
+_MERGE = f"{CORE}merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _BOOLS: dict[str, bool] = _CONSTRUCTOR.bool_values
 
@@ -37,11 +37,11 @@ def _null(node: ScalarNode) -> None:
 
 
 _BUILDERS: dict[str, Callable[[ScalarNode], Any]] = {
-    f"{_CORE}int": _CONSTRUCTOR.construct_yaml_int,
-    f"{_CORE}float": _CONSTRUCTOR.construct_yaml_float,
-    f"{_CORE}bool": _bool,
-    f"{_CORE}null": _null,
-    f"{_CORE}timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+    f"{CORE}int": _CONSTRUCTOR.construct_yaml_int,
+    f"{CORE}float": _CONSTRUCTOR.construct_yaml_float,
+    f"{CORE}bool": _bool,
+    f"{CORE}null": _null,
+    f"{CORE}timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
 
 
@@ -91,28 +91,28 @@ class _Builder:
                 "yaml-too-deep", f"nesting deeper than {MAX_DEPTH} levels", *mark_of(node)
             )
         if type(node) is ScalarNode:
-            return node.value if node.tag == _STR else _scalar(node)
+            return node.value if node.tag == STR else _scalar(node)
         if type(node) is MappingNode:
             return self._mapping(node, depth)
         assert isinstance(node, SequenceNode)
-        if node.tag != _SEQ:
+        if node.tag != SEQ:
             raise _tag_error(node)
         depth += 1
         if self.aliases or depth > MAX_DEPTH:
             return [self.build(item, depth) for item in node.value]
         return [
-            item.value if type(item) is ScalarNode and item.tag == _STR else self.build(item, depth)
+            item.value if type(item) is ScalarNode and item.tag == STR else self.build(item, depth)
             for item in node.value
         ]
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
-        if node.tag != _MAP:
+        if node.tag != MAP:
             raise _tag_error(node)
         depth += 1
         inline = not (self.aliases or depth > MAX_DEPTH)  # scalar values built here
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if type(key_node) is not ScalarNode or key_node.tag != _STR:
+            if type(key_node) is not ScalarNode or key_node.tag != STR:
                 _check_key(key_node)
             key = key_node.value
             if key in result:
@@ -121,7 +121,7 @@ class _Builder:
                 result[key] = self.build(value_node, depth)
             elif type(value_node) is ScalarNode:
                 tag = value_node.tag
-                result[key] = value_node.value if tag == _STR else _scalar(value_node)
+                result[key] = value_node.value if tag == STR else _scalar(value_node)
             elif type(value_node) is MappingNode:
                 result[key] = self._mapping(value_node, depth)
             else:
@@ -162,7 +162,7 @@ def _duplicate_key(mapping: MappingNode, node: Node) -> LoadError:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    if node.tag == _STR:
+    if node.tag == STR:
         return node.value
     builder = _BUILDERS.get(node.tag)
     if builder is None:
@@ -170,7 +170,7 @@ def _scalar(node: ScalarNode) -> Any:
     try:
         return builder(node)
     except (ValueError, KeyError, AttributeError, TypeError, OverflowError):
-        kind = node.tag.removeprefix(_CORE)
+        kind = node.tag.removeprefix(CORE)
         raise LoadError(
             "yaml-tag",
             f"'{node.value}' is not a valid !!{kind}",

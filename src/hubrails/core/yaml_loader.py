@@ -14,8 +14,8 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-_CORE = "tag:yaml.org,2002:"
-_STR, _SEQ, _MAP = (f"{_CORE}{t}" for t in ("str", "seq", "map"))
+CORE = "tag:yaml.org,2002:"  # YAML's core tags: CORE + "str", "int", ...
+STR, SEQ, MAP = (f"{CORE}{t}" for t in ("str", "seq", "map"))
 
 # PyYAML's own YAML 1.1 implicit resolvers (bool, int, float, null, timestamp, merge, value), by
 # the first character of a plain scalar, each list followed by the ones for any character.
@@ -56,13 +56,13 @@ class _Resolver:
                 if resolvers:
                     tag = _PLAIN_TAGS.get(value)
                     return _plain_tag(value, resolvers) if tag is None else tag
-            return _STR
-        return _SEQ if kind is SequenceNode else _MAP
+            return STR
+        return SEQ if kind is SequenceNode else MAP
 
 
 def _plain_tag(value: str, resolvers: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
     """The first of ``resolvers`` that matches ``value``, as PyYAML tries them, else str."""
-    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), _STR)
+    tag = next((tag for tag, regexp in resolvers if regexp.match(value)), STR)
     if len(value) <= _PLAIN_TAGS_MAX_LENGTH and len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
         _PLAIN_TAGS[value] = tag
     return tag
