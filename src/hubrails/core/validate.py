@@ -49,8 +49,9 @@ def validate(
     if wanted is not None and CONFIG_NAME in wanted:
         wanted = None  # a hub.yaml change (limits, role, team) concerns every file
     store = open_cache(config, use_cache=use_cache)
-    focus = wanted is not None and len(wanted) <= FOCUS_LIMIT and store.keeps
-    part = _focused(config, store, wanted, hub) if wanted is not None and focus else None
+    part = None
+    if wanted is not None and len(wanted) <= FOCUS_LIMIT and store.keeps:
+        part = _focused(config, store, wanted, hub)
     if part is None:
         reports = collect(config, use_cache=use_cache)
         hub_reports = collect(hub, use_cache=use_cache) if hub is not None else None
