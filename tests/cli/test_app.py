@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +77,40 @@ def test_internal_errors_exit_3_without_a_traceback(
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
+
+
+SLOW_PARALLEL_RUN = """
+import os, sys, time
+import hubrails.core.collect as collect
+from hubrails.cli import main
+
+collect.PARALLEL_THRESHOLD, collect.CHUNK = 2, 1
+parent, analyse = os.getpid(), collect.analyse_file
+def slow_in_parent(*args, **kwargs):  # the worker runs out of work and waits for more
+    if os.getpid() == parent:
+        time.sleep(3)
+    return analyse(*args, **kwargs)
+collect.analyse_file = slow_in_parent
+print("started", flush=True)
+sys.argv = ["hub", "validate", "--no-cache"]
+main()
+"""
+
+
+def test_ctrl_c_during_a_parallel_run_stops_it_at_once(registry: Path) -> None:
+    """Ctrl-C reaches the whole process group, here while a worker waits for work: the workers
+    leave it to the parent, which stops them — no traceback, no hang, exit 130."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", SLOW_PARALLEL_RUN],
+        cwd=registry,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert run.stdout is not None and run.stdout.readline() == "started\n"
+    time.sleep(1.5)  # this process analyses its first file (3 s); the worker has finished
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=15)
+    assert run.returncode == 130, stderr
+    assert "Traceback" not in stderr

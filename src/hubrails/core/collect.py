@@ -219,6 +219,14 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
     return digest, report
 
 
+def _leave_interrupts_to_parent() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, and the parent alone handles it
+    (it cancels what is left and waits for the chunks under way), so a worker ignores it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
     return [_run(job, settings) for job in jobs]
 
@@ -261,7 +269,9 @@ class _Runner:
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(self.processes - 1, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.processes - 1, mp_context=context, initializer=_leave_interrupts_to_parent
+            )
         if self.pool is not None and len(self.pending) >= CHUNK:
             self._submit()
 
