@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 from collections.abc import Iterator
@@ -14,8 +15,9 @@ from tests.postgres import Server, fresh_database, running_server
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Keep caches, homes and git identity inside the test's own folder."""
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Keep caches, homes and git identity inside the test's own folder; undo what ``main``
+    does to the garbage collector of the process it ends (a test calls it in-process)."""
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Author")
@@ -24,6 +26,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "committer@example.com")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("HUB_DEBUG", raising=False)
+    yield
+    gc.unfreeze()
+    gc.enable()
 
 
 @pytest.fixture

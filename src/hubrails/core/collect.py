@@ -10,16 +10,13 @@ import stat as stat_module
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from hubrails.core import cache, layout, safefile, safeyaml
 from hubrails.core.analyse import analyse_file
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Finding, Severity
 from hubrails.core.model import FileReport
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
 
 PARALLEL_THRESHOLD = 400  # files to analyse, from which forking workers pays off
 CHUNK = 200  # files a worker takes at a time
@@ -104,29 +101,26 @@ def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refres
     keeps = store.keeps
     known = store.stamps()
     root = f"{config.root}/"
-    with _Runner(settings) as runner:
-        lister = store.listings() if keeps else None
-        for parts in layout.walk(config.registry_dir, config.root, lister):
-            path = "/".join((prefix, *parts)).rstrip("/")
-            location = None if path in known else layout.classify(parts)  # known: registry file
-            if location is None and path not in known:
+    lister = store.listings() if keeps else None
+    for parts in layout.walk(config.registry_dir, config.root, lister):
+        path = "/".join((prefix, *parts)).rstrip("/")
+        location = None if path in known else layout.classify(parts)  # known: a registry file
+        if location is None and path not in known:
+            continue
+        stat = _stat(root + path) if keeps else None
+        if stat is not None and store.fresh(path, stat):
+            cached = store.stored(path) if load else None
+            if cached is not None or not load:
+                paths.append(path)
+                if cached is not None:
+                    reports[path] = cached
                 continue
-            stat = _stat(root + path) if keeps else None
-            if stat is not None and store.fresh(path, stat):
-                cached = store.stored(path) if load else None
-                if cached is not None or not load:
-                    paths.append(path)
-                    if cached is not None:
-                        reports[path] = cached
-                    continue
-            location = location or layout.classify(parts)
-            if location is None:
-                continue  # a registry file when it was cached, but not by today's rules
-            paths.append(path)
-            job = _Job(path, location, store.known_digest(path))
-            jobs.append((job, stat or cache.NO_STAT))
-            runner.add(job)
-        outcomes = runner.outcomes()
+        location = location or layout.classify(parts)
+        if location is None:
+            continue  # a registry file when it was cached, but not by today's rules
+        paths.append(path)
+        jobs.append((_Job(path, location, store.known_digest(path)), stat or cache.NO_STAT))
+    outcomes = _run_all([job for job, _ in jobs], settings)
     for (job, stat), (content_digest, report) in zip(jobs, outcomes, strict=True):
         if report is None:
             store.restamp(job.path, stat)
@@ -219,76 +213,41 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
     return digest, report
 
 
-def _leave_interrupts_to_parent() -> None:
-    """In a worker: Ctrl-C reaches the whole process group, and the parent alone handles it
-    (it cancels what is left and waits for the chunks under way), so a worker ignores it."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
     return [_run(job, settings) for job in jobs]
 
 
 def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
-    """Every job's outcome, in order."""
-    with _Runner(settings) as runner:
-        for job in jobs:
-            runner.add(job)
-        return runner.outcomes()
+    """Every job's outcome, in order. Forked workers take chunks from the front while this
+    process takes them from the back, so that all finish together however unevenly the work is
+    spread (agents cost twice what SKILL.md files do)."""
+    processes = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
+        return _run_chunk(jobs, settings)
+    import multiprocessing  # (only here: importing them costs 15 ms)
+    from concurrent.futures import ProcessPoolExecutor
 
-
-class _Runner:
-    """Runs jobs as they are found. While they are few, this process runs them at the end;
-    once there are many, forked workers take each chunk as it fills (while the registry is
-    still being walked), and at the end this process takes chunks from the back, so that all
-    finish together however unevenly the work is spread (agents cost twice what SKILL.md files
-    do)."""
-
-    def __init__(self, settings: _Settings) -> None:
-        self.settings = settings
-        self.processes = min(os.cpu_count() or 1, 8)
-        self.pending: list[_Job] = []
-        self.chunks: list[list[_Job]] = []
-        self.futures: list[Future[list[Outcome]]] = []
-        self.pool: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> _Runner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def add(self, job: _Job) -> None:
-        """Run ``job`` (now or later)."""
-        self.pending.append(job)
-        if self.pool is None and len(self.pending) >= PARALLEL_THRESHOLD and self.processes > 1:
-            import multiprocessing  # (only here: importing them costs 15 ms)
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(
-                self.processes - 1, mp_context=context, initializer=_leave_interrupts_to_parent
-            )
-        if self.pool is not None and len(self.pending) >= CHUNK:
-            self._submit()
-
-    def outcomes(self) -> list[Outcome]:
-        """Every job's outcome, in the order they were added."""
-        if self.pool is None:
-            return _run_chunk(self.pending, self.settings)
-        self._submit()
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        processes - 1, mp_context=context, initializer=_leave_interrupts_to_parent
+    )
+    try:
+        futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
         mine: dict[int, list[Outcome]] = {}
-        for i in reversed(range(len(self.chunks))):
-            if not self.futures[i].cancel():  # a worker has it already, and every chunk before
+        for i in reversed(range(len(chunks))):
+            if not futures[i].cancel():  # a worker has it already, and every chunk before it
                 break
-            mine[i] = _run_chunk(self.chunks[i], self.settings)
-        return [o for i, f in enumerate(self.futures) for o in (mine.get(i) or f.result())]
+            mine[i] = _run_chunk(chunks[i], settings)
+        return [o for i, f in enumerate(futures) for o in (mine.get(i) or f.result())]
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, only the chunks under way finish
 
-    def _submit(self) -> None:
-        if self.pending and self.pool is not None:
-            self.chunks.append(self.pending)
-            self.futures.append(self.pool.submit(_run_chunk, self.pending, self.settings))
-            self.pending = []
+
+def _leave_interrupts_to_parent() -> None:
+    """A worker's initializer: Ctrl-C reaches the whole process group, and the parent alone
+    handles it (it cancels what is left and waits for the chunks under way), so a worker
+    neither dies with a traceback of its own nor breaks the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
