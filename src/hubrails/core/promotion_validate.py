@@ -17,6 +17,7 @@ from hubrails.core import cache, layout, safeyaml, vcs
 from hubrails.core.config import HubConfig
 from hubrails.core.findings import Finding
 from hubrails.core.model import FileReport
+from hubrails.core.safefile import too_large
 from hubrails.core.scratch import Scratch
 
 _GITLINK, _SYMLINK = "160000", "120000"
@@ -108,11 +109,7 @@ def validate_tree(
         if data is None:
             continue
         if isinstance(data, bytes) and len(data) > config.max_file_bytes:
-            data = safeyaml.LoadError(
-                "file-too-large",
-                f"file is {len(data)} bytes, over the limit of {config.max_file_bytes}",
-                hint="split it, or raise limits.max_file_bytes in hub.yaml",
-            )
+            data = too_large(len(data), config.max_file_bytes)
         known = (
             mine.by_digest(rel, cache.digest(data), (0, 0, 0, 0))
             if mine is not None and isinstance(data, bytes)

@@ -38,12 +38,17 @@ def read_bytes(
     except OSError as exc:
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
     if len(data) > max_bytes:
-        raise LoadError(
-            "file-too-large",
-            f"file is {size} bytes, over the limit of {max_bytes}",
-            hint="split it, or raise limits.max_file_bytes in hub.yaml",
-        )
+        raise too_large(size, max_bytes)
     return data
+
+
+def too_large(size: int, max_bytes: int) -> LoadError:
+    """The finding for a file of ``size`` bytes over the limit."""
+    return LoadError(
+        "file-too-large",
+        f"file is {size} bytes, over the limit of {max_bytes}",
+        hint="split it, or raise limits.max_file_bytes in hub.yaml",
+    )
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
