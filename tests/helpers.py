@@ -11,6 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from hubrails.cli.app import application
+from hubrails.core.findings import Finding
 from hubrails.resources import data_dir
 
 EXAMPLE = data_dir()
@@ -113,3 +114,20 @@ def stored(url: str, columns: str = "*", where: str = "") -> list[dict[str, Any]
             return [dict(r._mapping) for r in conn.execute(text(sql))]
     finally:
         engine.dispose()
+
+
+def expect_focused_runs_to_match(root: Path, paths: list[str]) -> dict[str, list[Finding]]:
+    """Each path alone (with the cache cold, then warm) reports what the whole run without any
+    cache reports about it; the findings of each."""
+    from hubrails.core.config import load_config
+    from hubrails.core.validate import _concerns, validate
+
+    config = load_config(root)
+    full = validate(config, use_cache=False).findings
+    found = {}
+    for path in paths:
+        expected = [f for f in full if _concerns(f, {path})]
+        assert validate(config, [root / path]).findings == expected, path
+        found[path] = validate(config, [root / path]).findings
+        assert found[path] == expected, f"{path}, warm"
+    return found

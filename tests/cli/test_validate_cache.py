@@ -16,22 +16,12 @@ from hubrails.core import collect as collect_module
 from hubrails.core import validate as validate_module
 from hubrails.core.config import load_config
 from hubrails.core.validate import _concerns, validate
-from tests.helpers import edit, run_cli, write
+from tests.helpers import edit, expect_focused_runs_to_match, run_cli, write
 
 TOOL = "registry/tools/github.yaml"
 AGENT = "registry/spokes/sre/agents/incident-triage.yaml"
 SKILL = "registry/skills/sql-report/skill.yaml"
 CACHE = ".hub/cache/index.sqlite"
-
-
-def expect_focused_runs_to_match(root: Path, paths: list[str]) -> None:
-    """Each path alone reports what the whole run (without any cache) reports about it."""
-    config = load_config(root)
-    full = validate(config, use_cache=False).findings
-    for path in paths:
-        expected = [f for f in full if _concerns(f, {path})]
-        assert validate(config, [root / path]).findings == expected, path
-        assert validate(config, [root / path]).findings == expected, f"{path}, warm"
 
 
 def fill(root: Path) -> None:
