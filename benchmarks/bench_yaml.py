@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from hubrails.core import safeyaml, yaml_loader
+from hubrails.core.registry import safeyaml, yaml_loader
 
 
 def read_texts(root: Path) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from hubrails.cli.app import application
-from hubrails.core.findings import Finding
+from hubrails.core.registry.findings import Finding
 from hubrails.resources import data_dir
 
 EXAMPLE = data_dir()
@@ -119,8 +119,8 @@ def stored(url: str, columns: str = "*", where: str = "") -> list[dict[str, Any]
 def expect_focused_runs_to_match(root: Path, paths: list[str]) -> dict[str, list[Finding]]:
     """Each path alone (with the cache cold, then warm) reports what the whole run without any
     cache reports about it; the findings of each."""
-    from hubrails.core.config import load_config
-    from hubrails.core.validate import _concerns, validate
+    from hubrails.core.registry.config import load_config
+    from hubrails.core.validate.run import _concerns, validate
 
     config = load_config(root)
     full = validate(config, use_cache=False).findings

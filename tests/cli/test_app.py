@@ -81,7 +81,7 @@ def test_internal_errors_exit_3_without_a_traceback(
 
 SLOW_PARALLEL_RUN = """
 import os, sys, time
-import hubrails.core.collect as collect
+import hubrails.core.validate.collect as collect
 from hubrails.cli import main
 
 collect.PARALLEL_THRESHOLD, collect.CHUNK = 2, 1

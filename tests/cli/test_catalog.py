@@ -215,13 +215,13 @@ def test_edits_patch_the_snapshot_to_what_a_rebuild_gives(
     (registry / "registry/skills/customer-reply-draft/skill.yaml").unlink()
     edit(registry / "registry/prompts/changelog.yaml", "kind: Prompt", "kind: [Prompt")
 
-    import hubrails.core.validate
+    import hubrails.core.validate.run
 
     def no_rebuild(*args: object, **kwargs: object) -> None:
         raise AssertionError("a few edits must not rebuild the snapshot")
 
     with monkeypatch.context() as patch:
-        patch.setattr(hubrails.core.validate, "collect", no_rebuild)
+        patch.setattr(hubrails.core.validate.run, "collect", no_rebuild)
         patched = [run_cli(*q).json() for q in queries]
     (registry / ".hub/cache/catalog.json").unlink()
     assert [run_cli(*q).json() for q in queries] == patched

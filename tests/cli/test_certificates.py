@@ -9,7 +9,7 @@ from typing import Any
 import git
 import pytest
 
-from hubrails.core.schemas import validate_json
+from hubrails.core.registry.schemas import validate_json
 from tests.helpers import edit, run_cli
 
 CERT = "certificates/sre/incident-triage.json"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hubrails.core.checks import CHECK_IDS
+from hubrails.core.certify.checks import CHECK_IDS
 from tests.helpers import edit, line_of, run_cli, write
 
 SRE = "registry/spokes/sre/agents/incident-triage.yaml"
@@ -307,7 +307,7 @@ def test_advisory_guardrail_only_warns(registry: Path) -> None:
 def test_parallel_and_index_cache_paths_agree_with_the_serial_one(
     registry: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hubrails.core import certify as certify_module
+    from hubrails.core.certify import run as certify_module
 
     edit(
         registry / SRE,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core.safeyaml import parse
+from hubrails.core.registry.safeyaml import parse
 from hubrails.resources import schemas_dir
 from tests.helpers import EXAMPLE, edit, run_cli, write
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hubrails.core.policy import FIELDS, Merge
+from hubrails.core.certify.policy import FIELDS, Merge
 from tests.helpers import edit, line_of, run_cli, write
 
 SRE = "registry/spokes/sre/agents/incident-triage.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import git
 import pytest
 
-from hubrails.core.safeyaml import parse
+from hubrails.core.registry.safeyaml import parse
 from tests.helpers import edit, run_cli, write
 
 KINDS = ("team", "tool", "skill", "prompt", "guardrail", "agent")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core import collect as collect_module
-from hubrails.core import validate as validate_module
-from hubrails.core.config import load_config
-from hubrails.core.validate import _concerns, validate
+from hubrails.core.registry.config import load_config
+from hubrails.core.validate import collect as collect_module
+from hubrails.core.validate import run as validate_module
+from hubrails.core.validate.run import _concerns, validate
 from tests.helpers import edit, expect_focused_runs_to_match, run_cli, write
 
 TOOL = "registry/tools/github.yaml"

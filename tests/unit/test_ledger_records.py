@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from hubrails.core.ledger.records import Record, _plain_ok, _ts_ms, check
-from hubrails.core.schemas import json_problems
+from hubrails.core.registry.schemas import json_problems
 from tests.helpers import SEED
 
 ODD_VALUES: list[Any] = [

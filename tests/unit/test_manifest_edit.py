@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hubrails.core import safeyaml
-from hubrails.core.manifest_edit import promoted_manifest, rewrite_modeline
-from hubrails.core.promotion_model import Lineage
+from hubrails.core.promote.handover import promoted_manifest, rewrite_modeline
+from hubrails.core.promote.outcome import Lineage
+from hubrails.core.registry import safeyaml
 
 LINEAGE = Lineage("support", "1.2.0", "a" * 40, "git@github.com:acme/support.git")
 OLD = "registry/spokes/support/skills/triage/skill.yaml"

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from hubrails.core.promotion_facts import certification
-from hubrails.core.pullrequest import review_url
+from hubrails.core.promote.facts import certification
+from hubrails.core.promote.pull_request import review_url
 
 BRANCH = "promote/support/triage"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core.findings import Finding, Severity
-from hubrails.core.validate import ValidationResult
+from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.validate.run import ValidationResult
 from hubrails.render import Format, validation_renderer
 from hubrails.render.text import colour_enabled
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from hubrails.core.promotion_model import (
+from hubrails.core.promote.outcome import (
     AgentUse,
     Lineage,
     Promotion,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hubrails.core.rules import RULES, describe
+from hubrails.core.validate.rules import RULES, describe
 from hubrails.resources import data_dir
 
 
@@ -18,7 +18,7 @@ def test_schema_rules_are_described_by_keyword() -> None:
 
 
 def test_every_check_is_documented() -> None:
-    from hubrails.core.checks import CHECKS
+    from hubrails.core.certify.checks import CHECKS
 
     text = (data_dir() / "docs" / "checks.md").read_text(encoding="utf-8")
     for spec in CHECKS:

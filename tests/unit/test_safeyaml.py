@@ -13,9 +13,9 @@ import pytest
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hubrails.core import safeyaml, yaml_loader
-from hubrails.core.safefile import load
-from hubrails.core.safeyaml import LoadError, decode, parse
+from hubrails.core.registry import safeyaml, yaml_loader
+from hubrails.core.registry.safefile import load
+from hubrails.core.registry.safeyaml import LoadError, decode, parse
 
 
 def rule_of(text: str) -> tuple[str, int, int]:

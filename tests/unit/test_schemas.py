@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from hubrails.core.schemas import _FILES, _validator, validate_json
+from hubrails.core.registry.schemas import _FILES, _validator, validate_json
 from hubrails.resources import schemas_dir
 from tests.helpers import SEED
 
@@ -105,9 +105,9 @@ def mutations(data: dict[str, Any]) -> Iterator[dict[str, Any]]:
 def test_fast_check_never_passes_what_the_full_validator_rejects() -> None:
     """The compiled check may only be stricter (it checks formats such as uri); where it is,
     its own findings are reported, so nothing passes silently."""
-    from hubrails.core.document import Document
-    from hubrails.core.safefile import load
-    from hubrails.core.schemas import KINDS, is_valid, schema_findings
+    from hubrails.core.registry.document import Document
+    from hubrails.core.registry.safefile import load
+    from hubrails.core.registry.schemas import KINDS, is_valid, schema_findings
     from hubrails.resources import data_dir
 
     root = data_dir()

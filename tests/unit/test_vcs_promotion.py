@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core import vcs
-from hubrails.core.scratch import scratch
+from hubrails.core.vcs import repository as vcs
+from hubrails.core.vcs.scratch import scratch
 from tests.gitrepo import git, init_repo
 from tests.helpers import write
 

@@ -13,8 +13,8 @@ from hubrails.cli._common import RootOption, boundary
 from hubrails.render import OutputFormat
 
 if TYPE_CHECKING:
-    from hubrails.core.catalog import Catalog
-    from hubrails.core.config import HubConfig
+    from hubrails.core.catalog.query import Catalog
+    from hubrails.core.registry.config import HubConfig
 
 app = typer.Typer(
     name="catalog",
@@ -39,8 +39,8 @@ KindOption = Annotated[
 
 
 def _open(root: Path | None, hub: Path | None) -> tuple[HubConfig, HubConfig | None, Catalog]:
-    from hubrails.core.catalog import load_catalog
-    from hubrails.core.config import load_config, local_hub, locate
+    from hubrails.core.catalog.query import load_catalog
+    from hubrails.core.registry.config import load_config, local_hub, locate
 
     config = load_config(locate(root))
     hub_config = load_config(locate(hub)) if hub else local_hub(config)
@@ -70,7 +70,7 @@ def ls_command(
     root: RootOption = None,
 ) -> None:
     """List assets, by kind then name. Exit 0, or 2 on a wrong invocation."""
-    from hubrails.core.catalog import list_assets, parse_kind
+    from hubrails.core.catalog.query import list_assets, parse_kind
 
     wanted = parse_kind(kind) if kind else None
     _, _, catalog = _open(root, hub)
@@ -88,8 +88,8 @@ def show_command(
     root: RootOption = None,
 ) -> None:
     """Show one asset: its manifest, its references resolved, and who uses it."""
-    from hubrails.core.catalog import find
-    from hubrails.core.describe import describe
+    from hubrails.core.catalog.query import find
+    from hubrails.core.catalog.show import describe
 
     config, hub_config, catalog = _open(root, hub)
     entry = find(catalog, name, kind)
@@ -109,7 +109,7 @@ def uses_command(
 
     What breaks if NAME is deprecated or removed, nearest first, with the chain in between.
     """
-    from hubrails.core.catalog import find, impact
+    from hubrails.core.catalog.query import find, impact
 
     _, _, catalog = _open(root, hub)
     entry = find(catalog, name, kind)
@@ -127,7 +127,7 @@ def search_command(
     root: RootOption = None,
 ) -> None:
     """Search names, labels and descriptions; best matches first."""
-    from hubrails.core.catalog import parse_kind, search
+    from hubrails.core.catalog.query import parse_kind, search
 
     query = " ".join(text)
     wanted = parse_kind(kind) if kind else None

@@ -14,7 +14,7 @@ from hubrails.errors import ExitCode, HubError
 from hubrails.render import Format
 
 if TYPE_CHECKING:
-    from hubrails.core.workspace import Workspace
+    from hubrails.core.certify.agent_files import Workspace
 
 HubOption = Annotated[
     Path | None,
@@ -29,10 +29,10 @@ HubOption = Annotated[
 
 def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Workspace:
     """The repository and its hub; ``many`` agents make the parsed-manifest cache pay off."""
-    from hubrails.core.config import load_config, locate
-    from hubrails.core.doccache import DocCache
-    from hubrails.core.hubsource import find_hub
-    from hubrails.core.workspace import Workspace
+    from hubrails.core.certify.agent_files import Workspace
+    from hubrails.core.certify.parsed_cache import DocCache
+    from hubrails.core.registry.config import load_config, locate
+    from hubrails.core.registry.hub_source import find_hub
 
     config = load_config(locate(root))
     return Workspace(config, find_hub(config, hub), DocCache(config.root) if many else None)
@@ -89,9 +89,9 @@ def certify_command(
     """
     import datetime as dt
 
-    from hubrails.core.certificate import verify as verify_certificates
-    from hubrails.core.certificate import write_certificate
-    from hubrails.core.certify import certify
+    from hubrails.core.certify.certificate import verify as verify_certificates
+    from hubrails.core.certify.certificate import write_certificate
+    from hubrails.core.certify.run import certify
     from hubrails.render import certification_renderer
 
     if verify and (agent or write):
@@ -134,7 +134,7 @@ def policy_command(
 
     Exit 2: the invocation is wrong.
     """
-    from hubrails.core.agentpolicy import policies
+    from hubrails.core.certify.agent_policy import policies
 
     if output not in (Format.TEXT, Format.JSON):
         raise HubError(f"hub policy writes text or json, not {output.value}")

@@ -34,9 +34,9 @@ def codeowners_command(
     Each asset's path goes to its team's owners, the hub and its library to the platform team.
     Exit 0 when written or current, 1 with --check when out of date, 2 on bad input.
     """
-    from hubrails.core import codeowners
-    from hubrails.core.config import load_config, local_hub, locate
-    from hubrails.core.scaffold import replace_file
+    from hubrails.core.catalog import codeowners
+    from hubrails.core.registry.config import load_config, local_hub, locate
+    from hubrails.core.scaffold.create import replace_file
 
     config = load_config(locate(root))
     hub_config = load_config(locate(hub)) if hub else local_hub(config)

@@ -12,8 +12,8 @@ from hubrails.cli._common import RootOption, boundary
 from hubrails.errors import HubError
 
 if TYPE_CHECKING:
-    from hubrails.core.catalog import Catalog
-    from hubrails.core.config import HubConfig
+    from hubrails.core.catalog.query import Catalog
+    from hubrails.core.registry.config import HubConfig
 
 import_app = typer.Typer(
     name="import",
@@ -34,8 +34,8 @@ TeamOption = Annotated[
 
 
 def _open(root: Path | None) -> tuple[HubConfig, Catalog]:
-    from hubrails.core.catalog import load_catalog
-    from hubrails.core.config import load_config, locate
+    from hubrails.core.catalog.query import load_catalog
+    from hubrails.core.registry.config import load_config, locate
 
     config = load_config(locate(root))
     return config, load_catalog(config)
@@ -58,9 +58,9 @@ def import_skill_command(
     The folder is copied unchanged and a skill.yaml manifest is written beside its SKILL.md.
     Exit 2 on a folder that breaks the Agent Skills rules, or a name already taken.
     """
-    from hubrails.core.agentskills import import_plan, read_skill
-    from hubrails.core.catalog import owning_team, refuse_taken
-    from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
+    from hubrails.core.catalog.query import owning_team, refuse_taken
+    from hubrails.core.interop.agent_skills import import_plan, read_skill
+    from hubrails.core.scaffold.create import check_name, manifest_path, schema_ref, write_new
 
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)
@@ -88,9 +88,9 @@ def export_skill_command(
     Writes FOLDER/NAME/ (SKILL.md, scripts, references, assets, evals/evals.json), checked
     against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
     """
-    from hubrails.core import safefile, safeyaml
-    from hubrails.core.agentskills import export_plan
-    from hubrails.core.catalog import find
+    from hubrails.core.catalog.query import find
+    from hubrails.core.interop.agent_skills import export_plan
+    from hubrails.core.registry import safefile, safeyaml
 
     config, catalog = _open(root)
     entry = find(catalog, name, "skill")
@@ -100,7 +100,7 @@ def export_skill_command(
     except safeyaml.LoadError as exc:
         raise HubError(exc.message, path=entry.path, line=exc.line, column=exc.column) from None
     files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)
-    from hubrails.core.scaffold import make_folder, write_new
+    from hubrails.core.scaffold.create import make_folder, write_new
 
     target = folder / name
     make_folder(target, exist_ok=False)
@@ -147,10 +147,10 @@ def import_mcp_command(
     """
     import yaml
 
-    from hubrails.core.catalog import owning_team, refuse_taken
-    from hubrails.core.mcpimport import read_json, tool_document
-    from hubrails.core.scaffold import check_name, manifest_path, schema_ref, write_new
-    from hubrails.core.schemas import first_error
+    from hubrails.core.catalog.query import owning_team, refuse_taken
+    from hubrails.core.interop.mcp_import import read_json, tool_document
+    from hubrails.core.registry.schemas import first_error
+    from hubrails.core.scaffold.create import check_name, manifest_path, schema_ref, write_new
 
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)
@@ -166,7 +166,7 @@ def import_mcp_command(
     rel = manifest_path(config.role, "Tool", tool, owner, platform)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     text = f"# yaml-language-server: $schema={schema_ref(config.root, rel, 'Tool')}\n{body}"
-    from hubrails.core.safeyaml import parse
+    from hubrails.core.registry.safeyaml import parse
 
     problem = first_error("Tool", parse(text))
     if problem is not None:

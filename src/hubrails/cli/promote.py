@@ -51,9 +51,9 @@ def promote_command(
     Your working tree, index, HEAD, stash and branches are never touched.
     Exit 0: made (or planned, with --dry-run); 1: refused, nothing created; 2: bad usage.
     """
-    from hubrails.core.config import load_config, locate
-    from hubrails.core.promotion import promote
-    from hubrails.core.promotion_model import Options, PromotionError
+    from hubrails.core.promote.outcome import Options, PromotionError
+    from hubrails.core.promote.run import promote
+    from hubrails.core.registry.config import load_config, locate
     from hubrails.render.promotion import render_promotion, render_refusal
 
     options = Options(skill, branch=branch, push=push, force=force, dry_run=dry_run)

@@ -52,8 +52,8 @@ def init_command(
     Runs 'git init' when FOLDER is not in a repository. Refuses to overwrite any file
     (exit 2, listing them).
     """
-    from hubrails.core import vcs
-    from hubrails.core.scaffold import init_plan, make_folder, write_new
+    from hubrails.core.scaffold.create import init_plan, make_folder, write_new
+    from hubrails.core.vcs import repository as vcs
 
     if hub == spoke:
         raise HubError("say which: --hub or --spoke")
@@ -88,9 +88,9 @@ def init_command(
 
 
 def _codeowners(root: Path) -> None:
-    from hubrails.core import codeowners
-    from hubrails.core.config import load_config
-    from hubrails.core.scaffold import replace_file
+    from hubrails.core.catalog import codeowners
+    from hubrails.core.registry.config import load_config
+    from hubrails.core.scaffold.create import replace_file
 
     replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
 
@@ -118,9 +118,9 @@ def new_command(
     The file starts with a schema modeline, so editors validate as you type. Refuses a bad or
     taken name (exit 2).
     """
-    from hubrails.core.catalog import load_catalog, owning_team, parse_kind, refuse_taken
-    from hubrails.core.config import load_config, locate
-    from hubrails.core.scaffold import check_name, new_plan, write_new
+    from hubrails.core.catalog.query import load_catalog, owning_team, parse_kind, refuse_taken
+    from hubrails.core.registry.config import load_config, locate
+    from hubrails.core.scaffold.create import check_name, new_plan, write_new
 
     wanted = parse_kind(kind)
     if wanted == "Pricing":

@@ -26,7 +26,7 @@ def export_command(
     The schemas refer to each other by relative $ref. Refuses to overwrite without --force
     (exit 2).
     """
-    from hubrails.core.scaffold import make_folder, replace_file, schema_files, write_new
+    from hubrails.core.scaffold.create import make_folder, replace_file, schema_files, write_new
 
     files = {rel.removeprefix("schemas/"): text for rel, text in schema_files().items()}
     make_folder(folder)

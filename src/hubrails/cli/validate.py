@@ -42,8 +42,8 @@ def validate_command(
     Exit 0 when clean, 1 when there are findings (errors, or warnings with --strict),
     2 when the invocation itself is wrong.
     """
-    from hubrails.core.config import load_config, local_hub, locate
-    from hubrails.core.validate import validate
+    from hubrails.core.registry.config import load_config, local_hub, locate
+    from hubrails.core.validate.run import validate
     from hubrails.render import validation_renderer
 
     given = list(paths or [])

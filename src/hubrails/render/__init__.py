@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import Certification
-    from hubrails.core.validate import ValidationResult
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.run import Certification
+    from hubrails.core.validate.run import ValidationResult
 
 
 class Format(StrEnum):

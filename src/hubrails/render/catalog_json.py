@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from hubrails.core.catalog import Dependent, Hit
-from hubrails.core.describe import AssetView
-from hubrails.core.snapshot import Entry, Use
+from hubrails.core.catalog.query import Dependent, Hit
+from hubrails.core.catalog.show import AssetView
+from hubrails.core.catalog.snapshot import Entry, Use
 
 SHAPE_VERSION = 1
 

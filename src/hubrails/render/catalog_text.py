@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from hubrails.core.catalog import Dependent, Hit
-from hubrails.core.describe import AssetView
-from hubrails.core.snapshot import Entry
+from hubrails.core.catalog.query import Dependent, Hit
+from hubrails.core.catalog.show import AssetView
+from hubrails.core.catalog.snapshot import Entry
 
 DESCRIPTION_WIDTH = 60
 

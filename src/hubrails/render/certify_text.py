@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import AgentResult, Certification
-    from hubrails.core.policy import EffectivePolicy
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.policy import EffectivePolicy
+    from hubrails.core.certify.run import AgentResult, Certification
 
 _STATUS_STYLE = {
     "pass": "green",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from hubrails.core.findings import Severity
-from hubrails.core.validate import ValidationResult
+from hubrails.core.registry.findings import Severity
+from hubrails.core.validate.run import ValidationResult
 
 if TYPE_CHECKING:
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import Certification
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.run import Certification
 
 
 def _data(text: str) -> str:

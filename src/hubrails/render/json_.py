@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hubrails import __version__
-from hubrails.core.findings import Severity
-from hubrails.core.validate import ValidationResult
+from hubrails.core.registry.findings import Severity
+from hubrails.core.validate.run import ValidationResult
 
 if TYPE_CHECKING:
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import Certification
-    from hubrails.core.policy import EffectivePolicy
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.policy import EffectivePolicy
+    from hubrails.core.certify.run import Certification
 
 SHAPE_VERSION = 1
 INDENT_LIMIT = 20  # agents; larger certification documents are written compact

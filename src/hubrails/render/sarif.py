@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from hubrails import __version__
-from hubrails.core.findings import Severity
-from hubrails.core.rules import describe
-from hubrails.core.validate import ValidationResult
+from hubrails.core.registry.findings import Severity
+from hubrails.core.validate.rules import describe
+from hubrails.core.validate.run import ValidationResult
 
 if TYPE_CHECKING:
-    from hubrails.core.certificate import VerifyProblem
-    from hubrails.core.certify import Certification
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.run import Certification
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -70,7 +70,7 @@ def certification_log(
 ) -> dict[str, Any]:
     """The SARIF log for a certification run: a result per problem of a non-passing check;
     waived ones carry an external suppression with the waiver's reason."""
-    from hubrails.core.checks import CHECKS
+    from hubrails.core.certify.checks import CHECKS
 
     index = {spec.id: i for i, spec in enumerate(CHECKS)}
     rules: list[dict[str, Any]] = [

@@ -15,8 +15,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
-from hubrails.core.findings import Finding, Severity
-from hubrails.core.validate import ValidationResult
+from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.validate.run import ValidationResult
 
 # ANSI SGR parameters: bold, dim, cyan, green, and per severity bold red / yellow (alone, and
 # on the bold heading line).

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from hubrails.core.config import HubConfig
+from hubrails.core.registry.config import HubConfig
 from hubrails.errors import ConfigError
 
 TIERS = ("economy", "standard", "premium")  # cheapest first
@@ -86,8 +86,8 @@ def _start_ms(day: str) -> int:
 
 def load_pricing(config: HubConfig) -> PriceBook:
     """Read and validate the registry's price list; an absent file means no prices."""
-    from hubrails.core import safefile, safeyaml
-    from hubrails.core.schemas import first_error
+    from hubrails.core.registry import safefile, safeyaml
+    from hubrails.core.registry.schemas import first_error
 
     path: Path = config.registry_dir / PRICING_FILE
     if not path.is_file():

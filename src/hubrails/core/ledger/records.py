@@ -176,7 +176,7 @@ def check(obj: Any) -> Record | list[tuple[str, str]]:
         ts_ms = _ts_ms(obj["ts"])
         if ts_ms is not None:
             return _record(obj, ts_ms)
-    from hubrails.core.schemas import json_problems
+    from hubrails.core.registry.schemas import json_problems
 
     found = [
         (f, f"{obj[f]!r} {_TS_FORM}" if f == "ts" and "does not match" in r else r)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hubrails.core.config import HubConfig
+from hubrails.core.registry.config import HubConfig
 
 if TYPE_CHECKING:
     from hubrails.core.ledger.rows import Known
@@ -37,8 +37,8 @@ def review_hourly_usd(config: HubConfig) -> float:
 
 def known_names(config: HubConfig) -> Known:
     """The teams and agents the registry declares."""
-    from hubrails.core.collect import collect
     from hubrails.core.ledger.rows import Known
+    from hubrails.core.validate.collect import collect
 
     teams: set[str] = set()
     agents: set[tuple[str, str]] = set()
@@ -55,8 +55,8 @@ def known_names(config: HubConfig) -> Known:
 
 def budgets(config: HubConfig) -> dict[str, float]:
     """Each team's ``spec.budget.monthly_usd``, for the teams that set one."""
-    from hubrails.core.collect import collect
-    from hubrails.core.teams import team_specs
+    from hubrails.core.registry.teams import team_specs
+    from hubrails.core.validate.collect import collect
 
     teams = [(r.asset.name, r.path) for r in collect(config) if r.asset and r.asset.kind == "Team"]
     found: dict[str, float] = {}

@@ -1,0 +1,90 @@
+"""``hub ledger ingest``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.cli.ledger._options import DbOption, SummaryFormat, open_ledger
+from hubrails.errors import ExitCode, HubError
+
+if TYPE_CHECKING:
+    from hubrails.core.ledger.records import Reject
+
+
+@boundary
+def ingest_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="JSON Lines files (gzip too) or OTLP/JSON span exports; - for standard input.",
+            metavar="FILE...",
+        ),
+    ],
+    db: DbOption = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Ingest the valid records and write the invalid lines out."
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path,
+        typer.Option("--rejects", help="Where --skip-invalid writes the invalid lines."),
+    ] = Path("rejects.jsonl"),
+    output: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="Summary format.")
+    ] = SummaryFormat.TEXT,
+    root: RootOption = None,
+) -> None:
+    """Ingest agent runs into the ledger, all or nothing, idempotently.
+
+    Every record is validated; by default one invalid record means nothing is stored and every
+    bad line is listed (FILE:LINE: FIELD: REASON). Re-ingesting adds nothing; a run_id stored
+    before with different content is reported as a conflict and never overwritten.
+    Exit 0 when all is stored, 1 when records were invalid or in conflict, 2 on a usage error.
+    """
+    from hubrails.cli._progress import progress_bar
+    from hubrails.core.ledger.ingest import ingest
+    from hubrails.core.ledger.pricing import load_pricing
+    from hubrails.core.ledger.registry import known_names
+    from hubrails.render.ledger import render_ingest
+
+    config, store = open_ledger(root, db)
+    try:  # opened first, so an unwritable path fails before any work
+        sink = rejects.open("w", encoding="utf-8") if skip_invalid else None
+    except OSError as exc:
+        store.engine.dispose()
+        raise HubError(f"cannot write {rejects}: {exc.strerror}") from None
+    try:
+
+        def on_reject(reject: Reject) -> None:
+            for message in reject.messages():
+                sys.stderr.write(f"{message}\n")
+            if sink is not None:
+                sink.write(reject.text + "\n")
+
+        with progress_bar(inputs) as advance:
+            result = ingest(
+                store,
+                inputs,
+                load_pricing(config),
+                known_names(config),
+                skip_invalid=skip_invalid,
+                on_reject=on_reject,
+                on_progress=advance,
+            )
+    finally:
+        if sink is not None:
+            empty = sink.tell() == 0
+            sink.close()
+            if empty:
+                rejects.unlink()
+        store.engine.dispose()
+    render_ingest(result, output.value, sys.stdout, rejects if skip_invalid else None)
+    if result.rejected or result.conflict_count:
+        raise typer.Exit(ExitCode.FINDINGS)

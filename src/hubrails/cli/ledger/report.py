@@ -1,0 +1,135 @@
+"""``hub ledger report`` and ``hub ledger budget``."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption, boundary
+from hubrails.cli.ledger._options import (
+    AsOfOption,
+    DbOption,
+    SummaryFormat,
+    TeamOption,
+    as_of,
+    open_ledger,
+)
+from hubrails.errors import ExitCode
+
+
+class ReportFormat(StrEnum):
+    """Output formats of ``hub ledger report``."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+class By(StrEnum):
+    """What the breakdown groups by."""
+
+    TEAM = "team"
+    AGENT = "agent"
+    MODEL = "model"
+    DAY = "day"
+
+
+@boundary
+def report_command(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="End (included when a date; default: --as-of).")
+    ] = None,
+    team: TeamOption = None,
+    by: Annotated[By, typer.Option("--by", help="Group the breakdown by.")] = By.TEAM,
+    output: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format (csv: the breakdown).")
+    ] = ReportFormat.TEXT,
+    moment_given: AsOfOption = None,
+    db: DbOption = None,
+    root: RootOption = None,
+) -> None:
+    """Report cost, review time and failures over a window, with the platform's sections.
+
+    Per group: runs, tokens, cost, cost per resolved task, failure rate, review minutes and
+    review cost; then the top cost drivers, cheaper-tier candidates, review-time hotspots,
+    quietly failing workloads and budget status.
+
+    Exit 0, or 2 on a usage error.
+    """
+    from hubrails.core.ledger.pricing import load_pricing
+    from hubrails.core.ledger.registry import budgets, review_hourly_usd
+    from hubrails.core.ledger.report import build_report
+    from hubrails.core.ledger.window import window
+
+    moment = as_of(moment_given)
+    span = window(since, until, moment)
+    config, store = open_ledger(root, db)
+    try:
+        report = build_report(
+            store,
+            load_pricing(config),
+            span,
+            as_of=moment,
+            by=by.value,
+            team=team,
+            budgets=budgets(config),
+            review_hourly_usd=review_hourly_usd(config),
+        )
+    finally:
+        store.engine.dispose()
+    if output is ReportFormat.TEXT:
+        from hubrails.render.report_text import render_text
+
+        render_text(report, sys.stdout)
+    else:
+        from hubrails.render.report_data import render_csv, render_json
+
+        (render_json if output is ReportFormat.JSON else render_csv)(report, sys.stdout)
+
+
+@boundary
+def budget_command(
+    team: TeamOption = None,
+    output: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SummaryFormat.TEXT,
+    moment_given: AsOfOption = None,
+    db: DbOption = None,
+    root: RootOption = None,
+) -> None:
+    """Check each team's month-to-date cost against its budget, for cron and CI alerts.
+
+    Exit 0 when every team is within budget, 1 when any is over or projected to be over by
+    month end, 2 on a usage error.
+    """
+    from hubrails.core.ledger.budget import budget_status
+    from hubrails.core.ledger.registry import budgets
+
+    moment = as_of(moment_given)
+    config, store = open_ledger(root, db)
+    try:
+        lines = budget_status(store, budgets(config), moment, team)
+    finally:
+        store.engine.dispose()
+    if output is SummaryFormat.JSON:
+        import json
+
+        from hubrails.render.report_data import budget_data
+
+        json.dump(
+            {"as_of": moment.isoformat(), "budgets": budget_data(lines)}, sys.stdout, indent=2
+        )
+        sys.stdout.write("\n")
+    else:
+        from hubrails.render.report_text import render_budget_text
+
+        render_budget_text(lines, sys.stdout)
+    if any(line.alert for line in lines):
+        raise typer.Exit(ExitCode.FINDINGS)

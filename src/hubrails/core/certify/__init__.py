@@ -1,0 +1,2 @@
+"""`hub certify` and `hub policy`: effective policy, checks, waivers, certificates. May import
+registry, validate, ledger."""

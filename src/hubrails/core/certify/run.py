@@ -1,0 +1,303 @@
+"""``hub certify``: run every check on an agent against its effective policy, apply waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
+from hubrails.core.certify.check_context import AgentContext, CheckSpec, Problem, Skip
+from hubrails.core.certify.checks import CHECKS
+from hubrails.core.certify.parsed_cache import Parsed
+from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.waivers import Waiver, load_waivers
+from hubrails.core.registry.hub_source import Hub
+from hubrails.core.validate.agent_findings import Analysed, OwnFindings
+
+DEFAULT_VALIDITY_DAYS = 90
+INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
+PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
+
+
+class Status(StrEnum):
+    """The result of one check."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    SKIP = "skip"
+    WAIVED = "waived"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """One check's result, with the first problem as its reason and all problems kept."""
+
+    id: str
+    title: str
+    severity: str
+    status: Status
+    remediation: str
+    reason: str | None = None
+    problems: tuple[Problem, ...] = ()
+    waiver: Waiver | None = None
+
+    @property
+    def where(self) -> Problem | None:
+        """The first problem: its file, line and field locate the check's reason."""
+        return self.problems[0] if self.problems else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The certificate's form of this result (stable, no free-form extras)."""
+        first = self.where
+        return {
+            "id": self.id,
+            "title": self.title,
+            "severity": self.severity,
+            "status": self.status.value,
+            "reason": self.reason,
+            "remediation": self.remediation if self.status is not Status.PASS else None,
+            "file": first.path if first else None,
+            "line": first.line if first else None,
+            "field": (first.field or None) if first else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AgentResult:
+    """Everything certify found out about one agent."""
+
+    name: str
+    team: str
+    path: str
+    lifecycle: str
+    checks: tuple[CheckResult, ...]
+    policy: EffectivePolicy
+    inputs: tuple[tuple[str, str], ...]
+    waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """Every required check passes, is skipped or waived."""
+        return not any(c.status is Status.FAIL for c in self.checks)
+
+    def policy_digest(self) -> str:
+        """SHA-256 of the effective policy's canonical JSON."""
+        return _sha256_json(self.policy.to_dict())
+
+    def inputs_digest(self) -> str:
+        """SHA-256 over every input file's digest and the effective policy."""
+        return _sha256_json({"inputs": sorted(self.inputs), "policy": self.policy_digest()})
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    """The results of one ``hub certify`` run, and the warnings met on the way."""
+
+    hub: Hub
+    results: tuple[AgentResult, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        """Every agent passed."""
+        return all(r.passed for r in self.results)
+
+
+def _sha256_json(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def certify(
+    ws: Workspace,
+    agents: list[str],
+    *,
+    ledger_url: str | None = None,
+    today: dt.date | None = None,
+    hub_state: bool = False,
+) -> Certification:
+    """Certify ``agents`` (paths relative to the registry folder of ``ws``'s repository);
+    ``hub_state`` asks git for the hub's commit meanwhile (it is recorded, not checked)."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    waivers, warnings = load_waivers(ws, today)
+    warnings = [*ws.hub.warnings, *warnings]
+    own = OwnFindings(ws.config, use_index=len(agents) > INDEX_THRESHOLD)
+    job = _Job(ws, waivers, ledger_url, own, hub_state)
+    results = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
+    if hub_state:
+        _ = ws.hub.state
+    own.save()
+    if ws.docs is not None:
+        ws.docs.save()
+    return Certification(ws.hub, tuple(results), tuple(warnings))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    ws: Workspace
+    waivers: list[Waiver]
+    ledger_url: str | None
+    own: OwnFindings
+    hub_state: bool = False
+
+    def __call__(self, agents: list[str]) -> list[AgentResult]:
+        memo, ws = PolicyMemo(self.ws), self.ws
+        return [
+            certify_agent(ws, ws.agent(a), self.waivers, self.ledger_url, memo, self.own)
+            for a in agents
+        ]
+
+
+_FORKED: list[_Job] = []  # handed to forked workers; set only while the pool runs
+
+
+_Added = tuple[list[Analysed], list[Parsed]]
+
+
+def _run_forked(agents: list[str]) -> tuple[list[AgentResult], _Added]:
+    job = _FORKED[0]
+    results = job(agents)
+    docs = job.ws.docs.added if job.ws.docs is not None else []
+    return results, (job.own.added, docs)  # the parent keeps what the worker analysed
+
+
+def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
+    """Split the agents over forked workers, one per core (the workspace is inherited)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2:
+        return job(agents)
+    size = -(-len(agents) // workers)
+    chunks = [agents[i : i + size] for i in range(0, len(agents), size)]
+    _FORKED[:] = [job]
+    try:
+        context = multiprocessing.get_context("fork")
+        results: list[AgentResult] = []
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = pool.map(_run_forked, chunks)
+            if job.hub_state:  # git works while the workers do (the parent would only wait)
+                _ = job.ws.hub.state
+            for part, (reports, docs) in parts:
+                results += part
+                job.own.keep(reports)
+                if job.ws.docs is not None:
+                    job.ws.docs.keep(docs)
+        return results
+    finally:
+        _FORKED.clear()
+
+
+def context(
+    ws: Workspace, agent: Loaded, ledger_url: str | None, own: OwnFindings | None = None
+) -> AgentContext:
+    """Resolve what the agent names: its tools and skills."""
+    meta = meta_of(agent)
+    spec = agent.data.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    ctx = AgentContext(
+        ws=ws,
+        agent=agent,
+        name=str(meta.get("name", "")),
+        team=str(meta.get("team", "")),
+        spec=spec,
+        tools={},
+        skills=[],
+        schema_problems=[],
+        ledger_url=ledger_url,
+    )
+    ctx.tools = {name: ws.tool(name) for _, name, _ in ctx.tool_uses()}
+    items = spec.get("skills")
+    for i, ref in enumerate(items if isinstance(items, list) else []):
+        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+            ctx.skills.append((i, ref, ws.skill(ref["name"])))
+    if agent.ok:
+        ctx.schema_problems = [
+            Problem(f"{f.message} ({f.rule})", agent.path, f.line, "")
+            for f in (own or OwnFindings(ws.config, use_index=False)).errors(agent)
+        ]
+    return ctx
+
+
+def run_check(
+    spec: CheckSpec, ctx: AgentContext, full: EffectivePolicy, required: EffectivePolicy
+) -> CheckResult:
+    """Run one check: a problem under the required policy fails; one only under advisory
+    guardrails warns."""
+    outcome = spec.run(ctx, full)
+    if isinstance(outcome, Skip):
+        return CheckResult(spec.id, spec.title, spec.severity, Status.SKIP, spec.remediation,
+                           outcome.reason)  # fmt: skip
+    if not outcome:
+        return CheckResult(spec.id, spec.title, spec.severity, Status.PASS, spec.remediation)
+    strict = spec.run(ctx, required) if spec.severity == "required" else []
+    failing = strict if isinstance(strict, list) and strict else None
+    problems = tuple(failing or outcome)
+    status = Status.FAIL if failing else Status.WARN
+    reason = f"{problems[0].path}:{problems[0].line}: {problems[0].message}"
+    if len(problems) > 1:
+        reason += f" (and {len(problems) - 1} more)"
+    return CheckResult(
+        spec.id, spec.title, spec.severity, status, spec.remediation, reason, problems
+    )
+
+
+def certify_agent(
+    ws: Workspace,
+    agent: Loaded,
+    waivers: list[Waiver],
+    ledger_url: str | None = None,
+    memo: PolicyMemo | None = None,
+    own: OwnFindings | None = None,
+) -> AgentResult:
+    """Every check on one agent, with waivers applied."""
+    full, required, _ = (memo or PolicyMemo(ws)).policies(agent)
+    ctx = context(ws, agent, ledger_url, own)
+    results = []
+    used: list[Waiver] = []
+    for spec in CHECKS:
+        result = run_check(spec, ctx, full, required)
+        waiver = next((w for w in waivers if w.applies(ctx.name, ctx.team, spec.id)), None)
+        if waiver is not None and result.status in (Status.FAIL, Status.WARN):
+            result = CheckResult(
+                result.id, result.title, result.severity, Status.WAIVED, result.remediation,
+                result.reason, result.problems, waiver,
+            )  # fmt: skip
+            used.append(waiver)
+        results.append(result)
+    inputs = {agent.path: agent.sha256}
+    hub_level, team_level = ws.guardrails(ctx.team)
+    for loaded in [*hub_level, *team_level, *ctx.tools.values(), ws.team(ctx.team), ws.pricing()]:
+        if loaded is not None:
+            inputs[loaded.path] = loaded.sha256
+    for _, _, skill in ctx.skills:
+        if skill is not None:
+            inputs[skill.path] = skill.sha256
+            for path, text in ws.skill_files(skill):
+                inputs[path] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    for waiver in used:
+        inputs[waiver.path] = waiver.sha256
+    return AgentResult(
+        name=ctx.name,
+        team=ctx.team,
+        path=agent.path,
+        lifecycle=str(meta_of(agent).get("lifecycle", "production")),
+        checks=tuple(results),
+        policy=full,
+        inputs=tuple(sorted(inputs.items())),
+        waivers=tuple(used),
+    )
+
+
+def validity_days(result: AgentResult) -> int:
+    """How long a certificate for ``result`` stays valid (policy-set, default 90 days)."""
+    days = result.policy.get("certificate.validity_days", DEFAULT_VALIDITY_DAYS)
+    return int(days)

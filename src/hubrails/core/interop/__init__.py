@@ -1,0 +1,1 @@
+"""Formats of other tools in and out: Agent Skills folders, MCP server.json. May import registry."""

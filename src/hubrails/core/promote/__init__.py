@@ -1,0 +1,2 @@
+"""`hub promote`: the promotion of a spoke skill into the hub library. May import registry,
+validate, vcs."""

@@ -1,0 +1,98 @@
+"""Finding the hub: the repository itself (monorepo), a local checkout (``--hub PATH``), or the
+hub that a spoke's ``hub.yaml`` names, materialised at its ref in the cache folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hubrails.core.registry.config import CONFIG_NAME, HubConfig, load_config
+from hubrails.errors import ConfigError, HubError
+
+if TYPE_CHECKING:
+    from hubrails.core.vcs.repository import CheckoutState
+
+
+@dataclass(frozen=True)
+class Hub:
+    """The hub a command checks against; the commit it is at is asked of git only when needed
+    (it costs a GitPython import and a ``git status``)."""
+
+    config: HubConfig
+    ref: str | None = None
+    is_self: bool = False
+    warnings: tuple[str, ...] = ()
+    pinned: CheckoutState | None = None
+
+    @cached_property
+    def state(self) -> CheckoutState:
+        """The commit and dirtiness of the hub's checkout."""
+        if self.pinned is not None:
+            return self.pinned
+        from hubrails.core.vcs import repository as vcs
+
+        return vcs.checkout_state(self.config.root)
+
+    @property
+    def commit(self) -> str | None:
+        """The hub commit, or ``None`` outside a git repository."""
+        return self.state.commit
+
+    @property
+    def dirty(self) -> bool:
+        """Whether the hub's tree differs from its commit."""
+        return self.state.dirty
+
+
+def cache_root() -> Path:
+    """``HUB_CACHE_DIR``, else ``XDG_CACHE_HOME/hubrails``, else ``~/.cache/hubrails``."""
+    explicit = os.environ.get("HUB_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".cache"
+    return base / "hubrails"
+
+
+def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
+    """The hub of ``config``'s repository; ``hub_path`` (``--hub``) overrides ``hub.yaml``."""
+    from hubrails.core.vcs import repository as vcs
+
+    if hub_path is not None:
+        if not (hub_path / CONFIG_NAME).is_file():
+            raise ConfigError(
+                f"{hub_path} holds no {CONFIG_NAME}", hint="--hub names a checkout of the hub"
+            )
+        return Hub(load_config(hub_path.resolve()))
+    if config.role == "hub":
+        return Hub(config, is_self=True)
+    if not config.hub_url:
+        raise HubError(
+            "this spoke's hub.yaml names no hub",
+            path=str(config.config_path),
+            hint="add 'hub: {url: GIT_URL, ref: main}' to hub.yaml, or pass --hub PATH",
+        )
+    url = _normalise(config)
+    local = Path(url)
+    if local.is_dir() and (local / CONFIG_NAME).is_file() and not (local / ".git").exists():
+        return Hub(load_config(local.resolve()))  # a plain folder: use it as it is
+    got = vcs.materialise_hub(url, config.hub_ref, cache_root())
+    if not (got.path / CONFIG_NAME).is_file():
+        raise ConfigError(
+            f"the hub at {config.hub_url} (ref {config.hub_ref}) has no {CONFIG_NAME}",
+            hint="hub.url must name a hubrails hub repository",
+        )
+    warnings = (got.warning,) if got.warning else ()
+    pinned = vcs.CheckoutState(got.commit, dirty=False)
+    return Hub(load_config(got.path), config.hub_ref, warnings=warnings, pinned=pinned)
+
+
+def _normalise(config: HubConfig) -> str:
+    """A relative hub URL is a path relative to the spoke's root."""
+    url = config.hub_url or ""
+    if "://" in url or url.startswith("git@"):
+        return url
+    return str((config.root / url).resolve())

@@ -1,0 +1,285 @@
+"""``hub init`` and ``hub new``: the files a new registry or a new manifest consists of.
+
+Plans are ``{relative path: text}``; :func:`write_new` writes one, refusing to overwrite
+anything, and removes what it wrote when it cannot finish.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from hubrails import __version__
+from hubrails.core.registry import layout
+from hubrails.core.scaffold.templates import manifest, skill_doc
+from hubrails.errors import HubError
+
+PROJECT_URL = "https://github.com/hubrails/hubrails"
+HUB_FOLDERS = ("teams", "tools", "skills", "prompts", "guardrails", "spokes")
+SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_NAME = 63
+SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
+CODEOWNERS = ".github/CODEOWNERS"
+
+Plan = dict[str, str | bytes]
+
+
+def check_name(name: str, what: str = "name") -> None:
+    """Refuse a name that breaks the hubrails (and Agent Skills) name rules."""
+    if len(name) > MAX_NAME or not NAME_RE.match(name):
+        raise HubError(
+            f"'{name}' is not a valid {what}",
+            hint=f"lowercase letters and digits in hyphen-separated words, at most {MAX_NAME} "
+            "characters (e.g. incident-summary)",
+        )
+
+
+def write_new(root: Path, plan: Plan) -> list[str]:
+    """Write every file of ``plan`` under ``root``; refuse (exit 2) if any already exists."""
+    taken = sorted(p for p in plan if (root / p).exists() or (root / p).is_symlink())
+    if taken:
+        raise HubError(
+            f"refusing to overwrite {len(taken)} existing file{'s' if len(taken) > 1 else ''}: "
+            + ", ".join(taken),
+            hint="move them away first, or choose another folder or name",
+        )
+    written: list[Path] = []
+    made: list[Path] = []
+    try:
+        for rel, text in plan.items():
+            target = root / rel
+            for parent in reversed(target.parents):
+                if not parent.exists():
+                    parent.mkdir()
+                    made.append(parent)
+            with target.open("xb") as out:
+                written.append(target)
+                out.write(text.encode() if isinstance(text, str) else text)
+    except OSError as exc:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        for folder in reversed(made):
+            if not any(folder.iterdir()):
+                folder.rmdir()
+        raise HubError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    return list(plan)
+
+
+def make_folder(path: Path, *, exist_ok: bool = True) -> None:
+    """``mkdir -p``, with a clear error (exit 2) instead of a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=exist_ok)
+    except FileExistsError:
+        what = "is not a folder" if exist_ok else "already exists"
+        raise HubError(f"{path} {what}", hint="choose another place") from None
+    except OSError as exc:
+        raise HubError(f"cannot create {path}: {exc.strerror}") from None
+
+
+def schema_ref(root: Path, rel: str, kind: str) -> str:
+    """The ``$schema`` of a modeline for the file ``rel``: the repository's ``schemas/`` copy
+    when there is one, else the schema's published URL."""
+    file = f"{kind.lower()}.schema.json"
+    if (root / "schemas" / file).is_file():
+        return os.path.relpath(root / "schemas" / file, (root / rel).parent).replace(os.sep, "/")
+    return SCHEMA_URL + file
+
+
+def schema_files() -> Plan:
+    """The JSON Schemas, as ``hub schema export`` and ``hub init`` write them."""
+    from hubrails.resources import schemas_dir
+
+    return {
+        f"schemas/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted(schemas_dir().glob("*.schema.json"))
+    }
+
+
+def init_plan(
+    *,
+    role: str,
+    team: str,
+    hub_url: str | None = None,
+    hub_ref: str = "main",
+    owners: tuple[str, ...] = (),
+    email: str | None = None,
+    example: bool = False,
+) -> Plan:
+    """Every file of a new hub or spoke registry."""
+    check_name(team, "team name")
+    plan: Plan = {"hub.yaml": _hub_yaml(role, team, hub_url, hub_ref)}
+    plan.update(schema_files())
+    if example:
+        plan.update(_example())
+    else:
+        folders = HUB_FOLDERS if role == "hub" else SPOKE_FOLDERS
+        plan.update({f"registry/{folder}/.gitkeep": "" for folder in folders})
+        if role == "hub":
+            plan.update(_platform(team, owners, email))
+    plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=PROJECT_URL, version=__version__)
+    checks = CODEOWNERS_STEP if role == "hub" else ""
+    plan[".github/workflows/hub.yaml"] = WORKFLOW.format(
+        url=PROJECT_URL, version=__version__, codeowners=checks
+    )
+    plan[".gitignore"] = "# hubrails local state (caches, the embedded ledger)\n.hub/\n"
+    if role == "hub":
+        plan[CODEOWNERS] = ""  # reserved here, so an existing one is refused; filled after
+
+    return plan
+
+
+def _hub_yaml(role: str, team: str, hub_url: str | None, hub_ref: str) -> str:
+    lines = [
+        "# yaml-language-server: $schema=./schemas/hub-config.schema.json",
+        "apiVersion: hubrails/v1",
+        "kind: HubConfig",
+        f"role: {role}",
+    ]
+    if role == "spoke":
+        lines += [f"team: {team}", "hub:", f"  url: {json.dumps(hub_url)}", f"  ref: {hub_ref}"]
+    lines += ["registry: registry", "ledger:", '  url: "sqlite:///.hub/ledger.db"']
+    return "\n".join(lines) + "\n"
+
+
+def _platform(team: str, owners: tuple[str, ...], email: str | None) -> Plan:
+    from hubrails.resources import data_dir
+
+    rel = f"registry/teams/{team}.yaml"
+    text = manifest(
+        "Team",
+        team,
+        schema="../../schemas/team.schema.json",
+        team=None,
+        description="The platform team: owns the hub, its tool catalog and shared library.",
+        owners=owners or (f"@your-org/{team}",),
+        email=email or f"{team}@example.com",
+        platform=True,
+    )
+    pricing = (data_dir() / "registry" / "pricing.yaml").read_text(encoding="utf-8")
+    pricing = re.sub(r"(?m)^  team: \S+$", f"  team: {team}", pricing, count=1)
+    return {rel: text, "registry/pricing.yaml": pricing}
+
+
+def _example() -> Plan:
+    from hubrails.resources import data_dir
+
+    base = data_dir() / "registry"
+    return {
+        f"registry/{'/'.join(parts)}": base.joinpath(*parts).read_bytes()
+        for parts in layout.walk(base)
+    }
+
+
+PRE_COMMIT = """\
+# pre-commit (https://pre-commit.com): validate manifests before every commit.
+# Install once per clone: pre-commit install
+repos:
+  - repo: {url}
+    rev: v{version}
+    hooks:
+      - id: hub-validate
+"""
+
+WORKFLOW = """\
+# Validate every manifest and verify agent certificates on each push and pull request.
+name: hub
+on:
+  push:
+    branches: [main]
+  pull_request:
+jobs:
+  hub:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install hubrails
+        run: pip install "hubrails @ git+{url}@v{version}"
+      - name: Validate manifests
+        run: hub validate --format github
+      - name: Verify agent certificates
+        run: hub certify --all --verify
+{codeowners}"""
+
+CODEOWNERS_STEP = """\
+      - name: CODEOWNERS matches the Team manifests
+        run: hub codeowners --check
+"""
+
+
+def manifest_path(
+    role: str, kind: str, name: str, team: str | None, platform_team: str | None
+) -> str:
+    """Where a new ``kind`` manifest of ``team`` belongs: the hub library for the platform
+    team's assets (and every Tool and Team), ``spokes/TEAM/`` for other teams' in a hub."""
+    folder = layout.FOLDER_OF_KIND[kind]
+    if role == "spoke":
+        if kind in ("Tool", "Team"):
+            raise HubError(
+                f"a {kind} belongs in the hub repository, not in a spoke",
+                hint="run this in the hub repository, or propose it to the platform team",
+            )
+        base = f"registry/{folder}"
+    elif kind in ("Tool", "Team"):
+        base = f"registry/{folder}"
+    elif kind == "Agent" or (team is not None and team != platform_team):
+        base = f"registry/spokes/{team}/{folder}"
+    else:
+        base = f"registry/{folder}"
+    return f"{base}/{name}/{layout.SKILL_MANIFEST}" if kind == "Skill" else f"{base}/{name}.yaml"
+
+
+def new_plan(
+    root: Path,
+    role: str,
+    kind: str,
+    name: str,
+    *,
+    team: str | None,
+    description: str | None,
+    platform_team: str | None,
+    model: str,
+) -> Plan:
+    """The file(s) of a new ``kind`` manifest called ``name`` in the registry at ``root``."""
+    check_name(name)
+    description = description or f"Describe what {name} does, in one or two sentences."
+    rel = manifest_path(role, kind, name, team, platform_team)
+    base = rel.rsplit("/", 2 if kind == "Skill" else 1)[0]
+    text = manifest(
+        kind,
+        name,
+        schema=schema_ref(root, rel, kind),
+        team=team,
+        description=description,
+        owners=(f"@your-org/{name}",),
+        email=f"{name}@example.com",
+        model=model,
+        scope="team" if "/spokes/" in rel or role == "spoke" else "hub",
+    )
+    plan: Plan = {rel: text}
+    if kind == "Skill":
+        plan[f"{base}/{name}/{layout.SKILL_DOC}"] = skill_doc(name, description)
+    return plan
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise HubError(f"cannot write {path}: {exc.strerror}") from None

@@ -1,0 +1,2 @@
+"""`hub validate`: analysing each file, cross-file references, the index cache and focused runs.
+May import registry and vcs."""

@@ -1,0 +1,254 @@
+"""A report for every file of a registry: from the index cache while the file is unchanged,
+else analysed now — by forked workers, each reading its own files, when there are many."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import stat as stat_module
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from hubrails.core.registry import layout, safefile, safeyaml, state
+from hubrails.core.registry.config import HubConfig
+from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.validate import index_cache as cache
+from hubrails.core.validate.analyse import analyse_file
+from hubrails.core.validate.reports import FileReport
+
+PARALLEL_THRESHOLD = 400  # files to analyse, from which forking workers pays off
+CHUNK = 200  # files a worker takes at a time
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One file to analyse. Whoever runs the job reads the file unless its ``content`` (or
+    why it can't be had) is given; ``known`` is the digest of the cached report, so that
+    unchanged content is not analysed again."""
+
+    path: str
+    location: layout.Location
+    known: str | None = None
+    content: bytes | safeyaml.LoadError | None = None
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What every job of one registry shares; ``digests`` says whether content digests are
+    wanted (they key the cache: a run without one need not hash anything)."""
+
+    root: Path
+    max_bytes: int
+    spoke_team: str | None
+    max_alias_nodes: int
+    digests: bool = False
+
+    @classmethod
+    def of(cls, config: HubConfig, *, digests: bool = False) -> _Settings:
+        spoke_team = config.team if config.role == "spoke" else None
+        return cls(config.root, config.max_file_bytes, spoke_team, config.max_alias_nodes, digests)
+
+
+Outcome = tuple[str, FileReport | None]  # the content digest, and no report if it is the known one
+
+
+class Refreshed(NamedTuple):
+    """Every registry path (sorted), the reports at hand, and whether the cache was saved."""
+
+    paths: list[str]
+    reports: dict[str, FileReport]
+    saved: bool
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: loading tens of thousands of cached reports builds
+    no cycles, yet would set off full collections that cost as much as the loading itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def open_cache(config: HubConfig, *, use_cache: bool = True) -> cache.IndexCache:
+    """The repository's index cache (one that keeps nothing when ``use_cache`` is off)."""
+    location = cache.index_path(config) if use_cache else None
+    return cache.IndexCache(location, cache.repository_key(config))
+
+
+def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
+    """A report for every file of the registry, in path order."""
+    with gc_paused():
+        store = open_cache(config, use_cache=use_cache)
+        paths, reports, _ = refresh(config, store, load=True)
+        return [reports[p] for p in paths]
+
+
+def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refreshed:
+    """Bring ``store`` up to date with the registry on disk and save it; the reports at hand are
+    those analysed now — and with ``load``, every other one too."""
+    settings = _Settings.of(config, digests=store.keeps)
+    prefix = config.registry.strip("/")
+    reports: dict[str, FileReport] = {}
+    paths: list[str] = []
+    jobs: list[tuple[_Job, cache.Stat]] = []
+    keeps = store.keeps
+    known = store.stamps()
+    root = f"{config.root}/"
+    lister = store.listings() if keeps else None
+    for parts in layout.walk(config.registry_dir, config.root, lister):
+        path = "/".join((prefix, *parts)).rstrip("/")
+        location = None if path in known else layout.classify(parts)  # known: a registry file
+        if location is None and path not in known:
+            continue
+        stat = _stat(root + path) if keeps else None
+        if stat is not None and store.fresh(path, stat):
+            cached = store.stored(path) if load else None
+            if cached is not None or not load:
+                paths.append(path)
+                if cached is not None:
+                    reports[path] = cached
+                continue
+        location = location or layout.classify(parts)
+        if location is None:
+            continue  # a registry file when it was cached, but not by today's rules
+        paths.append(path)
+        jobs.append((_Job(path, location, store.known_digest(path)), stat or cache.NO_STAT))
+    outcomes = _run_all([job for job, _ in jobs], settings)
+    for (job, stat), (content_digest, report) in zip(jobs, outcomes, strict=True):
+        if report is None:
+            store.restamp(job.path, stat)
+            report = store.stored(job.path) if load else None
+            if report is None and load:  # a stored report that no longer decodes
+                report = _run(replace(job, known=None), settings)[1]
+        else:
+            store.put(job.path, content_digest, stat, report)
+        if report is not None:
+            reports[job.path] = report
+    store.prune(set(paths))
+    return Refreshed(paths, reports, store.save())
+
+
+def analyse_loaded(
+    files: Sequence[tuple[str, layout.Location, bytes | safeyaml.LoadError]],
+    spoke_team: str | None,
+    max_alias_nodes: int,
+) -> list[FileReport]:
+    """Reports for files already read (from git objects, say), in parallel when there are many,
+    exactly as :func:`collect` makes them; a ``LoadError`` stands for a file that can't be read."""
+    jobs = [
+        _Job(path, location, None, item, "" if isinstance(item, Exception) else state.digest(item))
+        for path, location, item in files
+    ]
+    settings = _Settings(Path(), 0, spoke_team, max_alias_nodes)
+    return [report for _, report in _run_all(jobs, settings) if report is not None]
+
+
+def analyse_now(config: HubConfig, path: str) -> FileReport | None:
+    """The report of one registry file (``path`` from the repository root), analysed now
+    without the cache; ``None`` for a file where nothing is expected."""
+    rel = path.removeprefix(config.registry.strip("/") + "/")
+    location = layout.classify(tuple(rel.split("/")))
+    if location is None:
+        return None
+    return _run(_Job(path, location), _Settings.of(config))[1]
+
+
+def _stat(path: str) -> cache.Stat | None:
+    """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
+    try:
+        result = os.lstat(path)  # a string, not a Path: this is the hot loop
+    except OSError:
+        return None
+    return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
+
+
+def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, str]:
+    """The file's bytes (or why they can't be had) and their digest."""
+    if job.location.link:
+        error = safeyaml.LoadError(
+            "symlink-outside",
+            "linked folder leads outside the repository",
+            hint="copy the files into the repository instead",
+        )
+        return error, "link"
+    try:
+        data = safefile.read_bytes(
+            f"{settings.root}/{job.path}", settings.root, settings.max_bytes, walked=True
+        )
+    except safeyaml.LoadError as exc:
+        return exc, f"error:{exc.rule}:{exc.message}"
+    return data, state.digest(data) if settings.digests else ""
+
+
+def _run(job: _Job, settings: _Settings) -> Outcome:
+    """Read the file if need be, and analyse it unless its content is the known one."""
+    content, digest = (job.content, job.digest) if job.content is not None else _read(job, settings)
+    if digest == job.known:
+        return digest, None
+    if isinstance(content, safeyaml.LoadError):
+        finding = Finding(
+            content.rule,
+            Severity.ERROR,
+            job.path,
+            content.line,
+            content.column,
+            content.message,
+            content.hint,
+        )
+        return digest, FileReport(job.path, [finding])
+    report = analyse_file(
+        job.path,
+        content,
+        job.location,
+        spoke_team=settings.spoke_team,
+        max_alias_nodes=settings.max_alias_nodes,
+    )
+    return digest, report
+
+
+def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+    return [_run(job, settings) for job in jobs]
+
+
+def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+    """Every job's outcome, in order. Forked workers take chunks from the front while this
+    process takes them from the back, so that all finish together however unevenly the work is
+    spread (agents cost twice what SKILL.md files do)."""
+    processes = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
+        return _run_chunk(jobs, settings)
+    import multiprocessing  # (only here: importing them costs 15 ms)
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(
+        processes - 1, mp_context=context, initializer=_leave_interrupts_to_parent
+    )
+    try:
+        futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
+        mine: dict[int, list[Outcome]] = {}
+        for i in reversed(range(len(chunks))):
+            if not futures[i].cancel():  # a worker has it already, and every chunk before it
+                break
+            mine[i] = _run_chunk(chunks[i], settings)
+        return [o for i, f in enumerate(futures) for o in (mine.get(i) or f.result())]
+    finally:
+        pool.shutdown(cancel_futures=True)  # on Ctrl-C, only the chunks under way finish
+
+
+def _leave_interrupts_to_parent() -> None:
+    """A worker's initializer: Ctrl-C reaches the whole process group, and the parent alone
+    handles it (it cancels what is left and waits for the chunks under way), so a worker
+    neither dies with a traceback of its own nor breaks the pool."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,289 @@
+"""The index cache under ``.hub/``: per-file reports keyed by path and content digest, in SQLite.
+
+A report is reused only when the file's bytes hash to the same digest and the cache was written
+by the same hubrails version with the same schemas and limits; anything else is recomputed.
+Besides each file's report, the cache keeps every asset and every reference in tables indexed
+by name, so that validating one file reads only the rows that file can concern, not the whole
+registry. SQLite (never pickle): a cache file committed by someone else must not run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from hubrails.core.registry.state import salt
+from hubrails.core.validate.index_db import DATA, open_db, peek_db, transaction
+from hubrails.core.validate.listings import RACY_NS, Listings
+from hubrails.core.validate.reports import Asset, FileReport, Ref, asset_from_row, ref_from_row
+
+if TYPE_CHECKING:
+    from hubrails.core.registry.config import HubConfig
+
+Stat = tuple[int, int, int, int]
+NO_STAT: Stat = (0, 0, 0, 0)
+_CHUNK = 400  # pairs per query: 800 parameters stay under SQLite's oldest limit of 999
+
+
+def stat_key(result: os.stat_result) -> Stat:
+    """What changes whenever a file's content changes: size, times and inode."""
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
+def repository_key(config: HubConfig) -> str:
+    """What every cached report of a repository depends on besides the file's content."""
+    spoke_team = config.team if config.role == "spoke" else None
+    return salt(config.max_file_bytes, config.max_alias_nodes, spoke_team)
+
+
+def index_path(config: HubConfig) -> Path:
+    """Where a repository keeps its index cache."""
+    return config.root / ".hub" / "cache" / "index.sqlite"
+
+
+class IndexCache:
+    """Reports from an earlier run, reusable while the file's content is unchanged.
+
+    Like git's index, an unchanged ``stat`` saves reading the file — but only when the file was
+    last modified well before it was hashed (a change within the same clock tick as the hash
+    would not show in its times); otherwise the content digest decides. Changes are kept in
+    memory until :meth:`save` writes them in one transaction. ``path=None`` keeps nothing;
+    ``read_only`` neither changes nor creates the file (someone else's cache, consulted).
+    """
+
+    def __init__(self, path: Path | None, key: str, *, read_only: bool = False) -> None:
+        self.path = path
+        self.key = key
+        self.now = time.time_ns()
+        self.read_only = read_only
+        self.db = None if path is None else peek_db(path, key) if read_only else open_db(path, key)
+        self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
+        self._blobs: dict[str, bytes] | None = None
+        self._put: dict[str, tuple[str, Stat, FileReport]] = {}
+        self._restamp: dict[str, Stat] = {}
+        self._gone: set[str] = set()
+        self._listings: Listings | None = None
+
+    @property
+    def keeps(self) -> bool:
+        """Whether :meth:`save` can keep anything."""
+        return self.db is not None and not self.read_only
+
+    def stamps(self) -> dict[str, tuple[int, int, int, int, int]]:
+        """Each known path's size, mtime, ctime and inode, and when it was hashed."""
+        if self._stamps is None:
+            rows = self._rows("SELECT path, size, mtime, ctime, inode, checked FROM files")
+            self._stamps = {p: (s, m, c, i, t) for p, s, m, c, i, t in rows}
+        return self._stamps
+
+    def fresh(self, path: str, stat: Stat) -> bool:
+        """Whether the file's stat proves its stored report current."""
+        known = self.stamps().get(path)
+        return known is not None and known[:4] == stat and stat[1] + RACY_NS <= known[4]
+
+    def known_digest(self, path: str) -> str | None:
+        """The digest the stored report was made from."""
+        if path not in self.stamps():
+            return None
+        rows = self._rows("SELECT digest FROM files WHERE path = ?", path)
+        return str(rows[0][0]) if rows else None
+
+    def by_stat(self, path: str, stat: Stat) -> FileReport | None:
+        """The stored report when the file's stat proves it unchanged."""
+        return self.stored(path) if self.fresh(path, stat) else None
+
+    def by_digest(self, path: str, content_digest: str, stat: Stat) -> FileReport | None:
+        """The stored report when the content is unchanged (its stat is refreshed)."""
+        if self.known_digest(path) != content_digest:
+            return None
+        report = self.stored(path)
+        if report is not None and stat != NO_STAT:
+            self._restamp[path] = stat
+        return report
+
+    def restamp(self, path: str, stat: Stat) -> None:
+        """Record that the file, its content unchanged, now has ``stat``."""
+        self._restamp[path] = stat
+
+    def stored(self, path: str) -> FileReport | None:
+        """The stored report of ``path``, if any and readable."""
+        if self._blobs is None:
+            self._blobs = dict(self._rows("SELECT path, report FROM reports"))
+        blob = self._blobs.get(path)
+        return None if blob is None else _report(path, blob)
+
+    def put(self, path: str, content_digest: str, stat: Stat, report: FileReport) -> None:
+        """Remember the report for this content."""
+        self._put[path] = (content_digest, stat, report)
+
+    def listings(self) -> Listings:
+        """Folder listings for walking the registry, remembered by :meth:`save`."""
+        if self._listings is None:
+            self._listings = Listings(self._state("folders"))
+        return self._listings
+
+    def verdicts(self) -> dict[str, bool]:
+        """Answers to version questions (see :class:`hubrails.core.registry.versions.Verdicts`)."""
+        return self._state("versions")
+
+    def keep_verdicts(self, verdicts: dict[str, bool]) -> None:
+        """Add to the stored answers to version questions (best effort)."""
+        if self.keeps and self.db is not None:
+            with contextlib.suppress(sqlite3.Error), transaction(self.db):
+                self._keep_state(self.db, "versions", {**self._state("versions"), **verdicts})
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget files that no longer exist."""
+        self._gone = set(self.stamps()) - keep
+
+    def save(self) -> bool:
+        """Write every change in one transaction; ``False`` when the cache cannot be written
+        (it is simply not kept, and holds what it held before)."""
+        if not self.keeps or self.db is None:
+            return False
+        folders = self._listings
+        if folders is not None:
+            folders.forget = set(folders.known) - folders.seen
+        if not (self._put or self._restamp or self._gone or (folders and folders.changed)):
+            return True
+        try:
+            with transaction(self.db):
+                self._write(self.db)
+        except sqlite3.Error:
+            return False
+        self._put, self._restamp, self._gone = {}, {}, set()
+        self._stamps = self._blobs = self._listings = None
+        return True
+
+    def _write(self, db: sqlite3.Connection) -> None:
+        gone = [(p,) for p in self._gone | set(self._put)]
+        for table in DATA:
+            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        db.executemany(
+            "INSERT INTO reports VALUES (?, ?)",
+            ((p, orjson.dumps(r.to_row())) for p, (_, _, r) in self._put.items()),
+        )
+        db.executemany(
+            "INSERT INTO assets VALUES (?, ?, ?, ?)",
+            (
+                (p, r.asset.kind, r.asset.name, orjson.dumps(list(r.asset)))
+                for p, (_, _, r) in self._put.items()
+                if r.asset is not None
+            ),
+        )
+        db.executemany(
+            "INSERT INTO refs VALUES (?, ?, ?, ?, ?)",
+            (
+                (p, i, ref.kind, ref.name, orjson.dumps(list(ref)))
+                for p, (_, _, r) in self._put.items()
+                for i, ref in enumerate(r.refs)
+            ),
+        )
+        db.executemany(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
+        )
+        db.executemany(
+            "UPDATE files SET size = ?, mtime = ?, ctime = ?, inode = ?, checked = ? "
+            "WHERE path = ?",
+            ((*stat, self.now, p) for p, stat in self._restamp.items()),
+        )
+        # Listings are merged into what is stored now (another run may have saved since this
+        # one read them), under the write lock.
+        if self._listings is not None and self._listings.changed:
+            folders = self._state("folders")
+            for folder in self._listings.forget:
+                folders.pop(folder, None)
+            folders.update(self._listings.listed)
+            self._keep_state(db, "folders", folders)
+
+    def _state(self, name: str) -> dict[str, Any]:
+        """One whole-set state (none when the cache can't be read)."""
+        rows = self._rows("SELECT data FROM state WHERE name = ?", name)
+        try:
+            state = orjson.loads(rows[0][0]) if rows else {}
+        except orjson.JSONDecodeError:
+            return {}
+        return state if isinstance(state, dict) else {}
+
+    @staticmethod
+    def _keep_state(db: sqlite3.Connection, name: str, data: dict[str, Any]) -> None:
+        db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, orjson.dumps(data)))
+
+    # Queries for one-file runs; they see what :meth:`save` wrote.
+
+    def reports(self, paths: Iterable[str]) -> list[FileReport]:
+        """The stored reports of those of ``paths`` that are registry files."""
+        rows = self._in(
+            "SELECT path, report FROM reports WHERE path IN ({})", [(p,) for p in paths]
+        )
+        return [r for r in (_report(p, blob) for p, blob in rows) if r is not None]
+
+    def assets_named(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Asset]]:
+        """Every asset with one of the (kind, name) ``targets``."""
+        return self._assets("WHERE (kind, name) IN ({})", list(targets))
+
+    def assets_of_kind(self, *kinds: str) -> list[tuple[str, Asset]]:
+        """Every asset of one of ``kinds``."""
+        return self._assets("WHERE kind IN ({})", [(k,) for k in kinds])
+
+    def assets_at(self, paths: Iterable[str]) -> list[tuple[str, Asset]]:
+        """The assets defined in those of ``paths`` that define one."""
+        return self._assets("WHERE path IN ({})", [(p,) for p in paths])
+
+    def refs_to(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Ref]]:
+        """Every reference to one of the (kind, name) ``targets``."""
+        rows = self._in("SELECT path, data FROM refs WHERE (kind, name) IN ({})", list(targets))
+        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
+
+    def dangling(self) -> list[tuple[str, Ref]]:
+        """Every reference (models aside) to an asset this registry does not define."""
+        rows = self._query(
+            "SELECT path, data FROM refs WHERE (kind, name) IN (SELECT kind, name FROM refs r"
+            " WHERE kind != 'Model' GROUP BY kind, name HAVING NOT EXISTS"
+            " (SELECT 1 FROM assets a WHERE a.kind = r.kind AND a.name = r.name))"
+        )
+        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
+
+    def names(self, kind: str) -> list[str]:
+        """The names of every asset of ``kind``."""
+        return [n for (n,) in self._query("SELECT DISTINCT name FROM assets WHERE kind = ?", kind)]
+
+    def _assets(self, where: str, keys: list[tuple[str, ...]]) -> list[tuple[str, Asset]]:
+        rows = self._in(f"SELECT path, data FROM assets {where}", keys)
+        return [(p, asset_from_row(orjson.loads(data))) for p, data in rows]
+
+    def _in(self, sql: str, keys: list[tuple[str, ...]]) -> list[Any]:
+        """Rows of ``sql`` whose ``IN ({})`` holds ``keys`` (asked in chunks)."""
+        rows: list[Any] = []
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            one = "(" + ", ".join("?" * len(chunk[0])) + ")"
+            values = ", ".join([one] * len(chunk))
+            rows += self._query(sql.format(f"VALUES {values}"), *(v for k in chunk for v in k))
+        return rows
+
+    def _query(self, sql: str, *args: object) -> list[Any]:
+        """Rows of ``sql``; a damaged or locked cache raises ``sqlite3.Error``."""
+        return [] if self.db is None else self.db.execute(sql, args).fetchall()
+
+    def _rows(self, sql: str, *args: object) -> list[Any]:
+        """Rows of ``sql``, or none when the cache cannot be read (everything is analysed)."""
+        try:
+            return self._query(sql, *args)
+        except sqlite3.Error:
+            return []
+
+
+def _report(path: str, blob: bytes) -> FileReport | None:
+    try:
+        return FileReport.from_row(path, orjson.loads(blob))
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,49 @@
+"""Folder listings remembered between runs: walking a large registry lists thousands of
+folders, while checking that a folder is unchanged takes one ``stat``."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from hubrails.core.registry.layout import DIR, FILE, Entry, entries
+
+RACY_NS = 2_000_000_000
+Listing = list[Any]  # [mtime, inode, when it was listed, the entries], as stored in the cache
+
+
+class Listings:
+    """A :data:`~hubrails.core.registry.layout.Lister` that
+    trusts a remembered listing while the folder's
+    modification time and inode are those it was listed with — and were so well before it was
+    listed, so that a change within the same clock tick is not missed (a folder changed that
+    recently is not remembered yet). Listings with linked folders are never remembered: where
+    a link leads can change without its folder changing."""
+
+    def __init__(self, known: dict[str, Listing]) -> None:
+        self.known = known
+        self.listed: dict[str, Listing] = {}  # listed now, to remember
+        self.seen: set[str] = set()
+        self.forget: set[str] = set()  # known folders the walk no longer reached
+        self.now = time.time_ns()
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is anything new to remember or to forget."""
+        return bool(self.listed or self.forget)
+
+    def __call__(self, folder: str, inside: str | None) -> list[Entry]:
+        self.seen.add(folder)
+        try:
+            stat = os.stat(folder)  # noqa: PTH116 - a string, not a Path: the hot loop
+        except OSError:
+            return []
+        mtime, inode = stat.st_mtime_ns, stat.st_ino
+        known = self.known.get(folder)
+        if known is not None and known[:2] == [mtime, inode] and mtime + RACY_NS <= known[2]:
+            return known[3]  # type: ignore[no-any-return]
+        listed = entries(folder, inside)
+        if mtime + RACY_NS <= self.now and all(what in (DIR, FILE) for _, what in listed):
+            self.listed[folder] = [mtime, inode, self.now, listed]  # (a racy one: next time)
+        return listed

@@ -1,0 +1,269 @@
+"""Cross-file rules: unique names, resolvable references, satisfiable version ranges,
+one platform team, and SKILL.md agreeing with skill.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.registry.versions import Verdicts
+from hubrails.core.validate.asset_index import Index
+from hubrails.core.validate.reports import Asset, FileReport, Ref
+
+_INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
+
+
+def cross_check(
+    reports: list[FileReport],
+    hub: list[FileReport] | None = None,
+    focus: set[str] | None = None,
+    names: Mapping[str, list[str]] | None = None,
+    verdicts: Verdicts | None = None,
+) -> list[Finding]:
+    """Findings that need more than one file, reported on the file that must change.
+
+    With ``focus`` (the files a pre-commit run asks about), references are resolved only where
+    the result can concern those files: from them, to the assets they define, or to nothing at
+    all. Everything else would be filtered out anyway; this keeps one-file runs fast. ``names``
+    completes the names of kinds that ``reports`` hold only in part (for "did you mean");
+    ``verdicts`` answers version questions asked before.
+    """
+    index = Index([*reports, *(hub or [])], names, verdicts)
+    findings: list[Finding] = []
+    findings += _duplicates(index, {r.path for r in reports})
+    findings += _platform_team(reports, index)
+    focused = None
+    if focus is not None:
+        focused = {(r.asset.kind, r.asset.name) for r in reports if r.asset and r.path in focus}
+    clean: set[tuple[str, str, str | None, tuple[str, ...]]] = set()  # refs that resolve
+    for report in reports:
+        everything = focused is None or report.path in (focus or ())
+        for ref in report.refs:
+            if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
+                key = (ref.kind, ref.name, ref.version, ref.actions)
+                if key not in clean:
+                    found = resolve(report.path, ref, index)
+                    findings += found
+                    if not found:
+                        clean.add(key)
+    findings += _skill_docs(reports, index)
+    return findings
+
+
+def _missing(ref: Ref, index: Index) -> bool:
+    return ref.kind != "Model" and not index.get(ref.kind, ref.name)
+
+
+def _finding(
+    rule: str,
+    severity: Severity,
+    path: str,
+    at: Ref | Asset,
+    message: str,
+    hint: str = "",
+    related: Iterable[str] = (),
+) -> Finding:
+    return Finding(rule, severity, path, at.line, at.column, message, hint, tuple(related))
+
+
+def _duplicates(index: Index, local: set[str]) -> list[Finding]:
+    findings = []
+    for kind, names in index.by_kind.items():
+        if kind == "SkillDoc":
+            continue
+        for name, entries in names.items():
+            if len(entries) < 2:
+                continue
+            for path, asset in entries:
+                if path not in local:
+                    continue
+                others = [p for p, _ in entries if p != path]
+                findings.append(
+                    _finding(
+                        "duplicate-name",
+                        Severity.ERROR,
+                        path,
+                        asset,
+                        f"{kind} '{name}' is also defined in {', '.join(others)}",
+                        "names are unique per kind; rename one, or promote and reuse the other",
+                        others,
+                    )
+                )
+    return findings
+
+
+def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
+    teams = [
+        (path, asset)
+        for entries in index.by_kind.get("Team", {}).values()
+        for path, asset in entries
+    ]
+    platform = [(path, asset) for path, asset in teams if asset.platform]
+    if len(platform) > 1:
+        names = ", ".join(a.name for _, a in platform)
+        culprits, message = platform, f"more than one platform team ({names})"
+    elif not platform and teams:
+        culprits, message = teams[:1], "no team is the platform team"
+    else:
+        return []
+    local = {r.path for r in reports}
+    return [
+        _finding(
+            "platform-team",
+            Severity.ERROR,
+            path,
+            asset,
+            message,
+            "exactly one Team sets spec.platform: true",
+        )
+        for path, asset in culprits
+        if path in local
+    ]
+
+
+def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
+    """The problems of one reference made in ``path`` (none when it resolves cleanly)."""
+    if ref.kind == "Model":
+        if index.models and ref.name not in index.models:
+            return [
+                _finding(
+                    "ref-model",
+                    Severity.WARNING,
+                    path,
+                    ref,
+                    f"model '{ref.name}' is not in the pricing table",
+                    index.suggest("Model", ref.name),
+                )
+            ]
+        return []
+    targets = index.get(ref.kind, ref.name)
+    if not targets:
+        return [
+            _finding(
+                "ref-unresolved",
+                Severity.ERROR,
+                path,
+                ref,
+                f"{ref.field}: no {ref.kind} named '{ref.name}'",
+                index.suggest(ref.kind, ref.name),
+            )
+        ]
+    if ref.version is not None:
+        if not index.versions.is_range(ref.version):
+            return [
+                _finding(
+                    "ref-range-invalid",
+                    Severity.ERROR,
+                    path,
+                    ref,
+                    f"{ref.field}: '{ref.version}' is not a valid version range",
+                    "use npm syntax: ^1.2.0, ~1.2, >=1.0.0 <2.0.0, 1.x, or an exact version",
+                )
+            ]
+        versioned = [(p, a) for p, a in targets if index.versions.is_version(a.version or "")]
+        matching = [
+            (p, a) for p, a in versioned if index.versions.matches(ref.version, a.version or "")
+        ]
+        if versioned and not matching:  # an unversioned target is reported on its own file
+            have = ", ".join(sorted({a.version or "" for _, a in versioned}))
+            return [
+                _finding(
+                    "ref-version",
+                    Severity.ERROR,
+                    path,
+                    ref,
+                    f"{ref.field}: no version of {ref.kind} '{ref.name}' satisfies "
+                    f"'{ref.version}' (available: {have})",
+                    "widen the range or update the reference",
+                    [p for p, _ in targets],
+                )
+            ]
+        targets = matching or targets
+    target_path, target = targets[0]
+    findings = []
+    state = (
+        target.status
+        if target.status in _INACTIVE
+        else ("deprecated" if target.lifecycle == "deprecated" else None)
+    )
+    if state is not None:
+        findings.append(
+            _finding(
+                f"ref-{state}",
+                _INACTIVE[state],
+                path,
+                ref,
+                f"{ref.field}: {ref.kind} '{ref.name}' is {state}",
+                "move to a supported replacement"
+                if state == "deprecated"
+                else "remove it: a revoked asset must not be used",
+                [target_path],
+            )
+        )
+    missing = [a for a in ref.actions if a not in target.provides]
+    if missing and ref.kind == "Tool":
+        findings.append(
+            _finding(
+                "ref-action",
+                Severity.ERROR,
+                path,
+                ref,
+                f"{ref.field}: tool '{ref.name}' has no action {', '.join(map(repr, missing))}",
+                "its actions: " + ", ".join(target.provides),
+                [target_path],
+            )
+        )
+    return findings
+
+
+def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
+    findings = []
+    docs = {r.path.rsplit("/", 1)[0]: r for r in reports if r.asset and r.asset.kind == "SkillDoc"}
+    for report in reports:
+        asset = report.asset
+        if asset is None or asset.kind != "Skill":
+            continue
+        folder = report.path.rsplit("/", 1)[0]
+        doc = docs.get(folder)
+        if doc is None:
+            doc_path = f"{folder}/SKILL.md"
+            if not _has_doc(index, doc_path):
+                findings.append(
+                    _finding(
+                        "skill-md-missing",
+                        Severity.ERROR,
+                        report.path,
+                        asset,
+                        "the skill has no SKILL.md beside skill.yaml",
+                        "write the agent-facing instructions in SKILL.md",
+                    )
+                )
+            continue
+        assert doc.asset is not None
+        for field, mine, theirs in (
+            ("name", asset.name, doc.asset.name),
+            ("description", asset.description, doc.asset.description),
+        ):
+            if theirs is not None and mine is not None and mine != theirs:
+                findings.append(
+                    _finding(
+                        "skill-md-mismatch",
+                        Severity.ERROR,
+                        report.path,
+                        asset,
+                        f"metadata.{field} differs from the {field} in {doc.path}",
+                        f"make them identical; SKILL.md says: {_clip(theirs)}",
+                        [doc.path],
+                    )
+                )
+    return findings
+
+
+def _has_doc(index: Index, path: str) -> bool:
+    return any(
+        p == path for entries in index.by_kind.get("SkillDoc", {}).values() for p, _ in entries
+    )
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,91 @@
+"""What validation learns from one file: its findings and the facts cross-checks need.
+
+Everything here round-trips through plain JSON, so the index cache can keep it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from hubrails.core.registry.findings import Finding, Severity
+
+
+class Ref(NamedTuple):
+    """A reference from one manifest to another asset, with where it is written.
+
+    Ref and Asset are named tuples, not frozen dataclasses: a warm run rebuilds tens of
+    thousands of them from the cache, and tuples construct several times faster.
+    """
+
+    kind: str
+    name: str
+    field: str
+    line: int
+    column: int
+    version: str | None = None
+    actions: tuple[str, ...] = ()
+
+
+class Asset(NamedTuple):
+    """The identity and status of one manifest (or SKILL.md) as cross-checks see it."""
+
+    kind: str
+    name: str
+    line: int
+    column: int
+    team: str | None = None
+    version: str | None = None
+    lifecycle: str = "production"
+    status: str | None = None
+    description: str | None = None
+    platform: bool = False
+    provides: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class FileReport:
+    """All that one file contributes: its own findings, its asset and its references."""
+
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    asset: Asset | None = None
+    refs: list[Ref] = field(default_factory=list)
+
+    def to_row(self) -> list[Any]:
+        """Compact plain data for the cache (positional: loading it is the hot path)."""
+        a = self.asset
+        return [
+            [
+                [f.rule, f.severity.value, f.line, f.column, f.message, f.hint, list(f.related)]
+                for f in self.findings
+            ],
+            None if a is None else list(a),
+            [list(r) for r in self.refs],
+        ]
+
+    @classmethod
+    def from_row(cls, path: str, row: list[Any]) -> FileReport:
+        """Rebuild a report stored by :meth:`to_row`."""
+        findings, asset, refs = row
+        return cls(
+            path,
+            [
+                Finding(rule, Severity(severity), path, line, column, message, hint, tuple(related))
+                for rule, severity, line, column, message, hint, related in findings
+            ],
+            None if asset is None else asset_from_row(asset),
+            [ref_from_row(ref) for ref in refs],
+        )
+
+
+def asset_from_row(row: list[Any]) -> Asset:
+    """An asset from its cache row (JSON turned its tuples into lists)."""
+    *head, provides, labels = row
+    return Asset._make([*head, tuple(provides), tuple((k, v) for k, v in labels)])
+
+
+def ref_from_row(row: list[Any]) -> Ref:
+    """A reference from its cache row."""
+    return Ref._make([*row[:-1], tuple(row[-1])])

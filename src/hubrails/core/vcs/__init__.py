@@ -1,0 +1,1 @@
+"""Git: the only package that runs git (through GitPython). Imports nothing else of core."""
