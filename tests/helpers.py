@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
-from hubrails.cli.app import application
+from hubrails.cli import main
 from hubrails.core.registry.findings import Finding
 from hubrails.resources import data_dir
 
@@ -60,11 +61,16 @@ class Run:
         return {(f["rule"], f["path"], f["line"]) for f in self.json()["findings"]}
 
 
-def run_cli(*args: str) -> Run:
-    """Invoke ``hub ARGS`` in-process; exceptions propagate so tests see real bugs."""
-    command = application(args[0] if args else None)  # as `hub` builds it
-    result = CliRunner().invoke(command, list(args), catch_exceptions=False)
-    return Run(result.exit_code, result.stdout, result.stderr)
+def run_cli(*args: str, stdin: str | None = None) -> Run:
+    """Invoke ``hub ARGS`` in-process through :func:`hubrails.cli.main`, the error boundary;
+    with ``HUB_DEBUG=1``, so that an internal error propagates and tests see real bugs."""
+    runner = CliRunner(env={"HUB_DEBUG": "1"})
+    with runner.isolation(input=stdin) as streams:
+        code = main(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        out, err = streams[0].getvalue().decode(), streams[1].getvalue().decode()
+    return Run(code, out, err)
 
 
 def line_of(path: Path, needle: str) -> int:

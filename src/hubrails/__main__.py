@@ -1,5 +1,7 @@
 """Run hubrails as ``python -m hubrails``."""
 
+import sys
+
 from hubrails.cli import main
 
-main()
+sys.exit(main())

@@ -28,6 +28,7 @@ class HubError(Exception):
         line: int | None = None,
         column: int | None = None,
         hint: str = "",
+        details: list[str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -35,11 +36,22 @@ class HubError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        self.details = details or []
 
     def location(self) -> str:
         """``file:line:column`` as far as known, or an empty string."""
         parts = [p for p in (self.path, self.line, self.column) if p is not None]
         return ":".join(str(p) for p in parts)
+
+    def render(self, max_details: int = 10) -> str:
+        """The lines ``hub`` prints on stderr: ``hub: [where: ]message``, the first details, and
+        the hint."""
+        where = self.location()
+        lines = [f"hub: {where + ': ' if where else ''}{self.message}"]
+        lines += [f"hub:   {detail}" for detail in self.details[:max_details]]
+        if self.hint:
+            lines.append(f"hub: hint: {self.hint}")
+        return "\n".join(lines) + "\n"
 
 
 class ConfigError(HubError):

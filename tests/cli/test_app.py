@@ -70,10 +70,8 @@ def test_internal_errors_exit_3_without_a_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(hubrails.cli.app, "application", lambda _: broken)
-    monkeypatch.setattr(sys, "argv", ["hub", "validate"])
-    with pytest.raises(SystemExit) as caught:
-        main()
-    assert caught.value.code == 3
+    monkeypatch.delenv("HUB_DEBUG", raising=False)
+    assert main(["validate"]) == 3
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err
@@ -92,8 +90,7 @@ def slow_in_parent(*args, **kwargs):  # the worker runs out of work and waits fo
     return analyse(*args, **kwargs)
 collect.analyse_file = slow_in_parent
 print("started", flush=True)
-sys.argv = ["hub", "validate", "--no-cache"]
-main()
+sys.exit(main(["validate", "--no-cache"]))
 """
 
 

@@ -1,4 +1,4 @@
-"""The ``hub`` command line: parse, call core, render. ``main`` is the error boundary."""
+"""The ``hub`` command line: parse, call core, render. :func:`main` is the one error boundary."""
 
 from __future__ import annotations
 
@@ -6,27 +6,59 @@ import os
 import sys
 
 from hubrails import __version__
-from hubrails.errors import ExitCode
 
 
-def main() -> None:
-    """Entry point of ``hub`` and ``hubrails``."""
-    if sys.argv[1:] == ["--version"]:  # answered before typer is imported: keeps it instant
+def main(argv: list[str] | None = None) -> int:
+    """Run ``hub`` with ``argv`` (default: the process's arguments) and return its exit code.
+
+    The one place where errors become exit codes: a :class:`~hubrails.errors.HubError` is its
+    message on stderr and its code (2 unless it says otherwise), a usage error 2, Ctrl-C 130, and
+    anything else an internal error, 3 (the traceback only with ``HUB_DEBUG=1``).
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args == ["--version"]:  # answered before typer is imported: keeps it instant
         sys.stdout.write(f"hubrails {__version__}\n")
-        return
+        return 0
     import gc
 
     # A run lasts seconds and builds hundreds of thousands of objects that reference counting
     # frees: the cycle collector would only scan them again and again (hub certify --all on
     # 1,000 agents: 2.1 s -> 1.4 s), and once more at exit, which freezing them skips.
     gc.disable()
-    from hubrails.cli.app import application
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("hub: interrupted\n")
+        return 130
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
+def _run(args: list[str]) -> int:
+    """``args`` run by the application, every failure turned into an exit code."""
+    import typer
+
+    from hubrails.errors import ExitCode, HubError
 
     try:
-        application(sys.argv[1] if len(sys.argv) > 1 else None)(prog_name="hub")
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(ExitCode.INTERRUPTED)
+        from hubrails.cli.app import application
+
+        app = application(args[0] if args else None)
+        code = app(args=args, prog_name="hub", standalone_mode=False)
+    except HubError as error:
+        sys.stderr.write(error.render())
+        return int(error.exit_code)
+    except typer.Abort:  # end of input at a prompt
+        sys.stderr.write("hub: aborted\n")
+        return int(ExitCode.USAGE)
+    except typer.TyperException as error:  # a usage error: unknown option, bad value
+        show = getattr(error, "show", None)
+        if show is not None:
+            show()
+        else:
+            sys.stderr.write(f"hub: {error.format_message()}\n")
+        return int(error.exit_code)
     except Exception as exc:  # the last line of defence: never a bare traceback
         if os.environ.get("HUB_DEBUG"):
             raise
@@ -34,6 +66,7 @@ def main() -> None:
             f"hub: internal error: {type(exc).__name__}: {exc}\n"
             "hub: this is a bug; rerun with HUB_DEBUG=1 for the traceback\n"
         )
-        sys.exit(ExitCode.INTERNAL)
-    finally:
-        gc.freeze()
+        return int(ExitCode.INTERNAL)
+    if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+        sys.stderr.write("hub: interrupted\n")
+    return code if isinstance(code, int) else 0

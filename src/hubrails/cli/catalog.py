@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.render import OutputFormat
 
 if TYPE_CHECKING:
@@ -48,7 +48,6 @@ def _open(root: Path | None, hub: Path | None) -> tuple[HubConfig, HubConfig | N
 
 
 @app.command("ls")
-@boundary
 def ls_command(
     kind: Annotated[
         str | None,
@@ -79,7 +78,6 @@ def ls_command(
 
 
 @app.command("show")
-@boundary
 def show_command(
     name: NameArgument,
     kind: KindOption = None,
@@ -97,7 +95,6 @@ def show_command(
 
 
 @app.command("uses")
-@boundary
 def uses_command(
     name: NameArgument,
     kind: KindOption = None,
@@ -117,7 +114,6 @@ def uses_command(
 
 
 @app.command("search")
-@boundary
 def search_command(
     text: Annotated[list[str], typer.Argument(help="Words to look for.")],
     kind: KindOption = None,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.errors import ExitCode, HubError
 from hubrails.render import Format
 
@@ -55,7 +55,6 @@ def _warn(messages: tuple[str, ...] | list[str]) -> None:
         sys.stderr.write(f"hub: warning: {message}\n")
 
 
-@boundary
 def certify_command(
     agent: Annotated[
         str | None,
@@ -121,7 +120,6 @@ def certify_command(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@boundary
 def policy_command(
     agent: Annotated[str, typer.Argument(help="The agent: its name or the path of its file.")],
     output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.TEXT,

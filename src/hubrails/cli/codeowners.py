@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.errors import ExitCode
 
 
-@boundary
 def codeowners_command(
     check: Annotated[
         bool,

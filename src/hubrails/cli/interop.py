@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.errors import HubError
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ def _open(root: Path | None) -> tuple[HubConfig, Catalog]:
 
 
 @import_app.command("skill")
-@boundary
 def import_skill_command(
     folder: Annotated[
         Path,
@@ -75,7 +74,6 @@ def import_skill_command(
 
 
 @export_app.command("skill")
-@boundary
 def export_skill_command(
     name: Annotated[str, typer.Argument(help="The registry skill.")],
     folder: Annotated[
@@ -109,7 +107,6 @@ def export_skill_command(
 
 
 @import_app.command("mcp")
-@boundary
 def import_mcp_command(
     server_json: Annotated[
         Path, typer.Argument(help="An MCP registry server.json file.", dir_okay=False, exists=True)

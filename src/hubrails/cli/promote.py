@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary, fail
+from hubrails.cli._common import RootOption
 from hubrails.errors import HubError
 from hubrails.render.promotion import PromotionFormat
 
 
-@boundary
 def promote_command(
     skill: Annotated[
         str, typer.Argument(help="The skill to promote: NAME, or TEAM/NAME in a hub repository.")
@@ -51,7 +50,7 @@ def promote_command(
     Your working tree, index, HEAD, stash and branches are never touched.
     Exit 0: made (or planned, with --dry-run); 1: refused, nothing created; 2: bad usage.
     """
-    from hubrails.core.promote.outcome import Options, PromotionError
+    from hubrails.core.promote.outcome import Options
     from hubrails.core.promote.run import promote
     from hubrails.core.registry.config import load_config, locate
     from hubrails.render.promotion import render_promotion, render_refusal
@@ -59,11 +58,8 @@ def promote_command(
     options = Options(skill, branch=branch, push=push, force=force, dry_run=dry_run)
     try:
         promotion = promote(load_config(locate(root, [Path.cwd()]), remember=False), options)
-    except HubError as error:  # bots get a JSON answer for every failure, not only refusals
+    except HubError as error:  # bots get a JSON answer for every failure; main() reports it
         if output is PromotionFormat.JSON:
             render_refusal(error, sys.stdout)
-        details = error.details if isinstance(error, PromotionError) else []
-        for detail in details[:10]:
-            sys.stderr.write(f"hub:   {detail}\n")
-        raise fail(error) from None
+        raise
     render_promotion(promotion, output, sys.stdout)

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.errors import HubError
 
 
-@boundary
 def init_command(
     folder: Annotated[
         Path, typer.Argument(help="Where to create the registry (created if missing).")
@@ -95,7 +94,6 @@ def _codeowners(root: Path) -> None:
     replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
 
 
-@boundary
 def new_command(
     kind: Annotated[str, typer.Argument(help="skill, tool, prompt, guardrail, agent or team.")],
     name: Annotated[str, typer.Argument(help="The new asset's name, e.g. incident-summary.")],

@@ -8,13 +8,10 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import boundary
-
 app = typer.Typer(name="schema", help="The manifest JSON Schemas.", no_args_is_help=True)
 
 
 @app.command("export")
-@boundary
 def export_command(
     folder: Annotated[
         Path, typer.Argument(help="Where to write the *.schema.json files.", file_okay=False)

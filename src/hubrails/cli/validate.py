@@ -8,12 +8,11 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.errors import ExitCode
 from hubrails.render import Format
 
 
-@boundary
 def validate_command(
     paths: Annotated[
         list[Path] | None,

@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import boundary
-
 
 class Outcome(StrEnum):
     """How a task ended."""
@@ -21,7 +19,6 @@ class Outcome(StrEnum):
     ABANDONED = "abandoned"
 
 
-@boundary
 def emit_command(
     team: Annotated[str, typer.Option(help="The team that owns the agent.")],
     agent: Annotated[str, typer.Option(help="The agent that ran.")],

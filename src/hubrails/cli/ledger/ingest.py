@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.cli.ledger._options import DbOption, SummaryFormat, open_ledger
 from hubrails.errors import ExitCode, HubError
 
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from hubrails.core.ledger.records import Reject
 
 
-@boundary
 def ingest_command(
     inputs: Annotated[
         list[str],

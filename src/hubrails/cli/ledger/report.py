@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from hubrails.cli._common import RootOption, boundary
+from hubrails.cli._common import RootOption
 from hubrails.cli.ledger._options import (
     AsOfOption,
     DbOption,
@@ -37,7 +37,6 @@ class By(StrEnum):
     DAY = "day"
 
 
-@boundary
 def report_command(
     since: Annotated[
         str | None,
@@ -94,7 +93,6 @@ def report_command(
         (render_json if output is ReportFormat.JSON else render_csv)(report, sys.stdout)
 
 
-@boundary
 def budget_command(
     team: TeamOption = None,
     output: Annotated[

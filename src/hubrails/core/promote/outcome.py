@@ -19,9 +19,8 @@ class PromotionError(HubError):
     def __init__(
         self, code: str, message: str, *, hint: str = "", details: list[str] | None = None
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, details=details)
         self.code = code
-        self.details = details or []
 
     def to_dict(self) -> dict[str, Any]:
         """The refusal for ``--format json``."""
