@@ -1,8 +1,15 @@
-"""The error tree and the exit codes every command documents."""
+"""Every error class of hubrails, and the exit codes every command documents.
+
+:class:`HubError` and its subclasses reach ``hub``'s one boundary (``cli.main``), which prints
+their message and exits with their ``exit_code``; the class says the code, never the raiser.
+:class:`LoadError` is a file that cannot be loaded safely: validation turns it into a finding
+(``Finding.from_load_error``), other commands into a :class:`HubError` (:meth:`LoadError.to_error`).
+"""
 
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -56,3 +63,64 @@ class HubError(Exception):
 
 class ConfigError(HubError):
     """``hub.yaml`` is missing, unreadable or invalid."""
+
+
+class GitError(HubError):
+    """A git command failed, or a folder is not a git repository."""
+
+
+class RemoteError(GitError):
+    """A remote could not be reached or read (network, permissions, a wrong URL): exit 1."""
+
+    exit_code = ExitCode.FINDINGS
+
+
+class RefRaceError(GitError):
+    """A ref was not where we expected it: someone else updated it first (exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+
+class HubFetchError(HubError):
+    """The hub could not be cloned and no cached copy exists."""
+
+
+class PromotionError(HubError):
+    """A precondition failed, or the remote said no: nothing was created (exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+    def __init__(
+        self, code: str, message: str, *, hint: str = "", details: list[str] | None = None
+    ) -> None:
+        super().__init__(message, hint=hint, details=details)
+        self.code = code
+
+    def to_dict(self) -> dict[str, Any]:
+        """The refusal for ``--format json``."""
+        return {
+            "promoted": False,
+            "reason": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "details": self.details,
+        }
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded safely; ``rule`` is the stable finding id."""
+
+    def __init__(
+        self, rule: str, message: str, line: int = 1, column: int = 1, hint: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def to_error(self, path: str, error: type[HubError] = HubError) -> HubError:
+        """This failure as a :class:`HubError` (or ``error``) at ``path``, for commands that
+        stop on a file they cannot load."""
+        return error(self.message, path=path, line=self.line, column=self.column, hint=self.hint)

@@ -9,12 +9,11 @@ from hubrails.core.promote.outcome import (
     AgentUse,
     Lineage,
     Promotion,
-    PromotionError,
     PullRequest,
     Pushed,
     ToolUse,
 )
-from hubrails.errors import HubError
+from hubrails.errors import HubError, PromotionError
 from hubrails.render.promotion import PromotionFormat, render_promotion, render_refusal
 
 PROMOTION = Promotion(

@@ -8,6 +8,7 @@ import pytest
 
 from hubrails.core.vcs import repository as vcs
 from hubrails.core.vcs.scratch import scratch
+from hubrails.errors import GitError, RefRaceError
 from tests.gitrepo import git, init_repo
 from tests.helpers import write
 
@@ -51,9 +52,9 @@ def test_update_ref_refuses_a_moved_ref(repo: Path) -> None:
         head = r.commit_of("HEAD")
         assert head is not None
         r.update_ref("refs/heads/x", head, vcs.ZERO)
-        with pytest.raises(vcs.RefRaceError):
+        with pytest.raises(RefRaceError):
             r.update_ref("refs/heads/x", head, vcs.ZERO)
-        with pytest.raises(vcs.RefRaceError):
+        with pytest.raises(RefRaceError):
             r.update_ref("refs/heads/x", head, "1" * 40)
 
 
@@ -67,7 +68,7 @@ def test_push_to_nowhere_is_a_clean_answer(repo: Path, tmp_path: Path) -> None:
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
-    with pytest.raises(vcs.GitError, match="not inside a git repository"):
+    with pytest.raises(GitError, match="not inside a git repository"):
         vcs.Repository.open(tmp_path)
 
 
@@ -76,5 +77,5 @@ def test_identity_missing_is_explained(repo: Path, monkeypatch: pytest.MonkeyPat
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     git(repo, "config", "user.useConfigOnly", "true")
-    with vcs.Repository.open(repo) as r, pytest.raises(vcs.GitError, match="who you are"):
+    with vcs.Repository.open(repo) as r, pytest.raises(GitError, match="who you are"):
         r.identity()

@@ -96,7 +96,7 @@ def export_skill_command(
     try:
         spec = safefile.load(manifest, config.root).data.get("spec")
     except safeyaml.LoadError as exc:
-        raise HubError(exc.message, path=entry.path, line=exc.line, column=exc.column) from None
+        raise exc.to_error(entry.path) from None
     files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)
     from hubrails.core.scaffold.create import make_folder, write_new
 

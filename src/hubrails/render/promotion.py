@@ -52,7 +52,7 @@ def render_promotion(promotion: Promotion, fmt: PromotionFormat, out: TextIO) ->
 def render_refusal(error: HubError, out: TextIO) -> None:
     """A refusal (exit 1) or a usage error (exit 2) as one JSON document; in text, both go to
     stderr through the CLI boundary."""
-    from hubrails.core.promote.outcome import PromotionError
+    from hubrails.errors import PromotionError
 
     if isinstance(error, PromotionError):
         _json(error.to_dict(), out)

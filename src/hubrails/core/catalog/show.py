@@ -9,7 +9,6 @@ from hubrails.core.catalog.query import HUB_PREFIX, Catalog, impact
 from hubrails.core.catalog.snapshot import Entry, Use
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.validate.reports import FileReport, Ref
-from hubrails.errors import HubError
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +48,7 @@ def describe(
         data = safefile.read_bytes(config.root / path, config.root, config.max_file_bytes)
         doc = safeyaml.parse(safeyaml.decode(data), max_alias_nodes=config.max_alias_nodes)
     except safeyaml.LoadError as exc:
-        raise HubError(exc.message, path=path, line=exc.line, column=exc.column) from None
+        raise exc.to_error(path) from None
     refs = references(doc, entry.asset.kind)
     wanted = {(r.kind, r.name) for r in refs}
     targets = [

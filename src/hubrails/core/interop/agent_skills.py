@@ -75,9 +75,7 @@ def _text(files: dict[str, bytes], rel: str, where: Path) -> str:
     try:
         return safeyaml.decode(files[rel])
     except safeyaml.LoadError as exc:
-        raise HubError(
-            exc.message, path=str(where / rel), line=exc.line, column=exc.column
-        ) from None
+        raise exc.to_error(str(where / rel)) from None
 
 
 def skill_manifest(front: dict[str, Any], team: str, evals: list[Any], schema: str) -> str:

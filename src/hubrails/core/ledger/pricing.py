@@ -95,7 +95,7 @@ def load_pricing(config: HubConfig) -> PriceBook:
     try:
         doc = safefile.load(path, config.root)
     except safeyaml.LoadError as exc:
-        raise ConfigError(exc.message, path=str(path), line=exc.line, column=exc.column) from None
+        raise exc.to_error(str(path), ConfigError) from None
     problem = first_error("Pricing", doc)
     if problem is not None:
         message, (line, column) = problem

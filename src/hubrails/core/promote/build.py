@@ -21,7 +21,6 @@ from hubrails.core.promote.outcome import (
     Lineage,
     Options,
     Promotion,
-    PromotionError,
     PullRequest,
 )
 from hubrails.core.promote.validate_tree import validate_tree
@@ -29,6 +28,7 @@ from hubrails.core.registry.config import HubConfig, load_config
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.vcs import repository as vcs
 from hubrails.core.vcs.scratch import Scratch, scratch
+from hubrails.errors import PromotionError
 
 AgentFinder = Callable[[list[FileReport], Reader], list[AgentUse]]
 

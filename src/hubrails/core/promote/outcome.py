@@ -5,32 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from hubrails.errors import ExitCode, HubError
-
 PROMOTED_BY = "Promoted-by"
 PROMOTED_BY_VALUE = "hubrails"
-
-
-class PromotionError(HubError):
-    """A precondition failed, or the remote said no: nothing was created (exit 1)."""
-
-    exit_code = ExitCode.FINDINGS
-
-    def __init__(
-        self, code: str, message: str, *, hint: str = "", details: list[str] | None = None
-    ) -> None:
-        super().__init__(message, hint=hint, details=details)
-        self.code = code
-
-    def to_dict(self) -> dict[str, Any]:
-        """The refusal for ``--format json``."""
-        return {
-            "promoted": False,
-            "reason": self.code,
-            "message": self.message,
-            "hint": self.hint,
-            "details": self.details,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,14 +22,13 @@ from hubrails.core.promote.outcome import (
     AgentUse,
     Options,
     Promotion,
-    PromotionError,
     Pushed,
 )
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.vcs import repository as vcs
-from hubrails.errors import HubError
+from hubrails.errors import HubError, PromotionError, RefRaceError, RemoteError
 
 
 def promote(config: HubConfig, options: Options) -> Promotion:
@@ -38,7 +37,7 @@ def promote(config: HubConfig, options: Options) -> Promotion:
         if config.role == "hub":
             return _in_hub(config, options)
         return _from_spoke(config, options)
-    except vcs.RemoteError as exc:
+    except RemoteError as exc:
         raise PromotionError("remote-unreachable", exc.message, hint=exc.hint) from None
 
 
@@ -275,7 +274,7 @@ def _publish_local(
     assert promotion.commit is not None
     try:
         repo.update_ref(name, promotion.commit, here or vcs.ZERO)
-    except vcs.RefRaceError as exc:
+    except RefRaceError as exc:
         raise PromotionError("branch-race", exc.message, hint=exc.hint) from None
     try:
         if remote is None:

@@ -88,9 +88,7 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
         text = safefile.read_bytes(path, root)
         doc = safeyaml.parse(safeyaml.decode(text))
     except safeyaml.LoadError as exc:
-        raise ConfigError(
-            exc.message, path=str(path), line=exc.line, column=exc.column, hint=exc.hint
-        ) from None
+        raise exc.to_error(str(path), ConfigError) from None
     from hubrails.core.registry import state
 
     # Schema validation costs ~0.1 s of imports; a hub.yaml already found valid is not redone.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hubrails.errors import LoadError
 
 
 class Severity(StrEnum):
@@ -47,6 +50,13 @@ class Finding:
                 "severity": Severity(data["severity"]),
                 "related": tuple(data.get("related", ())),
             }
+        )
+
+    @classmethod
+    def from_load_error(cls, error: LoadError, path: str) -> Finding:
+        """The error finding for a file at ``path`` that could not be loaded."""
+        return cls(
+            error.rule, Severity.ERROR, path, error.line, error.column, error.message, error.hint
         )
 
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from hubrails.core.registry.document import Document, mark_of
 from hubrails.core.registry.yaml_loader import CORE, MAP, SEQ, STR
 from hubrails.core.registry.yaml_loader import Loader as _Loader
+from hubrails.errors import LoadError as LoadError  # raised here; defined with every error
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_ALIAS_NODES = 1000
@@ -43,20 +44,6 @@ _BUILDERS: dict[str, Callable[[ScalarNode], Any]] = {
     f"{CORE}null": _null,
     f"{CORE}timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
 }
-
-
-class LoadError(Exception):
-    """A file that cannot be loaded safely; ``rule`` is the stable finding id."""
-
-    def __init__(
-        self, rule: str, message: str, line: int = 1, column: int = 1, hint: str = ""
-    ) -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.line = line
-        self.column = column
-        self.hint = hint
 
 
 class _Builder:

@@ -51,11 +51,7 @@ def analyse_skill_doc(
     try:
         doc = safeyaml.parse(front, max_alias_nodes=max_alias_nodes, line_offset=offset)
     except safeyaml.LoadError as exc:
-        report.findings.append(
-            Finding(
-                exc.rule, Severity.ERROR, report.path, exc.line, exc.column, exc.message, exc.hint
-            )
-        )
+        report.findings.append(Finding.from_load_error(exc, report.path))
         return report
     data = doc.data
 

@@ -38,9 +38,7 @@ def analyse_file(
             return analyse_skill_doc(report, text, location, max_alias_nodes)
         doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
     except safeyaml.LoadError as exc:
-        report.findings.append(
-            Finding(exc.rule, Severity.ERROR, path, exc.line, exc.column, exc.message, exc.hint)
-        )
+        report.findings.append(Finding.from_load_error(exc, path))
         return report
     from hubrails.core.registry.schemas import KINDS, schema_findings
 

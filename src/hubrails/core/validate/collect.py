@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from hubrails.core.registry import layout, safefile, safeyaml, state
 from hubrails.core.registry.config import HubConfig
-from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.registry.findings import Finding
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.analyse import analyse_file
 from hubrails.core.validate.reports import FileReport
@@ -194,16 +194,7 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
     if digest == job.known:
         return digest, None
     if isinstance(content, safeyaml.LoadError):
-        finding = Finding(
-            content.rule,
-            Severity.ERROR,
-            job.path,
-            content.line,
-            content.column,
-            content.message,
-            content.hint,
-        )
-        return digest, FileReport(job.path, [finding])
+        return digest, FileReport(job.path, [Finding.from_load_error(content, job.path)])
     report = analyse_file(
         job.path,
         content,

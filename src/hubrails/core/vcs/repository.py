@@ -16,26 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hubrails.errors import ExitCode, HubError
+from hubrails.errors import GitError, HubFetchError, RefRaceError, RemoteError
 
 if TYPE_CHECKING:
     from git import Repo
-
-
-class GitError(HubError):
-    """A git command failed, or a folder is not a git repository."""
-
-
-class RemoteError(GitError):
-    """A remote could not be reached or read (network, permissions, a wrong URL): exit 1."""
-
-    exit_code = ExitCode.FINDINGS
-
-
-class RefRaceError(GitError):
-    """A ref was not where we expected it: someone else updated it first."""
-
-    exit_code = ExitCode.FINDINGS
 
 
 # Repositories (hub init).
@@ -420,10 +404,6 @@ class MaterialisedHub:
 
 
 _NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}  # fail, never wait for a password, in CI or a hook
-
-
-class HubFetchError(HubError):
-    """The hub could not be cloned and no cached copy exists."""
 
 
 def hub_cache_folder(cache_root: Path, url: str) -> Path:
