@@ -12,9 +12,10 @@ from hubrails.core.ledger.ingest import IngestResult
 from hubrails.core.ledger.query import Totals
 from hubrails.core.ledger.report import Flagged, Line, Report
 from hubrails.core.ledger.window import Window
-from hubrails.render.ledger import render_ingest
-from hubrails.render.report_data import CSV_COLUMNS, render_csv, render_json
-from hubrails.render.report_text import LISTED, render_budget_text, render_text
+from hubrails.render import ingest_renderer, report_renderer
+from hubrails.render.csv import CSV_COLUMNS
+from hubrails.render.text.ledger import LISTED
+from hubrails.render.text.ledger import render_budget as render_budget_text
 from hubrails.store.load import Conflict
 
 
@@ -40,7 +41,7 @@ def _report(failing: int) -> Report:
 
 def test_text_lists_a_few_rows_and_says_how_many_more() -> None:
     out = io.StringIO()
-    render_text(_report(LISTED + 3), out)
+    report_renderer("text")(_report(LISTED + 3), out)
     text = out.getvalue()
     assert "agent-0" in text and f"agent-{LISTED - 1}" in text
     assert f"agent-{LISTED}" not in text
@@ -51,14 +52,14 @@ def test_text_lists_a_few_rows_and_says_how_many_more() -> None:
 
 def test_json_and_csv_carry_everything() -> None:
     out = io.StringIO()
-    render_json(_report(LISTED + 3), out)
+    report_renderer("json")(_report(LISTED + 3), out)
     doc = json.loads(out.getvalue())
     assert len(doc["quietly_failing"]) == LISTED + 3
     assert doc["window"]["since"].endswith("Z")
     assert doc["total"]["failure_rate"] == 0.5
     assert doc["budgets"][0]["alert"] is True
     out = io.StringIO()
-    render_csv(_report(0), out)
+    report_renderer("csv")(_report(0), out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert list(rows[0]) == list(CSV_COLUMNS)
     assert [r["key"] for r in rows] == ["sre", "total"]
@@ -73,7 +74,7 @@ def test_budget_verdict() -> None:
 def test_ingest_summary() -> None:
     refused = IngestResult(files=1, valid=3, rejected=2, committed=False)
     out = io.StringIO()
-    render_ingest(refused, "text", out, None)
+    ingest_renderer("text")(refused, out, None)
     assert out.getvalue() == (
         "✗ nothing ingested: 2 invalid records (listed above; fix them or pass --skip-invalid)\n"
     )
@@ -82,7 +83,7 @@ def test_ingest_summary() -> None:
         conflict_count=1, conflicts=(Conflict("a.jsonl", 4, "r1"),), unpriced={"gpt-9": 1},
     )  # fmt: skip
     out = io.StringIO()
-    render_ingest(done, "text", out, None)
+    ingest_renderer("text")(done, out, None)
     assert out.getvalue().splitlines() == [
         "! ingested 2 new runs from 2 inputs: 0 already stored, 1 conflict, 0 invalid",
         "  conflict: a.jsonl:4: run r1 is stored with different content; kept the stored record",

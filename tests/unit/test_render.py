@@ -13,7 +13,7 @@ import pytest
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate.run import ValidationResult
 from hubrails.render import Format, validation_renderer
-from hubrails.render.text import colour_enabled
+from hubrails.render.text.validate import colour_enabled
 
 ERROR = Finding(
     "schema-enum",
@@ -144,7 +144,7 @@ def test_colour_is_sgr_in_the_styles_rich_used(
 
 
 def test_the_text_renderer_does_not_import_rich() -> None:
-    code = "import sys, hubrails.render.text; print('rich' in sys.modules)"
+    code = "import sys, hubrails.render.text.validate; print('rich' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
 

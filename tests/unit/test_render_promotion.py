@@ -14,7 +14,8 @@ from hubrails.core.promote.outcome import (
     ToolUse,
 )
 from hubrails.errors import HubError, PromotionError
-from hubrails.render.promotion import PromotionFormat, render_promotion, render_refusal
+from hubrails.render import PromotionFormat, promotion_renderer
+from hubrails.render.json.promotion import render_refusal
 
 PROMOTION = Promotion(
     skill="triage",
@@ -43,7 +44,7 @@ PROMOTION = Promotion(
 
 def text(promotion: Promotion) -> str:
     out = io.StringIO()
-    render_promotion(promotion, PromotionFormat.TEXT, out)
+    promotion_renderer(PromotionFormat.TEXT)(promotion, out)
     return out.getvalue()
 
 
@@ -69,7 +70,7 @@ def test_text_of_a_dry_run() -> None:
 
 def test_json_of_a_promotion() -> None:
     out = io.StringIO()
-    render_promotion(PROMOTION, PromotionFormat.JSON, out)
+    promotion_renderer(PromotionFormat.JSON)(PROMOTION, out)
     data = json.loads(out.getvalue())
     assert data["promoted"] is True
     assert data["tools"][0]["actions"] == [{"name": "search", "risk": "low"}]

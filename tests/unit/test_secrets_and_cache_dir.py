@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hubrails.core.certify.secrets import find_secrets
-from hubrails.core.registry.hub_source import cache_root
+from hubrails.core.hub.locate import cache_root
 from hubrails.resources import data_dir
 
 

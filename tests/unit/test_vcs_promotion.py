@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from hubrails.core.vcs import repository as vcs
-from hubrails.core.vcs.scratch import scratch
+from hubrails.core.vcs.objects import ZERO, Entry
+from hubrails.core.vcs.scratch_index import scratch
 from hubrails.errors import GitError, RefRaceError
 from tests.gitrepo import git, init_repo
 from tests.helpers import write
@@ -40,7 +41,7 @@ def test_objects_stay_in_quarantine_until_kept(repo: Path) -> None:
         with scratch(r, head) as area:
             sha = area.write_blob("c.txt", b"quarantined\n")
             assert git(repo, "cat-file", "-t", sha, check=False) == ""
-            area.stage({"c.txt": vcs.Entry("100644", sha, "c.txt"), "a.txt": None})
+            area.stage({"c.txt": Entry("100644", sha, "c.txt"), "a.txt": None})
             tree = area.write_tree()
             area.keep()
         assert git(repo, "cat-file", "-t", sha) == "blob"
@@ -51,9 +52,9 @@ def test_update_ref_refuses_a_moved_ref(repo: Path) -> None:
     with vcs.Repository.open(repo) as r:
         head = r.commit_of("HEAD")
         assert head is not None
-        r.update_ref("refs/heads/x", head, vcs.ZERO)
+        r.update_ref("refs/heads/x", head, ZERO)
         with pytest.raises(RefRaceError):
-            r.update_ref("refs/heads/x", head, vcs.ZERO)
+            r.update_ref("refs/heads/x", head, ZERO)
         with pytest.raises(RefRaceError):
             r.update_ref("refs/heads/x", head, "1" * 40)
 

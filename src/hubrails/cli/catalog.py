@@ -133,10 +133,6 @@ def search_command(
 
 
 def _renderer(output: OutputFormat) -> ModuleType:
-    if output is OutputFormat.JSON:
-        from hubrails.render import catalog_json
+    from hubrails.render import catalog_renderer
 
-        return catalog_json
-    from hubrails.render import catalog_text
-
-    return catalog_text
+    return catalog_renderer(output)

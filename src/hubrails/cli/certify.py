@@ -31,8 +31,8 @@ def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Wo
     """The repository and its hub; ``many`` agents make the parsed-manifest cache pay off."""
     from hubrails.core.certify.agent_files import Workspace
     from hubrails.core.certify.parsed_cache import DocCache
+    from hubrails.core.hub.locate import find_hub
     from hubrails.core.registry.config import load_config, locate
-    from hubrails.core.registry.hub_source import find_hub
 
     config = load_config(locate(root))
     return Workspace(config, find_hub(config, hub), DocCache(config.root) if many else None)
@@ -140,10 +140,8 @@ def policy_command(
     _warn(ws.hub.warnings)
     loaded = ws.agent(ws.find_agent(agent))
     full, required, _ = policies(ws, loaded)
-    if output is Format.JSON:
-        from hubrails.render.json_ import render_policy
-    else:
-        from hubrails.render.certify_text import render_policy
-    render_policy(loaded.path, full, required, sys.stdout)
+    from hubrails.render import policy_renderer
+
+    policy_renderer(output)(loaded.path, full, required, sys.stdout)
     if full.loosenings:
         raise typer.Exit(ExitCode.FINDINGS)

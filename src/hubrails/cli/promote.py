@@ -10,7 +10,7 @@ import typer
 
 from hubrails.cli._common import RootOption
 from hubrails.errors import HubError
-from hubrails.render.promotion import PromotionFormat
+from hubrails.render import PromotionFormat
 
 
 def promote_command(
@@ -53,7 +53,8 @@ def promote_command(
     from hubrails.core.promote.outcome import Options
     from hubrails.core.promote.run import promote
     from hubrails.core.registry.config import load_config, locate
-    from hubrails.render.promotion import render_promotion, render_refusal
+    from hubrails.render import promotion_renderer
+    from hubrails.render.json.promotion import render_refusal
 
     options = Options(skill, branch=branch, push=push, force=force, dry_run=dry_run)
     try:
@@ -62,4 +63,4 @@ def promote_command(
         if output is PromotionFormat.JSON:
             render_refusal(error, sys.stdout)
         raise
-    render_promotion(promotion, output, sys.stdout)
+    promotion_renderer(output)(promotion, sys.stdout)

@@ -52,7 +52,7 @@ def init_command(
     (exit 2, listing them).
     """
     from hubrails.core.scaffold.create import init_plan, make_folder, write_new
-    from hubrails.core.vcs import repository as vcs
+    from hubrails.core.vcs import checkout as vcs
 
     if hub == spoke:
         raise HubError("say which: --hub or --spoke")

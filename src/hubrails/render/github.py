@@ -10,7 +10,7 @@ from hubrails.core.validate.run import ValidationResult
 
 if TYPE_CHECKING:
     from hubrails.core.certify.certificate import VerifyProblem
-    from hubrails.core.certify.run import Certification
+    from hubrails.core.certify.results import Certification
 
 
 def _data(text: str) -> str:

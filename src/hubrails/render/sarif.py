@@ -13,7 +13,7 @@ from hubrails.core.validate.run import ValidationResult
 
 if TYPE_CHECKING:
     from hubrails.core.certify.certificate import VerifyProblem
-    from hubrails.core.certify.run import Certification
+    from hubrails.core.certify.results import Certification
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 

@@ -51,7 +51,7 @@ def ingest_command(
     from hubrails.core.ledger.ingest import ingest
     from hubrails.core.ledger.pricing import load_pricing
     from hubrails.core.ledger.registry import known_names
-    from hubrails.render.ledger import render_ingest
+    from hubrails.render import ingest_renderer
 
     config, store = open_ledger(root, db)
     try:  # opened first, so an unwritable path fails before any work
@@ -84,6 +84,6 @@ def ingest_command(
             if empty:
                 rejects.unlink()
         store.engine.dispose()
-    render_ingest(result, output.value, sys.stdout, rejects if skip_invalid else None)
+    ingest_renderer(output.value)(result, sys.stdout, rejects if skip_invalid else None)
     if result.rejected or result.conflict_count:
         raise typer.Exit(ExitCode.FINDINGS)

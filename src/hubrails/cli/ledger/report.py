@@ -83,14 +83,9 @@ def report_command(
         )
     finally:
         store.engine.dispose()
-    if output is ReportFormat.TEXT:
-        from hubrails.render.report_text import render_text
+    from hubrails.render import report_renderer
 
-        render_text(report, sys.stdout)
-    else:
-        from hubrails.render.report_data import render_csv, render_json
-
-        (render_json if output is ReportFormat.JSON else render_csv)(report, sys.stdout)
+    report_renderer(output.value)(report, sys.stdout)
 
 
 def budget_command(
@@ -117,16 +112,11 @@ def budget_command(
     finally:
         store.engine.dispose()
     if output is SummaryFormat.JSON:
-        import json
+        from hubrails.render.json.ledger import render_budget
 
-        from hubrails.render.report_data import budget_data
-
-        json.dump(
-            {"as_of": moment.isoformat(), "budgets": budget_data(lines)}, sys.stdout, indent=2
-        )
-        sys.stdout.write("\n")
+        render_budget(lines, moment, sys.stdout)
     else:
-        from hubrails.render.report_text import render_budget_text
+        from hubrails.render.text.ledger import render_budget as render_budget_text
 
         render_budget_text(lines, sys.stdout)
     if any(line.alert for line in lines):

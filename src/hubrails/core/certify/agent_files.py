@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from hubrails.core.certify.parsed_cache import DocCache
+from hubrails.core.hub.locate import Hub
 from hubrails.core.registry import safefile, safeyaml
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.document import Document, Pointer
-from hubrails.core.registry.hub_source import Hub
 from hubrails.core.registry.layout import SKILL_MANIFEST
 from hubrails.errors import HubError
 

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from hubrails import __version__
-from hubrails.core.certify.run import AgentResult, Certification, validity_days
+from hubrails.core.certify.results import AgentResult, Certification
+from hubrails.core.certify.run import validity_days
+from hubrails.core.hub.locate import Hub
 from hubrails.core.registry.config import HubConfig
-from hubrails.core.registry.hub_source import Hub
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://hubrails.dev/certificate/v1"

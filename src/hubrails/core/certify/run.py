@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from dataclasses import dataclass
 
 from hubrails.core.certify.agent_files import Loaded, Workspace
 from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
@@ -15,103 +12,13 @@ from hubrails.core.certify.check_context import AgentContext, CheckSpec, Problem
 from hubrails.core.certify.checks import CHECKS
 from hubrails.core.certify.parsed_cache import Parsed
 from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.results import AgentResult, Certification, CheckResult, Status
 from hubrails.core.certify.waivers import Waiver, load_waivers
-from hubrails.core.registry.hub_source import Hub
 from hubrails.core.validate.agent_findings import Analysed, OwnFindings
 
 DEFAULT_VALIDITY_DAYS = 90
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
-
-
-class Status(StrEnum):
-    """The result of one check."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    WARN = "warn"
-    SKIP = "skip"
-    WAIVED = "waived"
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One check's result, with the first problem as its reason and all problems kept."""
-
-    id: str
-    title: str
-    severity: str
-    status: Status
-    remediation: str
-    reason: str | None = None
-    problems: tuple[Problem, ...] = ()
-    waiver: Waiver | None = None
-
-    @property
-    def where(self) -> Problem | None:
-        """The first problem: its file, line and field locate the check's reason."""
-        return self.problems[0] if self.problems else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The certificate's form of this result (stable, no free-form extras)."""
-        first = self.where
-        return {
-            "id": self.id,
-            "title": self.title,
-            "severity": self.severity,
-            "status": self.status.value,
-            "reason": self.reason,
-            "remediation": self.remediation if self.status is not Status.PASS else None,
-            "file": first.path if first else None,
-            "line": first.line if first else None,
-            "field": (first.field or None) if first else None,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AgentResult:
-    """Everything certify found out about one agent."""
-
-    name: str
-    team: str
-    path: str
-    lifecycle: str
-    checks: tuple[CheckResult, ...]
-    policy: EffectivePolicy
-    inputs: tuple[tuple[str, str], ...]
-    waivers: tuple[Waiver, ...] = ()
-
-    @property
-    def passed(self) -> bool:
-        """Every required check passes, is skipped or waived."""
-        return not any(c.status is Status.FAIL for c in self.checks)
-
-    def policy_digest(self) -> str:
-        """SHA-256 of the effective policy's canonical JSON."""
-        return _sha256_json(self.policy.to_dict())
-
-    def inputs_digest(self) -> str:
-        """SHA-256 over every input file's digest and the effective policy."""
-        return _sha256_json({"inputs": sorted(self.inputs), "policy": self.policy_digest()})
-
-
-@dataclass(frozen=True, slots=True)
-class Certification:
-    """The results of one ``hub certify`` run, and the warnings met on the way."""
-
-    hub: Hub
-    results: tuple[AgentResult, ...]
-    warnings: tuple[str, ...] = field(default=())
-
-    @property
-    def passed(self) -> bool:
-        """Every agent passed."""
-        return all(r.passed for r in self.results)
-
-
-def _sha256_json(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def certify(

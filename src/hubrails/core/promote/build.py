@@ -27,7 +27,8 @@ from hubrails.core.promote.validate_tree import validate_tree
 from hubrails.core.registry.config import HubConfig, load_config
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.vcs import repository as vcs
-from hubrails.core.vcs.scratch import Scratch, scratch
+from hubrails.core.vcs.objects import Entry
+from hubrails.core.vcs.scratch_index import Scratch, scratch
 from hubrails.errors import PromotionError
 
 AgentFinder = Callable[[list[FileReport], Reader], list[AgentUse]]
@@ -40,7 +41,7 @@ class Source:
     team: str
     name: str
     folder: str
-    entries: tuple[vcs.Entry, ...]
+    entries: tuple[Entry, ...]
     commit: str
     repository: str
     read: Callable[[str], bytes]
@@ -156,13 +157,13 @@ def _hub_config(area: Scratch, target: Target) -> HubConfig:
 def _changes(
     source: Source,
     folder: str,
-    existing: list[vcs.Entry],
-    manifest: vcs.Entry,
+    existing: list[Entry],
+    manifest: Entry,
     new_manifest: str,
     area: Scratch,
-) -> dict[str, vcs.Entry | None]:
+) -> dict[str, Entry | None]:
     """The index changes: path to entry, ``None`` to remove."""
-    changes: dict[str, vcs.Entry | None] = {e.path: None for e in existing}
+    changes: dict[str, Entry | None] = {e.path: None for e in existing}
     if source.same_repository:
         changes.update({e.path: None for e in source.entries})
     for entry in source.entries:
@@ -172,7 +173,7 @@ def _changes(
         else:
             data = new_manifest.encode() if entry is manifest else source.read(entry.sha)
             sha = area.write_blob(path, data)
-        changes[path] = vcs.Entry(entry.mode, sha, path)
+        changes[path] = Entry(entry.mode, sha, path)
     return changes
 
 

@@ -9,7 +9,7 @@ from hubrails.core.promote.facts import Reader, tool_uses
 from hubrails.core.registry import safeyaml
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate.reports import FileReport
-from hubrails.core.vcs.repository import Entry
+from hubrails.core.vcs.objects import Entry
 from hubrails.errors import PromotionError
 
 _LINK_MODES = {"120000": "a symbolic link", "160000": "a git submodule"}

@@ -2,9 +2,9 @@
 shared library.
 
 The commit is built in a scratch area (a temporary index and quarantined objects, see
-``scratch.Scratch``) and published by one atomic ref update with the expected old value, so the
-user's working tree, index, HEAD, stash and other branches never change, and of two concurrent
-promotions of the same skill exactly one wins.
+``vcs.scratch_index.Scratch``) and published by one atomic ref update with the expected old
+value (``publish``), so the user's working tree, index, HEAD, stash and other branches never
+change, and of two concurrent promotions of the same skill exactly one wins.
 """
 
 from __future__ import annotations
@@ -14,21 +14,20 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from hubrails.core.promote import publish
 from hubrails.core.promote.build import Source, Target, build
 from hubrails.core.promote.facts import Reader, agent_uses
 from hubrails.core.promote.outcome import (
-    PROMOTED_BY,
-    PROMOTED_BY_VALUE,
     AgentUse,
     Options,
     Promotion,
-    Pushed,
 )
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.vcs import repository as vcs
-from hubrails.errors import HubError, PromotionError, RefRaceError, RemoteError
+from hubrails.core.vcs.hub_clone import fetch_hub
+from hubrails.errors import HubError, PromotionError, RemoteError
 
 
 def promote(config: HubConfig, options: Options) -> Promotion:
@@ -85,7 +84,9 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
         if push and remote is None:
             raise HubError("the hub repository has no remote to push to", hint="use --no-push")
         branch = _branch(options, team, name)
-        ref = _check_branch(repo, branch, remote if push else None, options.force, local=True)
+        ref = publish.check_branch(
+            repo, branch, remote if push else None, options.force, local=True
+        )
         remote_url = repo.remote_url(remote) if remote else None
         source = Source(
             team=team,
@@ -125,7 +126,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
         promotion = _noted(build(source, target, options, agents), repo, folder)
         if options.dry_run or promotion.commit is None:
             return promotion
-        return _publish_local(repo, promotion, ref, remote if push else None)
+        return publish.publish_local(repo, promotion, ref, remote if push else None)
 
 
 def _from_spoke(config: HubConfig, options: Options) -> Promotion:
@@ -156,10 +157,10 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
                 f"no skill '{name}' is committed under {folder}/",
                 hint="commit the skill first; hub promote promotes what is committed",
             )
-        hub, base = vcs.fetch_hub(url, config.hub_ref, Path(scratch) / "hub.git")
+        hub, base = fetch_hub(url, config.hub_ref, Path(scratch) / "hub.git")
         with hub:
             branch = _branch(options, config.team, name)
-            ref = _check_branch(hub, branch, url, options.force, local=False)
+            ref = publish.check_branch(hub, branch, url, options.force, local=False)
             remote = spoke.push_remote(current)
             source = Source(
                 team=config.team,
@@ -192,7 +193,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
             promotion = _noted(build(source, target, options, agents), spoke, folder)
             if options.dry_run or promotion.commit is None:
                 return promotion
-            return replace(promotion, pushed=_push(hub, url, promotion.commit, ref))
+            return replace(promotion, pushed=publish.push(hub, url, promotion.commit, ref))
 
 
 def _hub_url(config: HubConfig) -> str:
@@ -223,87 +224,3 @@ def _noted(promotion: Promotion, repo: vcs.Repository, folder: str) -> Promotion
         return promotion
     note = f"uncommitted changes in {folder}/ are not part of the promotion"
     return replace(promotion, notes=(*promotion.notes, note))
-
-
-def _check_branch(
-    repo: vcs.Repository, branch: str, remote: str | None, force: bool, *, local: bool
-) -> tuple[str, str | None, str | None]:
-    """The branch's ref and its current tips (local, remote); refuse when it may not move."""
-    ref = f"refs/heads/{branch}"
-    status, _, _ = repo.attempt("check-ref-format", ref)
-    if status != 0:
-        raise HubError(f"'{branch}' is not a valid branch name")
-    if local and repo.checked_out(ref):
-        raise PromotionError(
-            "branch-checked-out",
-            f"the branch {branch} is checked out; a promotion never moves a checked-out branch",
-            hint="switch to another branch first",
-        )
-    here = repo.commit_of(ref) if local else None
-    there = repo.remote_tip(remote, ref) if remote else None
-    for tip, where in ((here, "here"), (there, f"on {remote}")):
-        if tip is None:
-            continue
-        if not force:
-            raise PromotionError(
-                "branch-exists",
-                f"the branch {branch} already exists {where}",
-                hint="pass --force to replace an earlier promotion, or --branch NAME",
-            )
-        if repo.commit_of(tip) is None:
-            repo.fetch(str(remote), ref, depth=1)
-        made_by = repo.trailers(tip, PROMOTED_BY)
-        if not any(v.split()[0] == PROMOTED_BY_VALUE for v in made_by if v.split()):
-            raise PromotionError(
-                "branch-not-ours",
-                f"the branch {branch} ({where}) has commits that hub promote did not make; "
-                "--force never overwrites them",
-                hint="choose another name with --branch, or merge or delete that branch by hand",
-            )
-    return ref, here, there
-
-
-def _publish_local(
-    repo: vcs.Repository,
-    promotion: Promotion,
-    ref: tuple[str, str | None, str | None],
-    remote: str | None,
-) -> Promotion:
-    """Create the branch atomically, then push it; on any failure put the ref back."""
-    name, here, _ = ref
-    assert promotion.commit is not None
-    try:
-        repo.update_ref(name, promotion.commit, here or vcs.ZERO)
-    except RefRaceError as exc:
-        raise PromotionError("branch-race", exc.message, hint=exc.hint) from None
-    try:
-        if remote is None:
-            return promotion
-        return replace(promotion, pushed=_push(repo, remote, promotion.commit, ref))
-    except BaseException:
-        if here is None:
-            repo.delete_ref(name, promotion.commit)
-        else:
-            repo.update_ref(name, here, promotion.commit)
-        raise
-
-
-def _push(
-    repo: vcs.Repository, remote: str, commit: str, ref: tuple[str, str | None, str | None]
-) -> Pushed:
-    name, _, there = ref
-    result = repo.push(remote, commit, name, there)
-    if not result.ok:
-        raise PromotionError(
-            "push-rejected",
-            f"the hub remote {remote} refused the branch: {result.summary}",
-            hint="nothing was created; fix what the remote says, then promote again",
-            details=[m for m in result.messages.splitlines() if m],
-        )
-    if result.up_to_date and there is None:  # an identical promotion made the same commit
-        raise PromotionError(
-            "branch-race",
-            f"{name} was created on {remote} by another promotion while this one was built",
-            hint="look at the branch; it already holds this promotion",
-        )
-    return Pushed(remote, result.summary, result.messages)

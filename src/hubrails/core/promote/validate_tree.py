@@ -19,8 +19,8 @@ from hubrails.core.registry.findings import Finding
 from hubrails.core.registry.safefile import too_large
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.reports import FileReport
-from hubrails.core.vcs import repository as vcs
-from hubrails.core.vcs.scratch import Scratch
+from hubrails.core.vcs.objects import Entry
+from hubrails.core.vcs.scratch_index import Scratch
 
 _GITLINK, _SYMLINK = "160000", "120000"
 
@@ -88,7 +88,7 @@ def validate_tree(
     salt = state.salt(config.max_file_bytes, config.max_alias_nodes, None)
     store = BlobCache(key, salt)
     reports: dict[str, FileReport] = {}
-    todo: list[tuple[str, layout.Location, vcs.Entry]] = []
+    todo: list[tuple[str, layout.Location, Entry]] = []
     for entry in area.files(tree, registry):
         parts = tuple(entry.path[len(registry) + 1 :].split("/"))
         if entry.mode == _GITLINK or any(p.startswith(".") for p in parts[:-1]):
@@ -105,7 +105,7 @@ def validate_tree(
     contents = area.read_many(e.sha for _, _, e in todo)
     links = _link_targets(area, tree, todo, contents)
     mine = cache.IndexCache(seed, salt, read_only=True) if seed is not None else None
-    fresh: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, vcs.Entry]] = []
+    fresh: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, Entry]] = []
     for rel, location, entry in todo:
         data = links.get(rel) if entry.mode == _SYMLINK else contents[entry.sha]
         if data is None:
@@ -135,7 +135,7 @@ def validate_tree(
 def _link_targets(
     area: Scratch,
     tree: str,
-    todo: list[tuple[str, layout.Location, vcs.Entry]],
+    todo: list[tuple[str, layout.Location, Entry]],
     contents: dict[str, bytes | None],
 ) -> dict[str, bytes | safeyaml.LoadError | None]:
     """What each symbolic link stands for: the file it leads to inside the repository, an

@@ -1,94 +1,24 @@
-"""Git, driven through GitPython's command interface: the only module that imports GitPython.
-
-Every :class:`Repository` must be closed (use ``with``). Nothing here touches a working tree or
-an index: commits are built in a :class:`Scratch` area (a temporary index and a quarantine
-object folder) and published by one atomic ref update.
+"""A git repository, driven through GitPython's command interface: trees, blobs, refs, remotes
+and pushes. Nothing here touches a working tree or an index: commits are built in a
+:class:`~hubrails.core.vcs.scratch_index.Scratch` area and published by one atomic ref update.
+Every :class:`Repository` must be closed (use ``with``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hubrails.errors import GitError, HubFetchError, RefRaceError, RemoteError
+from hubrails.core.vcs.objects import Entry, Identity, PushResult
+from hubrails.errors import GitError, RefRaceError, RemoteError
 
 if TYPE_CHECKING:
     from git import Repo
 
-
-# Repositories (hub init).
-
-
-def is_repository(path: Path) -> bool:
-    """Whether ``path`` is inside a git working tree."""
-    import git
-
-    try:
-        git.Repo(path, search_parent_directories=True).close()
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return False
-    return True
-
-
-def init_repository(path: Path) -> None:
-    """``git init`` in ``path``."""
-    import git
-
-    git.Repo.init(path).close()
-
-
-# ==============================================================================================
-# Promotion: repositories, trees, temporary index, quarantined objects, refs and pushes.
-# (hub promote; see core/promotion.py for the plan built on top of these.)
-# ==============================================================================================
-
-ZERO = "0" * 40
 _READ_ONLY = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One file of a tree: mode, blob id and repository-relative path."""
-
-    mode: str
-    sha: str
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """A git author or committer: name, email and the raw date (``seconds +zone``)."""
-
-    name: str
-    email: str
-    date: str
-
-    def env(self) -> dict[str, str]:
-        """The environment that makes git record this identity as author and committer."""
-        return {
-            "GIT_AUTHOR_NAME": self.name,
-            "GIT_AUTHOR_EMAIL": self.email,
-            "GIT_AUTHOR_DATE": self.date,
-            "GIT_COMMITTER_NAME": self.name,
-            "GIT_COMMITTER_EMAIL": self.email,
-            "GIT_COMMITTER_DATE": self.date,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PushResult:
-    """The remote's answer to one push."""
-
-    ok: bool
-    summary: str
-    messages: str
-    up_to_date: bool = False
 
 
 class Repository:
@@ -293,7 +223,7 @@ class Repository:
         status, out, err = self.attempt("ls-remote", "--", remote, ref)
         if status != 0:
             raise RemoteError(
-                f"cannot reach the hub remote {remote}: {_last_line(err)}",
+                f"cannot reach the hub remote {remote}: {last_line(err)}",
                 hint="check the remote's URL, your network and your access; nothing was created",
             )
         for line in out.splitlines():
@@ -330,165 +260,15 @@ class Repository:
             for line in err.splitlines()
             if line.startswith("remote:")
         )
-        summary = lines[0].split("\t")[-1].strip() if lines else _last_line(err)
+        summary = lines[0].split("\t")[-1].strip() if lines else last_line(err)
         ok = status == 0 and bool(lines) and not lines[0].startswith("!")
         return PushResult(ok, summary, messages, ok and lines[0].startswith("="))
 
 
-def _last_line(text: str) -> str:
+def last_line(text: str) -> str:
     """The most telling line of git's stderr: its first fatal or error line, else its last."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     for line in lines:
         if line.startswith(("fatal: ", "error: ")):
             return line.split(": ", 1)[1]
     return lines[-1] if lines else "no answer"
-
-
-def fetch_hub(url: str, ref: str, dest: Path) -> tuple[Repository, str]:
-    """A bare, shallow copy of the hub at ``ref`` in ``dest``, and the commit ``ref`` names."""
-    repo = Repository.init_bare(dest)
-    try:
-        status, _, err = repo.attempt(
-            "fetch", "--quiet", "--no-tags", "--depth=1", "--", url, f"{ref}:refs/hub/base"
-        )
-        if status != 0:
-            raise RemoteError(
-                f"cannot fetch the hub {url} at '{ref}': {_last_line(err)}",
-                hint="check hub.url and hub.ref in hub.yaml, and your access to the hub",
-            )
-        base = repo.commit_of("refs/hub/base")
-        assert base is not None
-    except BaseException:
-        repo.close()
-        raise
-    return repo, base
-
-
-# --- checkout state (certificates record it) ---------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CheckoutState:
-    """The commit a folder's repository is at, and whether its tree differs from it."""
-
-    commit: str | None
-    dirty: bool
-
-
-def checkout_state(path: Path) -> CheckoutState:
-    """HEAD commit and dirtiness of the repository holding ``path`` (no repository: unknown)."""
-    import git
-
-    try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return CheckoutState(None, False)
-    with repo:
-        try:
-            commit = repo.head.commit.hexsha
-        except ValueError:  # a repository without commits
-            return CheckoutState(None, True)
-        return CheckoutState(commit, repo.is_dirty(untracked_files=True))
-
-
-# --- hub materialisation -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MaterialisedHub:
-    """A hub checked out in the cache: where, at which commit, and any warning on the way."""
-
-    path: Path
-    commit: str
-    warning: str | None = None
-
-
-_NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}  # fail, never wait for a password, in CI or a hook
-
-
-def hub_cache_folder(cache_root: Path, url: str) -> Path:
-    """The cache folder of one hub URL (one clone per URL, whatever the ref)."""
-    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-    return cache_root / "hubs" / key
-
-
-def materialise_hub(url: str, ref: str, cache_root: Path) -> MaterialisedHub:
-    """Check the hub out at ``ref`` in the cache: clone once, fetch after; when the fetch fails,
-    keep the last cached copy and say which commit it is."""
-    import git
-
-    folder = hub_cache_folder(cache_root, url)
-    if not (folder / ".git").is_dir():
-        _clone_hub(url, folder)
-        warning = None
-    else:
-        warning = _fetch_hub(folder, url)
-    with git.Repo(folder) as repo:
-        if warning is not None:
-            return MaterialisedHub(folder, repo.head.commit.hexsha, warning)
-        commit = _resolve_hub_ref(repo, ref, url)
-        repo.git.checkout("--detach", "--force", commit)
-        repo.git.clean("-fdx")
-        return MaterialisedHub(folder, commit)
-
-
-def _clone_hub(url: str, folder: Path) -> None:
-    import git
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".clone-", dir=folder.parent))
-    try:
-        git.Repo.clone_from(url, staging / "repo", no_checkout=True, env=_NO_PROMPT).close()
-        (staging / "repo").replace(folder)  # atomic: a half-done clone is never used
-    except git.GitError as exc:  # a failed command, or a refused transport such as ext::
-        raise HubFetchError(
-            f"cannot clone the hub from {url}: {_git_reason(exc)}",
-            hint="check hub.url in hub.yaml and your access to it, or pass --hub PATH",
-        ) from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _fetch_hub(folder: Path, url: str) -> str | None:
-    import git
-
-    with git.Repo(folder) as repo:
-        repo.git.update_environment(**_NO_PROMPT)
-        try:
-            repo.remotes.origin.set_url(url)
-            repo.remotes.origin.fetch(prune=True, tags=True, force=True)
-        except git.GitError as exc:
-            try:
-                commit = repo.head.commit.hexsha
-            except ValueError:
-                raise HubFetchError(
-                    f"cannot fetch the hub from {url}: {_git_reason(exc)}",
-                    hint="pass --hub PATH to a local checkout of the hub",
-                ) from None
-            return (
-                f"cannot fetch the hub from {url} ({_git_reason(exc)}); "
-                f"using the cached copy at commit {commit}"
-            )
-    return None
-
-
-def _resolve_hub_ref(repo: object, ref: str, url: str) -> str:
-    import git
-
-    assert isinstance(repo, git.Repo)
-    for candidate in (f"refs/remotes/origin/{ref}", f"refs/tags/{ref}", ref):
-        try:
-            return str(repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}"))
-        except git.GitCommandError:
-            continue
-    raise HubFetchError(
-        f"the hub at {url} has no branch, tag or commit '{ref}'",
-        hint="fix hub.ref in hub.yaml",
-    )
-
-
-def _git_reason(exc: object) -> str:
-    stderr = str(getattr(exc, "stderr", "") or "").strip()
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    text = lines[-1] if lines else str(exc)
-    return text.removeprefix("stderr: ").strip("'").strip()

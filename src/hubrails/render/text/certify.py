@@ -11,7 +11,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from hubrails.core.certify.certificate import VerifyProblem
     from hubrails.core.certify.policy import EffectivePolicy
-    from hubrails.core.certify.run import AgentResult, Certification
+    from hubrails.core.certify.results import AgentResult, Certification
 
 _STATUS_STYLE = {
     "pass": "green",

@@ -1,22 +1,18 @@
-"""Reports as plain data (JSON) and as CSV rows."""
+"""The ledger as JSON: reports, budgets and the ingest summary (shapes in docs/ledger.md)."""
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from hubrails.core.ledger.budget import BudgetLine
+from hubrails.core.ledger.ingest import IngestResult
 from hubrails.core.ledger.report import Line, Report
 
 SHAPE_VERSION = 1
-CSV_COLUMNS = (
-    "key", "runs", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-    "cost_usd", "unpriced_runs", "cost_per_resolved_usd", "failure_rate", "resolved",
-    "escalated", "failed", "abandoned", "review_minutes", "review_cost_usd", "share",
-)  # fmt: skip
 
 
 def iso_time(ms: int) -> str:
@@ -76,15 +72,21 @@ def report_document(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report, out: TextIO) -> None:
+def render_report(report: Report, out: TextIO) -> None:
     """Write the report as one JSON document."""
     json.dump(report_document(report), out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
-def render_csv(report: Report, out: TextIO) -> None:
-    """Write the breakdown (one row per key, then the total) as CSV."""
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for line in (*report.rows, report.total):
-        writer.writerow(line_data(line))
+def render_budget(lines: list[BudgetLine], as_of: datetime, out: TextIO) -> None:
+    """Write the budget status at ``as_of`` as one JSON document."""
+    json.dump({"as_of": as_of.isoformat(), "budgets": budget_data(lines)}, out, indent=2)
+    out.write("\n")
+
+
+def render_ingest(result: IngestResult, out: TextIO, rejects: Path | None) -> None:
+    """Write what an ingest stored, skipped and flagged as one JSON document."""
+    doc = asdict(result)
+    doc["rejects_file"] = str(rejects) if rejects and result.rejected else None
+    json.dump(doc, out, indent=2, sort_keys=True)
+    out.write("\n")

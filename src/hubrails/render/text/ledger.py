@@ -1,15 +1,18 @@
-"""Reports and budgets as rich tables (colour only on a terminal)."""
+"""The ledger as text: reports and budgets as rich tables (colour only on a terminal), and the
+ingest summary."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from hubrails.core.ledger.budget import BudgetLine
+from hubrails.core.ledger.ingest import IngestResult
 from hubrails.core.ledger.report import Line, Report
-from hubrails.render.report_data import iso_time
+from hubrails.render.json.ledger import iso_time
 
 LISTED = 20  # rows per section in text; JSON and CSV have them all
 _STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-budget": "dim"}
@@ -48,7 +51,7 @@ def budget_table(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> Table:
     return table
 
 
-def render_text(report: Report, out: TextIO) -> None:
+def render_report(report: Report, out: TextIO) -> None:
     """Write every section of the report."""
     console = Console(file=out, highlight=False, soft_wrap=True, width=140)
     since, until = iso_time(report.window.since_ms), iso_time(report.window.until_ms)
@@ -96,7 +99,7 @@ def render_text(report: Report, out: TextIO) -> None:
     console.print(budget_table(report.budgets))
 
 
-def render_budget_text(lines: list[BudgetLine], out: TextIO) -> None:
+def render_budget(lines: list[BudgetLine], out: TextIO) -> None:
     """Write the budget table and a verdict line."""
     console = Console(file=out, highlight=False, soft_wrap=True, width=140)
     console.print(budget_table(lines))
@@ -105,3 +108,39 @@ def render_budget_text(lines: list[BudgetLine], out: TextIO) -> None:
         console.print(f"[bold red]✗ over budget or projected over: {', '.join(alerts)}[/]")
     else:
         console.print("[green]✓ every team within budget[/]")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_ingest(result: IngestResult, out: TextIO, rejects: Path | None) -> None:
+    """Write what an ingest stored, skipped and flagged."""
+    if not result.committed:
+        out.write(
+            f"✗ nothing ingested: {_plural(result.rejected, 'invalid record')} "
+            "(listed above; fix them or pass --skip-invalid)\n"
+        )
+        return
+    out.write(
+        f"{'✓' if not (result.rejected or result.conflict_count) else '!'} ingested "
+        f"{_plural(result.inserted, 'new run')} from {_plural(result.files, 'input')}: "
+        f"{result.duplicates} already stored, {_plural(result.conflict_count, 'conflict')}, "
+        f"{result.rejected} invalid\n"
+    )
+    if rejects is not None and result.rejected:
+        out.write(f"  invalid lines written to {rejects}\n")
+    for c in result.conflicts:
+        out.write(
+            f"  conflict: {c.source}:{c.line}: run {c.run_key} is stored with different "
+            "content; kept the stored record\n"
+        )
+    if result.conflict_count > len(result.conflicts):
+        out.write(f"  … and {result.conflict_count - len(result.conflicts)} more conflicts\n")
+    for title, counts in (
+        ("unknown team", result.unknown_teams),
+        ("unknown agent", result.unknown_agents),
+        ("unpriced model", result.unpriced),
+    ):
+        for name, n in sorted(counts.items()):
+            out.write(f"  {title}: {name} ({_plural(n, 'run')})\n")

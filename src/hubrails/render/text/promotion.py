@@ -1,28 +1,15 @@
-"""Output of ``hub promote``: text for people, one JSON document for bots."""
+"""``hub promote`` as text for people: what was done (or would be), then the pull request."""
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from hubrails.core.promote.outcome import Promotion
-    from hubrails.errors import HubError
 
 
-class PromotionFormat(StrEnum):
-    """Output formats of ``hub promote``."""
-
-    TEXT = "text"
-    JSON = "json"
-
-
-def render_promotion(promotion: Promotion, fmt: PromotionFormat, out: TextIO) -> None:
+def render_promotion(promotion: Promotion, out: TextIO) -> None:
     """Write what was done (or, with ``--dry-run``, what would be done)."""
-    if fmt is PromotionFormat.JSON:
-        _json(promotion.to_dict(), out)
-        return
     p = promotion
     verb = "Would promote" if p.dry_run else "Promoted"
     lines = [
@@ -47,30 +34,3 @@ def render_promotion(promotion: Promotion, fmt: PromotionFormat, out: TextIO) ->
         lines.append(f"Open it at: {p.pull_request.url}")
     lines += ["", p.pull_request.body.rstrip()]
     out.write("\n".join(lines) + "\n")
-
-
-def render_refusal(error: HubError, out: TextIO) -> None:
-    """A refusal (exit 1) or a usage error (exit 2) as one JSON document; in text, both go to
-    stderr through the CLI boundary."""
-    from hubrails.errors import PromotionError
-
-    if isinstance(error, PromotionError):
-        _json(error.to_dict(), out)
-        return
-    location = error.location()
-    message = f"{location}: {error.message}" if location else error.message
-    _json(
-        {
-            "promoted": False,
-            "reason": "usage",
-            "message": message,
-            "hint": error.hint,
-            "details": [],
-        },
-        out,
-    )
-
-
-def _json(data: dict[str, Any], out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")

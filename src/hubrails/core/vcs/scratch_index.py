@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from hubrails.core.vcs.repository import ZERO, Entry, Identity, Repository
+from hubrails.core.vcs.objects import ZERO, Entry, Identity
+from hubrails.core.vcs.repository import Repository
 
 
 class Scratch:

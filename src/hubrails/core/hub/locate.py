@@ -13,7 +13,7 @@ from hubrails.core.registry.config import CONFIG_NAME, HubConfig, load_config
 from hubrails.errors import ConfigError, HubError
 
 if TYPE_CHECKING:
-    from hubrails.core.vcs.repository import CheckoutState
+    from hubrails.core.vcs.checkout import CheckoutState
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,9 @@ class Hub:
         """The commit and dirtiness of the hub's checkout."""
         if self.pinned is not None:
             return self.pinned
-        from hubrails.core.vcs import repository as vcs
+        from hubrails.core.vcs.checkout import checkout_state
 
-        return vcs.checkout_state(self.config.root)
+        return checkout_state(self.config.root)
 
     @property
     def commit(self) -> str | None:
@@ -59,7 +59,8 @@ def cache_root() -> Path:
 
 def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
     """The hub of ``config``'s repository; ``hub_path`` (``--hub``) overrides ``hub.yaml``."""
-    from hubrails.core.vcs import repository as vcs
+    from hubrails.core.vcs.checkout import CheckoutState
+    from hubrails.core.vcs.hub_clone import materialise_hub
 
     if hub_path is not None:
         if not (hub_path / CONFIG_NAME).is_file():
@@ -79,14 +80,14 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
     local = Path(url)
     if local.is_dir() and (local / CONFIG_NAME).is_file() and not (local / ".git").exists():
         return Hub(load_config(local.resolve()))  # a plain folder: use it as it is
-    got = vcs.materialise_hub(url, config.hub_ref, cache_root())
+    got = materialise_hub(url, config.hub_ref, cache_root())
     if not (got.path / CONFIG_NAME).is_file():
         raise ConfigError(
             f"the hub at {config.hub_url} (ref {config.hub_ref}) has no {CONFIG_NAME}",
             hint="hub.url must name a hubrails hub repository",
         )
     warnings = (got.warning,) if got.warning else ()
-    pinned = vcs.CheckoutState(got.commit, dirty=False)
+    pinned = CheckoutState(got.commit, dirty=False)
     return Hub(load_config(got.path), config.hub_ref, warnings=warnings, pinned=pinned)
 
 
