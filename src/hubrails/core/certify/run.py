@@ -61,14 +61,10 @@ class _Job:
         ]
 
 
-_FORKED: list[_Job] = []  # handed to forked workers; set only while the pool runs
-
-
 _Added = tuple[list[Analysed], list[Parsed]]
 
 
-def _run_forked(agents: list[str]) -> tuple[list[AgentResult], _Added]:
-    job = _FORKED[0]
+def _run_forked(job: _Job, agents: list[str]) -> tuple[list[AgentResult], _Added]:
     results = job(agents)
     docs = job.ws.docs.added if job.ws.docs is not None else []
     return results, (job.own.added, docs)  # the parent keeps what the worker analysed
@@ -76,31 +72,24 @@ def _run_forked(agents: list[str]) -> tuple[list[AgentResult], _Added]:
 
 def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
     """Split the agents over forked workers, one per core (the workspace is inherited)."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+    from hubrails.core import parallel
 
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(parallel.cores(), 8)
     if workers < 2:
         return job(agents)
     size = -(-len(agents) // workers)
     chunks = [agents[i : i + size] for i in range(0, len(agents), size)]
-    _FORKED[:] = [job]
-    try:
-        context = multiprocessing.get_context("fork")
-        results: list[AgentResult] = []
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = pool.map(_run_forked, chunks)
-            if job.hub_state:  # git works while the workers do (the parent would only wait)
-                _ = job.ws.hub.state
-            for part, (reports, docs) in parts:
-                results += part
-                job.own.keep(reports)
-                if job.ws.docs is not None:
-                    job.ws.docs.keep(docs)
-        return results
-    finally:
-        _FORKED.clear()
+    results: list[AgentResult] = []
+    with parallel.Pool(_run_forked, job, workers, fork=True) as pool:
+        parts = pool.imap(iter(chunks))
+        if job.hub_state:  # git works while the workers do (the parent would only wait)
+            _ = job.ws.hub.state
+        for part, (reports, docs) in parts:
+            results += part
+            job.own.keep(reports)
+            if job.ws.docs is not None:
+                job.ws.docs.keep(docs)
+    return results
 
 
 def context(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from hubrails.core import parallel
 from hubrails.core.registry import layout, safefile, safeyaml, state
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding
@@ -205,41 +206,16 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
     return digest, report
 
 
-def _run_chunk(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+def _run_chunk(settings: _Settings, jobs: list[_Job]) -> list[Outcome]:
     return [_run(job, settings) for job in jobs]
 
 
 def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
-    """Every job's outcome, in order. Forked workers take chunks from the front while this
-    process takes them from the back, so that all finish together however unevenly the work is
-    spread (agents cost twice what SKILL.md files do)."""
-    processes = min(os.cpu_count() or 1, 8)
+    """Every job's outcome, in order: in chunks over forked workers and this process when there
+    are many (agents cost twice what SKILL.md files do; see :meth:`Pool.map`)."""
+    processes = min(parallel.cores(), 8)
     if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
-        return _run_chunk(jobs, settings)
-    import multiprocessing  # (only here: importing them costs 15 ms)
-    from concurrent.futures import ProcessPoolExecutor
-
+        return _run_chunk(settings, jobs)
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(
-        processes - 1, mp_context=context, initializer=_leave_interrupts_to_parent
-    )
-    try:
-        futures = [pool.submit(_run_chunk, chunk, settings) for chunk in chunks]
-        mine: dict[int, list[Outcome]] = {}
-        for i in reversed(range(len(chunks))):
-            if not futures[i].cancel():  # a worker has it already, and every chunk before it
-                break
-            mine[i] = _run_chunk(chunks[i], settings)
-        return [o for i, f in enumerate(futures) for o in (mine.get(i) or f.result())]
-    finally:
-        pool.shutdown(cancel_futures=True)  # on Ctrl-C, only the chunks under way finish
-
-
-def _leave_interrupts_to_parent() -> None:
-    """A worker's initializer: Ctrl-C reaches the whole process group, and the parent alone
-    handles it (it cancels what is left and waits for the chunks under way), so a worker
-    neither dies with a traceback of its own nor breaks the pool."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with parallel.Pool(_run_chunk, settings, processes - 1, fork=True) as pool:
+        return [outcome for part in pool.map(chunks) for outcome in part]
