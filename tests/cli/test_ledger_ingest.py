@@ -154,6 +154,22 @@ def test_unknown_names_and_unpriced_models_are_flagged(registry: Path, ledger_db
     assert (rows["d"]["cost_usd"], rows["d"]["cost_source"]) == (0.5, "record")
 
 
+def test_names_follow_the_registry_between_ingests(registry: Path, ledger_db: str) -> None:
+    """Known names come from the catalog snapshot: a team added since the last ingest counts."""
+    assert "unknown team: ghosts (1 run)" in ingest(ledger_db, str(_ghost_run(registry, "a")))[1]
+    team = (registry / "registry/teams/growth.yaml").read_text(encoding="utf-8")
+    (registry / "registry/teams/ghosts.yaml").write_text(
+        team.replace("name: growth", "name: ghosts"), encoding="utf-8"
+    )
+    assert "unknown team" not in ingest(ledger_db, str(_ghost_run(registry, "b")))[1]
+    (registry / "registry/teams/ghosts.yaml").unlink()
+    assert "unknown team: ghosts (1 run)" in ingest(ledger_db, str(_ghost_run(registry, "c")))[1]
+
+
+def _ghost_run(registry: Path, run_id: str) -> Path:
+    return jsonl(registry / f"{run_id}.jsonl", [record(run_id=run_id, team="ghosts")])
+
+
 def test_cache_tokens_are_priced_once(registry: Path, ledger_db: str) -> None:
     path = jsonl(
         registry / "runs.jsonl",

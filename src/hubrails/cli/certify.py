@@ -41,7 +41,7 @@ def _workspace(root: Path | None, hub: Path | None, *, many: bool = False) -> Wo
 def _ledger_url(ws: Workspace) -> str | None:
     """The ledger store certify reads: ``HUB_LEDGER_URL``, else ``ledger.url`` in the
     repository's (or its hub's) ``hub.yaml``; ``None`` when none is configured."""
-    from hubrails.core.ledger.registry import ledger_settings, ledger_url
+    from hubrails.core.ledger.registry_facts import ledger_settings, ledger_url
 
     given = os.environ.get("HUB_LEDGER_URL")
     for config in (ws.config, ws.hub.config):

@@ -34,7 +34,7 @@ class SummaryFormat(StrEnum):
 
 def open_ledger(root: Path | None, db: str | None) -> tuple[HubConfig, Store]:
     """The registry's configuration and its ledger, schema created on first use."""
-    from hubrails.core.ledger.registry import ledger_url
+    from hubrails.core.ledger.registry_facts import ledger_url
     from hubrails.core.registry.config import load_config, locate
     from hubrails.store.sql import open_store
 

@@ -50,7 +50,7 @@ def ingest_command(
     from hubrails.cli._progress import progress_bar
     from hubrails.core.ledger.ingest import ingest
     from hubrails.core.ledger.pricing import load_pricing
-    from hubrails.core.ledger.registry import known_names
+    from hubrails.core.ledger.registry_facts import known_names
     from hubrails.render import ingest_renderer
 
     config, store = open_ledger(root, db)

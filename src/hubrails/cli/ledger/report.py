@@ -63,7 +63,7 @@ def report_command(
     Exit 0, or 2 on a usage error.
     """
     from hubrails.core.ledger.pricing import load_pricing
-    from hubrails.core.ledger.registry import budgets, review_hourly_usd
+    from hubrails.core.ledger.registry_facts import budgets, review_hourly_usd
     from hubrails.core.ledger.report import build_report
     from hubrails.core.ledger.window import window
 
@@ -103,7 +103,7 @@ def budget_command(
     month end, 2 on a usage error.
     """
     from hubrails.core.ledger.budget import budget_status
-    from hubrails.core.ledger.registry import budgets
+    from hubrails.core.ledger.registry_facts import budgets
 
     moment = as_of(moment_given)
     config, store = open_ledger(root, db)

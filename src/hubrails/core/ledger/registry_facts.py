@@ -36,16 +36,15 @@ def review_hourly_usd(config: HubConfig) -> float:
 
 
 def known_names(config: HubConfig) -> Known:
-    """The teams and agents the registry declares."""
+    """The teams and agents the registry declares (from the catalog snapshot: while no manifest
+    changed, nothing is read but its size and time)."""
+    from hubrails.core.catalog.snapshot import load
     from hubrails.core.ledger.rows import Known
-    from hubrails.core.validate.collect import collect
 
     teams: set[str] = set()
     agents: set[tuple[str, str]] = set()
-    for report in collect(config):
-        asset = report.asset
-        if asset is None:
-            continue
+    for entry in load(config).entries:
+        asset = entry.asset
         if asset.kind == "Team":
             teams.add(asset.name)
         elif asset.kind == "Agent" and asset.team:
@@ -55,10 +54,10 @@ def known_names(config: HubConfig) -> Known:
 
 def budgets(config: HubConfig) -> dict[str, float]:
     """Each team's ``spec.budget.monthly_usd``, for the teams that set one."""
+    from hubrails.core.catalog.snapshot import load
     from hubrails.core.registry.teams import team_specs
-    from hubrails.core.validate.collect import collect
 
-    teams = [(r.asset.name, r.path) for r in collect(config) if r.asset and r.asset.kind == "Team"]
+    teams = [(e.asset.name, e.path) for e in load(config).entries if e.asset.kind == "Team"]
     found: dict[str, float] = {}
     for name, spec in team_specs(config, teams).items():
         budget = spec.get("budget")
