@@ -8,8 +8,8 @@ from pathlib import Path
 
 from hubrails.core.catalog.snapshot import Entry
 from hubrails.core.registry.config import HubConfig
+from hubrails.core.registry.layout import CODEOWNERS
 from hubrails.core.registry.teams import team_specs
-from hubrails.core.scaffold.create import CODEOWNERS
 from hubrails.errors import HubError
 
 TARGET = CODEOWNERS

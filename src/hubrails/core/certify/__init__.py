@@ -1,2 +1,3 @@
-"""`hub certify` and `hub policy`: effective policy, checks, waivers, certificates. May import
-registry, validate, ledger."""
+"""`hub certify` and `hub policy`: effective policy, checks, waivers, certificates, and an agent
+file's own validation findings. May import registry, validate, hub, parallel and store (the
+ledger-records check reads the ledger)."""

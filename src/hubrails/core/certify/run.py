@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.certify.agent_findings import Analysed, OwnFindings
 from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
 from hubrails.core.certify.check_context import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.certify.checks import CHECKS
@@ -14,7 +15,6 @@ from hubrails.core.certify.parsed_cache import Parsed
 from hubrails.core.certify.policy import EffectivePolicy
 from hubrails.core.certify.results import AgentResult, Certification, CheckResult, Status
 from hubrails.core.certify.waivers import Waiver, load_waivers
-from hubrails.core.validate.agent_findings import Analysed, OwnFindings
 
 DEFAULT_VALIDITY_DAYS = 90
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off

@@ -1,1 +1,2 @@
-"""Formats of other tools in and out: Agent Skills folders, MCP server.json. May import registry."""
+"""Formats of other tools in and out: Agent Skills folders, MCP server.json. May import registry
+and validate (the SKILL.md rules)."""

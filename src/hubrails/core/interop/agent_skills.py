@@ -3,7 +3,7 @@
 An Agent Skills folder is ``SKILL.md`` (frontmatter plus instructions) with optional
 ``scripts/``, ``references/``, ``assets/`` and ``evals/evals.json``. In the registry the folder is
 kept byte for byte, with the governance manifest ``skill.yaml`` beside it; the frontmatter rules
-are the ones ``hub validate`` applies (:mod:`hubrails.core.registry.skill_md`).
+are the ones ``hub validate`` applies (:mod:`hubrails.core.validate.skill_md`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 from hubrails.core.registry import safeyaml
 from hubrails.core.registry.findings import Finding
 from hubrails.core.registry.layout import SKILL_DOC, SKILL_MANIFEST, Location
-from hubrails.core.registry.skill_md import analyse_skill_doc, split_frontmatter
 from hubrails.core.validate.reports import FileReport
+from hubrails.core.validate.skill_md import analyse_skill_doc, split_frontmatter
 from hubrails.errors import HubError
 
 EVALS = "evals/evals.json"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 SKILL_MANIFEST = "skill.yaml"
 SKILL_DOC = "SKILL.md"
+CODEOWNERS = ".github/CODEOWNERS"  # written by hub init, kept by hub codeowners
 _FOLDERS = {
     "teams": "Team",
     "tools": "Tool",

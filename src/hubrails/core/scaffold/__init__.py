@@ -1,1 +1,1 @@
-"""`hub init` and `hub new`: the files of a new registry or manifest. May import registry, vcs."""
+"""`hub init` and `hub new`: the files of a new registry or manifest. May import registry."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hubrails import __version__
 from hubrails.core.registry import layout
+from hubrails.core.registry.layout import CODEOWNERS
 from hubrails.core.scaffold.templates import manifest, skill_doc
 from hubrails.errors import HubError
 
@@ -22,7 +23,6 @@ SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_NAME = 63
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
-CODEOWNERS = ".github/CODEOWNERS"
 
 Plan = dict[str, str | bytes]
 

@@ -9,8 +9,8 @@ from hubrails.core.registry import safeyaml
 from hubrails.core.registry.document import Document, Pointer, dotted
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.layout import Location
-from hubrails.core.registry.skill_md import analyse_skill_doc
 from hubrails.core.validate.reports import Asset, FileReport, Ref
+from hubrails.core.validate.skill_md import analyse_skill_doc
 
 
 def analyse_file(
