@@ -1,13 +1,10 @@
-"""Secret detection on its own, and where the hub cache lives."""
+"""Secret detection on its own."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from hubrails.core.certify.secrets import find_secrets
-from hubrails.core.hub.locate import cache_root
 from hubrails.resources import data_dir
 
 
@@ -45,12 +42,3 @@ def test_the_example_registry_has_no_secrets() -> None:
     for path in (data_dir() / "registry").rglob("*"):
         if path.is_file():
             assert find_secrets(path.read_text(encoding="utf-8")) == (), path
-
-
-def test_cache_root_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HUB_CACHE_DIR", str(tmp_path / "explicit"))
-    assert cache_root() == tmp_path / "explicit"
-    monkeypatch.delenv("HUB_CACHE_DIR")
-    assert cache_root() == tmp_path / "cache" / "hubrails"  # XDG_CACHE_HOME from conftest
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    assert cache_root() == tmp_path / "home" / ".cache" / "hubrails"
