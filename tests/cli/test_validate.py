@@ -215,8 +215,12 @@ def test_paths_mode_reports_what_a_change_breaks_elsewhere(registry: Path) -> No
 
 def test_paths_mode_ignores_files_outside_the_registry(registry: Path) -> None:
     write(registry, {"README.md": "# hello\n"})
-    run = run_cli("validate", "README.md", "hub.yaml")
-    assert run.exit_code == 0
+    assert run_cli("validate", "README.md", "hub.yaml").exit_code == 0
+    edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")  # a finding elsewhere
+    run = run_cli("validate", "README.md", "--format", "json")
+    assert (run.exit_code, run.json()["findings"]) == (0, [])
+    assert run_cli("validate", "README.md", TOOL).exit_code == 1
+    assert run_cli("validate", "README.md", "hub.yaml").exit_code == 1  # hub.yaml: every file
 
 
 def test_cache_is_never_trusted_past_a_change(registry: Path) -> None:
@@ -234,6 +238,10 @@ def test_corrupt_cache_is_ignored(registry: Path) -> None:
     assert run_cli("validate").exit_code == 0
     write(registry, {".hub/cache/index.sqlite": '{"key": 1, "files": []}'})
     assert run_cli("validate").exit_code == 0
+    assert run_cli("validate").exit_code == 0  # the cache rebuilt; now break a file it holds
+    write(registry, {".hub/cache/index.sqlite": "{not json"})
+    edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")
+    assert ("schema-enum", TOOL, line_of(registry / TOOL, "extreme")) in findings()
 
 
 @pytest.mark.parametrize(

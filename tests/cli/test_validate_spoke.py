@@ -49,8 +49,16 @@ def test_spoke_assets_belong_to_the_spoke_team(spoke: Path) -> None:
 
 
 def test_explicit_hub_option(spoke: Path, tmp_path: Path) -> None:
+    """``--hub PATH`` replaces the unreachable hub that hub.yaml names: the spoke is checked
+    against that checkout, whatever it holds."""
     edit(spoke / "hub.yaml", "url: ../hub", "url: https://git.example.com/hub.git")
-    assert run_cli("validate", "--hub", str(tmp_path / "hub")).exit_code == 0
+    run = run_cli("validate", "--format", "json", "--hub", str(tmp_path / "hub"))
+    assert (run.exit_code, run.rules()) == (0, set())  # no hub-unavailable: the hub was used
+    other = shutil.copytree(tmp_path / "hub", tmp_path / "other")
+    shutil.rmtree(other / "registry/skills/incident-summary")
+    run = run_cli("validate", "--format", "json", "--hub", str(other))
+    assert run.exit_code == 1
+    assert ("ref-unresolved", AGENT, line_of(spoke / AGENT, "incident-summary")) in run.rules()
 
 
 def test_unavailable_hub_warns_instead_of_failing(spoke: Path) -> None:
