@@ -111,3 +111,40 @@ def test_ctrl_c_during_a_parallel_run_stops_it_at_once(registry: Path) -> None:
     _, stderr = run.communicate(timeout=15)
     assert run.returncode == 130, stderr
     assert "Traceback" not in stderr
+
+
+SLOW_PARALLEL_CERTIFY = """
+import os, sys, time
+import hubrails.core.certify.run as run
+from hubrails.cli import main
+
+run.PARALLEL_THRESHOLD = 2
+parent, certify_agent = os.getpid(), run.certify_agent
+def slow_in_workers(ws, agent, *args, **kwargs):  # one worker is busy, the other waits
+    if os.getpid() != parent and "/support/" in agent.path:
+        time.sleep(30)
+    return certify_agent(ws, agent, *args, **kwargs)
+run.certify_agent = slow_in_workers
+print("started", flush=True)
+sys.exit(main(["certify", "--all"]))
+"""
+
+
+def test_ctrl_c_during_a_parallel_certification_stops_it_at_once(registry: Path) -> None:
+    """The same SIGINT rule for certify's workers (one pool serves every parallel path)."""
+    run = subprocess.Popen(
+        [sys.executable, "-c", SLOW_PARALLEL_CERTIFY],
+        cwd=registry,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert run.stdout is not None and run.stdout.readline() == "started\n"
+    time.sleep(2)  # one worker is inside the support agent; the other has finished
+    started = time.monotonic()
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=20)
+    assert run.returncode == 130, stderr
+    assert time.monotonic() - started < 8
+    assert "Traceback" not in stderr

@@ -5,6 +5,7 @@ stays flat whatever the input size."""
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 
 from hubrails.core.ledger.rows import Batch, RowMaker
@@ -42,5 +43,5 @@ class Workers:
         return self.pool.imap((name, start, lines) for start, lines in parts)
 
     def close(self) -> None:
-        """Stop the workers."""
-        self.pool.close()
+        """Stop the workers: at once when an error or Ctrl-C is on its way out."""
+        self.pool.close(abort=sys.exc_info()[0] is not None)
