@@ -1,4 +1,4 @@
-"""The promotion plumbing of core/vcs.py against real repositories."""
+"""The promotion plumbing of core/vcs (repository, scratch_index) against real repositories."""
 
 from __future__ import annotations
 
