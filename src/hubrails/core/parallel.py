@@ -4,7 +4,8 @@ Workers are forked (spawned when other threads run, as fork is then unsafe) when
 made, and inherit ``shared``; each has its own pair of pipes and holds no copy of another's, so
 when the parent dies (even by ``kill -9``) its workers read end-of-file and exit. One SIGINT rule:
 workers ignore Ctrl-C (it reaches the whole process group) and leave it to the parent, which
-stops them at once — no worker traceback, no hang, and ``hub`` exits 130.
+stops them at once — no worker traceback, no hang, and ``hub`` exits 130. Tasks and results
+travel pickled; a task is never ``None``. Imports nothing of hubrails.
 """
 
 from __future__ import annotations
@@ -118,6 +119,8 @@ class Pool(Generic[S, T, R]):
         """The results of ``tasks``, in order, streamed: each worker has one task in flight
         (sent at once, before the first result is asked for), so memory stays flat however many
         tasks there are."""
+        if not self.pipes:  # no workers: this process does it all
+            return (self.function(self.shared, task) for task in tasks)
         busy: collections.deque[int] = collections.deque()
         for worker in range(len(self.pipes)):
             task = next(tasks, None)

@@ -120,3 +120,9 @@ def test_workers_of_a_killed_parent_exit() -> None:
     while not all(_gone(pid) for pid in workers):
         assert time.monotonic() < deadline, "worker processes outlived their parent"
         time.sleep(0.05)
+
+
+def test_without_workers_this_process_does_it_all() -> None:
+    with Pool(_square, 2, 0) as pool:
+        assert [r for r, _ in pool.imap(iter(range(3)))] == [2, 3, 6]
+        assert pool.map([3]) == [(11, os.getpid())]
