@@ -52,6 +52,7 @@ def test_ls_filters(registry: Path) -> None:
     assert {a["name"] for a in sre} == {"sre", "incident-triage"}
     experimental = run_cli("catalog", "ls", "--lifecycle", "experimental", "-f", "json").json()
     assert "agent/release-notes" in names(experimental, "assets")
+    assert {a["lifecycle"] for a in experimental["assets"]} == {"experimental"}
     assert run_cli("catalog", "ls", "widget").exit_code == 2
 
 
@@ -189,6 +190,16 @@ def test_a_spokes_catalog_includes_its_hub(tmp_path: Path) -> None:
     shown = run_cli("catalog", "show", "skill/pr-review", "--root", str(spoke), "-f", "json")
     assert shown.exit_code == 0, shown.stderr
     assert shown.json()["asset"]["path"] == "hub:registry/skills/pr-review/skill.yaml"
+
+
+def test_hub_option_names_the_hub_checkout(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path / "hub"), "--hub", "--example").exit_code == 0
+    spoke = tmp_path / "spoke"
+    args = ["--spoke", "--team", "growth", "--hub-url", "https://git.example.com/hub.git"]
+    assert run_cli("init", str(spoke), *args).exit_code == 0
+    hub = ["--root", str(spoke), "--hub", str(tmp_path / "hub"), "-f", "json"]
+    listed = run_cli("catalog", "ls", "tools", *hub).json()["assets"]
+    assert {a["name"]: a["path"] for a in listed}["github"] == "hub:registry/tools/github.yaml"
 
 
 def test_an_unwritable_cache_only_costs_time(registry: Path) -> None:

@@ -160,3 +160,8 @@ def test_forked_workers_find_what_one_process_finds(
     assert (shared.findings, shared.files_checked) == (alone.findings, alone.files_checked)
     assert validate(config).findings == alone.findings  # the cache filled by workers
     assert {"schema-enum", "spoke-team"} <= {f.rule for f in alone.findings}
+
+
+def test_no_cache_neither_reads_nor_writes_the_index(registry: Path) -> None:
+    assert run_cli("validate", "--no-cache").exit_code == 0
+    assert not (registry / ".hub" / "cache" / "index.sqlite").exists()
