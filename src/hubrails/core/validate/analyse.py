@@ -16,8 +16,23 @@ from hubrails.core.validate.reports import Asset, FileReport, Ref
 def analyse_file(
     path: str, data: bytes, location: Location, *, spoke_team: str | None, max_alias_nodes: int
 ) -> FileReport:
-    """Everything one file (``data``, read from ``path``) says about itself."""
+    """Everything one file (``data``, read from ``path``) says about itself, with the text of
+    the lines it points at (so that nothing needs to read the file again to show them)."""
     report = FileReport(path)
+    text = _analyse(report, data, location, spoke_team, max_alias_nodes)
+    report.keep_lines(data.decode("utf-8-sig", errors="replace") if text is None else text)
+    return report
+
+
+def _analyse(
+    report: FileReport,
+    data: bytes,
+    location: Location,
+    spoke_team: str | None,
+    max_alias_nodes: int,
+) -> str | None:
+    """Fill ``report``; the decoded text, when the file decoded."""
+    path = report.path
     if location.unexpected:
         report.findings.append(
             Finding(
@@ -31,17 +46,19 @@ def analyse_file(
                 "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
             )
         )
-        return report
+        return None
+    text: str | None = None
     try:
         text = safeyaml.decode(data)
         if location.kind == "SkillDoc":
-            return analyse_skill_doc(report, text, location, max_alias_nodes)
+            analyse_skill_doc(report, text, location, max_alias_nodes)
+            return text
         doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
     except safeyaml.LoadError as exc:
         report.findings.append(
             Finding(exc.rule, Severity.ERROR, path, exc.line, exc.column, exc.message, exc.hint)
         )
-        return report
+        return text
     from hubrails.core.registry.schemas import KINDS, schema_findings
 
     declared = doc.data.get("kind")
@@ -54,7 +71,7 @@ def analyse_file(
         _check_approvals(report, doc)
     if kind in ("Tool", "Pricing"):
         _check_unique_names(report, doc, kind)
-    return report
+    return text
 
 
 def _err(

@@ -7,6 +7,8 @@ RULES: dict[str, str] = {
     "file-too-large": "The file is larger than limits.max_file_bytes.",
     "file-unreadable": "The file cannot be read.",
     "symlink-outside": "A symbolic link leads outside the repository.",
+    "file-not-regular": "A FIFO, device, socket or folder where a file belongs (never read).",
+    "folder-unreadable": "A registry folder cannot be listed, so its files are not checked.",
     "yaml-syntax": "The file is not valid YAML.",
     "yaml-duplicate-key": "A mapping defines the same key twice.",
     "yaml-tag": "A tag other than YAML's core ones (e.g. !!python/object, !custom).",

@@ -3,6 +3,8 @@ cross-checked as a whole; findings reported for the files asked about."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -15,18 +17,23 @@ from hubrails.core.validate.collect import collect, gc_paused, open_cache, refre
 from hubrails.core.validate.focused import View, view
 from hubrails.core.validate.index_cache import IndexCache
 from hubrails.core.validate.references import cross_check
+from hubrails.core.validate.reports import FileReport
 from hubrails.errors import HubError
 
 _HUB_RULES = ("ref-unresolved", "ref-version", "ref-model", "ref-action")
+_EMPTY = FileReport("")
 FOCUS_LIMIT = 1000  # files asked about; for more, loading every report at once is faster
 
 
 @dataclass(slots=True)
 class ValidationResult:
-    """The findings for the requested files, sorted, and how many files were checked."""
+    """The findings for the requested files, sorted, how many files were checked, and the
+    source line each finding points at — (path, line) -> text, as the file was read for
+    analysis; none for a file that could not be read (renderers never read files)."""
 
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    sources: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -80,7 +87,30 @@ def validate(
         checked = len(wanted & {r.path for r in part.reports})
     else:
         checked = len(part.reports)
-    return ValidationResult(sorted(set(findings), key=Finding.sort_key), checked)
+    ordered = sorted(set(findings), key=Finding.sort_key)
+    return ValidationResult(ordered, checked, _sources(ordered, part, store, wanted))
+
+
+def _sources(
+    findings: list[Finding], part: View, store: IndexCache, wanted: set[str] | None
+) -> dict[tuple[str, int], str]:
+    """The source line of each finding, from the reports (a focused run has whole reports of
+    the files asked about only: those of the few other files it reports on come from the
+    cache)."""
+    paths = {f.path for f in findings}
+    reports = {r.path: r for r in part.reports if r.path in paths}
+    if wanted is not None:
+        extra = sorted(p for p in paths if p not in wanted and not reports.get(p, _EMPTY).lines)
+        if extra:
+            with contextlib.suppress(sqlite3.Error):  # else shown without their source lines
+                reports.update((r.path, r) for r in store.reports(extra))
+    sources: dict[tuple[str, int], str] = {}
+    for f in findings:
+        report = reports.get(f.path)
+        text = None if report is None else report.lines.get(f.line)
+        if text is not None:
+            sources[(f.path, f.line)] = text
+    return sources
 
 
 def _concerns(finding: Finding, wanted: set[str]) -> bool:
@@ -99,8 +129,6 @@ def _focused(
 ) -> View | None:
     """What cross-checking ``wanted`` needs, from index caches brought up to date first;
     ``None`` when a cache can't be written, so that it would not tell the current state."""
-    import sqlite3
-
     with gc_paused():
         hub_store = open_cache(hub) if hub is not None else None
         pairs = ((config, store), (hub, hub_store))

@@ -1,0 +1,96 @@
+"""``hub validate`` and the filesystem: nothing read outside the repository or past the size
+limit, never a FIFO or a device, and source lines only from what the safe reader held."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import edit, line_of, run_cli, write
+
+TOOL = "registry/tools/stripe-refunds.yaml"
+SKILL_MD = "registry/skills/sql-report/SKILL.md"
+
+
+def _hub(root: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``hub ARGS`` in a subprocess (a hang fails the test instead of stopping the suite)."""
+    return subprocess.run(
+        [sys.executable, "-m", "hubrails", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def test_a_link_to_proc_environ_never_prints_the_environment(registry: Path) -> None:
+    (registry / TOOL).unlink()
+    (registry / TOOL).symlink_to("/proc/self/environ")
+    for args in ((), (TOOL,)):
+        run = run_cli("validate", *args)
+        assert run.exit_code == 1
+        assert f"{TOOL}:1:1: error   symlink-outside" in run.stdout
+        assert "PATH=" not in run.stdout
+        assert " | " not in run.stdout.split(TOOL, 1)[1].split("\n\n", 1)[0]
+
+
+def test_files_not_read_show_no_source_line(registry: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("TOPSECRET: 1\n")
+    (registry / TOOL).unlink()
+    (registry / TOOL).symlink_to(secret)
+    big = "registry/prompts/big.yaml"
+    write(registry, {big: "BIGSECRET: x\n" + "a: b\n" * 300_000})
+    for args in ((), (TOOL, big)):
+        run = run_cli("validate", *args)
+        assert run.exit_code == 1
+        assert "file-too-large" in run.stdout
+        assert "TOPSECRET" not in run.stdout
+        assert "BIGSECRET" not in run.stdout
+
+
+def test_source_lines_come_from_the_analysis_cold_warm_and_focused(registry: Path) -> None:
+    edit(registry / TOOL, "  status: vetted\n", "  status: vettted\n")
+    line = line_of(registry / TOOL, "vettted")
+    expected = f"{line:>6} |   status: vettted"
+    for args in ((), (), (TOOL,), (TOOL,)):  # cold, warm (from the cache), focused
+        run = run_cli("validate", *args)
+        assert run.exit_code == 1
+        assert expected in run.stdout.splitlines(), run.stdout
+
+
+def test_a_focused_run_shows_source_lines_of_other_files(registry: Path) -> None:
+    old = registry / "registry/prompts/pr-review.yaml"
+    new = registry / "registry/prompts/pr-review-v2.yaml"
+    run_cli("validate")
+    old.rename(new)
+    edit(new, "  name: pr-review\n", "  name: pr-review-v2\n")
+    run = run_cli("validate", "registry/prompts/pr-review-v2.yaml")
+    assert run.exit_code == 1
+    heading = next(x for x in run.stdout.splitlines() if "ref-unresolved" in x)
+    path, number = heading.split(":")[:2]
+    text = (registry / path).read_text().splitlines()[int(number) - 1]
+    assert f"{int(number):>6} | {text}" in run.stdout
+
+
+@pytest.mark.parametrize("where", [TOOL, SKILL_MD])
+@pytest.mark.parametrize("linked", [False, True])
+def test_a_fifo_is_a_finding_never_a_hang(registry: Path, where: str, linked: bool) -> None:
+    target = registry / where
+    target.unlink()
+    if linked:
+        os.mkfifo(registry / "registry/fifo")
+        target.symlink_to(registry / "registry/fifo")
+    else:
+        os.mkfifo(target)
+    for args in (("--format", "json"), ("--format", "json", where)):
+        done = _hub(registry, "validate", *args, timeout=30)
+        assert done.returncode == 1, done.stderr
+        found = {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
+        assert ("file-not-regular", where) in found
