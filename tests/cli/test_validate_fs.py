@@ -94,3 +94,31 @@ def test_a_fifo_is_a_finding_never_a_hang(registry: Path, where: str, linked: bo
         assert done.returncode == 1, done.stderr
         found = {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
         assert ("file-not-regular", where) in found
+
+
+@pytest.mark.parametrize(
+    ("registry_value", "message"),
+    [
+        ("/etc", "is outside the repository"),
+        ("../../..", "is outside the repository"),
+        ("outlink", "is outside the repository"),
+        ("nothere", "does not exist"),
+        ("hub.yaml", "does not exist"),
+    ],
+)
+def test_a_registry_folder_outside_the_repository_or_missing_is_refused(
+    registry: Path, tmp_path: Path, registry_value: str, message: str
+) -> None:
+    (registry / "outlink").symlink_to(tmp_path, target_is_directory=True)
+    edit(registry / "hub.yaml", "registry: registry\n", f"registry: {registry_value}\n")
+    for command in (("validate",), ("catalog", "ls"), ("codeowners", "--check")):
+        run = run_cli(*command)
+        assert run.exit_code == 2, (command, run.stdout, run.stderr)
+        assert f"registry folder '{registry_value}' {message}" in run.stderr
+        assert "hub.yaml:" in run.stderr
+
+
+def test_a_registry_folder_linked_inside_the_repository_is_fine(registry: Path) -> None:
+    (registry / "registry").rename(registry / "real")
+    (registry / "registry").symlink_to(registry / "real", target_is_directory=True)
+    assert run_cli("validate").exit_code == 0

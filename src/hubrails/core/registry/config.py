@@ -6,10 +6,13 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubrails.core.registry import safefile, safeyaml
 from hubrails.errors import ConfigError
+
+if TYPE_CHECKING:
+    from hubrails.core.registry.document import Document
 
 CONFIG_NAME = "hub.yaml"
 
@@ -114,6 +117,7 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
             hint="see docs/manifests.md, section hub.yaml",
         )
     data = doc.data
+    _check_registry(root, data.get("registry", "registry"), path, doc)
     limits = data.get("limits", {})
     hub = data.get("hub", {})
     return HubConfig(
@@ -126,6 +130,30 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
         max_file_bytes=limits.get("max_file_bytes", safeyaml.DEFAULT_MAX_BYTES),
         max_alias_nodes=limits.get("max_alias_nodes", safeyaml.DEFAULT_MAX_ALIAS_NODES),
         raw=data,
+    )
+
+
+def _check_registry(root: Path, registry: str, path: Path, doc: Document) -> None:
+    """Refuse a registry folder that does not exist or that is not inside the repository once
+    links are resolved (a pull request editing hub.yaml must not make hub read elsewhere)."""
+    folder = (root / registry).resolve()
+    if folder.is_relative_to(root.resolve()) and folder.is_dir():
+        return
+    line, column = doc.mark(("registry",))
+    if not folder.is_relative_to(root.resolve()):
+        raise ConfigError(
+            f"registry folder '{registry}' is outside the repository (it resolves to {folder})",
+            path=str(path),
+            line=line,
+            column=column,
+            hint="'registry' names a folder inside the repository, such as 'registry'",
+        )
+    raise ConfigError(
+        f"registry folder '{registry}' does not exist",
+        path=str(path),
+        line=line,
+        column=column,
+        hint="create it (hub init does), or fix 'registry' in hub.yaml",
     )
 
 
