@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,89 @@ def test_a_registry_folder_linked_inside_the_repository_is_fine(registry: Path) 
     (registry / "registry").rename(registry / "real")
     (registry / "registry").symlink_to(registry / "real", target_is_directory=True)
     assert run_cli("validate").exit_code == 0
+
+
+def _without_dac(root: Path) -> list[str]:
+    """A command prefix under which permissions hold (root bypasses them: drop the two
+    capabilities that let it), or skip when the folder mode cannot be enforced here."""
+    prefix = (
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search"] if os.getuid() == 0 else []
+    )
+    probe = root / "probe"
+    probe.mkdir()
+    probe.chmod(0)
+    try:
+        done = subprocess.run(
+            [*prefix, sys.executable, "-c", f"import os; os.listdir({str(probe)!r})"],
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        done = None
+    probe.chmod(0o755)
+    probe.rmdir()
+    if done is None or done.returncode == 0:
+        pytest.skip("folder permissions are not enforced here (root without setpriv)")
+    return prefix
+
+
+def test_an_unreadable_folder_is_a_finding_never_an_empty_one(registry: Path) -> None:
+    prefix = _without_dac(registry)
+    folder = registry / "registry/prompts"
+    hub = [*prefix, sys.executable, "-m", "hubrails", "validate", "--format", "json"]
+
+    def found(*args: str) -> set[tuple[str, str]]:
+        done = subprocess.run(
+            [*hub, *args], cwd=registry, capture_output=True, text=True, timeout=60, check=False
+        )
+        assert done.returncode == 1, done.stderr
+        return {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
+
+    assert run_cli("validate").exit_code == 0  # the listing is in the cache now
+    folder.chmod(0)
+    try:
+        for _ in range(2):  # and the unreadable listing is never remembered
+            assert ("folder-unreadable", "registry/prompts") in found()
+    finally:
+        folder.chmod(0o755)
+    assert run_cli("validate").exit_code == 0
+
+
+def test_a_new_file_in_a_folder_whose_mtime_was_set_back_is_seen(registry: Path) -> None:
+    folder = registry / "registry/tools"
+    old = time.time_ns() - 3600 * 10**9
+    os.utime(folder, ns=(old, old))
+    assert run_cli("validate").exit_code == 0  # the listing is remembered
+    new = "registry/tools/new-tool.yaml"
+    write(registry, {new: "apiVersion: hubrails/v1\nkind: Tool\nmetadata: {}\n"})
+    os.utime(folder, ns=(old, old))  # as tar, rsync -a and cp -p do
+    run = run_cli("validate", "--format", "json")
+    assert run.exit_code == 1
+    assert any(path == new for _, path, _ in run.rules())
+    run = run_cli("validate", new, "--format", "json")
+    assert run.exit_code == 1
+    assert run.json()["summary"]["files_checked"] == 1
+
+
+@pytest.mark.parametrize("target", ["/etc", "/"])
+def test_a_folder_link_named_like_a_manifest_fails_alone_as_in_the_whole_run(
+    registry: Path, target: str
+) -> None:
+    evil = "registry/prompts/evil.yaml"
+    (registry / evil).symlink_to(target, target_is_directory=True)
+    whole = run_cli("validate", "--format", "json")
+    alone = run_cli("validate", evil, "--format", "json")
+    assert whole.exit_code == alone.exit_code == 1
+    assert ("symlink-outside", evil, 1) in whole.rules()
+    assert alone.rules() == {("symlink-outside", evil, 1)}
+    assert run_cli("validate", evil, "--no-cache", "--format", "json").rules() == alone.rules()
+
+
+def test_a_symlink_loop_is_a_finding(registry: Path) -> None:
+    loop = registry / "registry/prompts/loop.yaml"
+    loop.symlink_to(loop)
+    (registry / "registry/skills/loopy").symlink_to(registry / "registry/skills/loopy")
+    for args in ((), ("registry/prompts/loop.yaml",)):
+        run = run_cli("validate", "--format", "json", *args)
+        assert run.exit_code == 1
+        assert ("file-unreadable", "registry/prompts/loop.yaml", 1) in run.rules()

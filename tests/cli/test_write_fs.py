@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli, write
+from tests.helpers import write
 
 SKILL = "---\nname: piped\ndescription: A skill with a FIFO in it.\n---\nBody.\n"
 

@@ -131,8 +131,9 @@ def _focused(
     ``None`` when a cache can't be written, so that it would not tell the current state."""
     with gc_paused():
         hub_store = open_cache(hub) if hub is not None else None
-        pairs = ((config, store), (hub, hub_store))
-        if not all(refresh(c, s, load=False).saved for c, s in pairs if c and s):
+        if not refresh(config, store, load=False, named=wanted).saved:
+            return None
+        if hub and hub_store and not refresh(hub, hub_store, load=False).saved:
             return None
         try:
             return view(store, wanted, hub_store)
@@ -153,7 +154,7 @@ def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
             rel = absolute.relative_to(root)
         except ValueError:
             raise HubError(f"{given} is outside the registry repository {root}") from None
-        if absolute.is_dir():
+        if absolute.is_dir() and not absolute.is_symlink():  # a linked folder: as the walk sees it
             wanted.update(
                 PurePosixPath(rel.as_posix(), *p).as_posix() for p in layout.walk(absolute)
             )
