@@ -46,5 +46,5 @@ def codeowners_command(
     if check:
         sys.stderr.write(f"hub: {codeowners.TARGET} is out of date; run 'hub codeowners'\n")
         raise typer.Exit(ExitCode.FINDINGS)
-    replace_file(config.root / codeowners.TARGET, text)
+    replace_file(config.root / codeowners.TARGET, text, config.root)
     sys.stdout.write(f"wrote {codeowners.TARGET}\n")

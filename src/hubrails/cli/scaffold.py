@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -71,9 +72,16 @@ def init_command(
         email=email,
         example=example,
     )
+    existed = folder.exists()
     make_folder(folder)
     root = folder.resolve()
-    written = write_new(root, plan)
+    try:
+        written = write_new(root, plan)
+    except HubError:
+        if not existed:  # exit 2 writes nothing: not even the folder
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        raise
     if hub:
         _codeowners(root)
     created = not vcs.is_repository(root)
@@ -91,7 +99,7 @@ def _codeowners(root: Path) -> None:
     from hubrails.core.registry.config import load_config
     from hubrails.core.scaffold.create import replace_file
 
-    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
+    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)), root)
 
 
 def new_command(

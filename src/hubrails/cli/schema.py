@@ -30,7 +30,7 @@ def export_command(
     if force:
         for rel, text in files.items():
             assert isinstance(text, str)
-            replace_file(folder / rel, text)
+            replace_file(folder / rel, text, folder)
     else:
         write_new(folder, dict(files))
     sys.stdout.write(f"wrote {len(files)} schemas to {folder}\n")

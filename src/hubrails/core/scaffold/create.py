@@ -6,6 +6,7 @@ anything, and removes what it wrote when it cannot finish.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -38,34 +39,79 @@ def check_name(name: str, what: str = "name") -> None:
 
 
 def write_new(root: Path, plan: Plan) -> list[str]:
-    """Write every file of ``plan`` under ``root``; refuse (exit 2) if any already exists."""
-    taken = sorted(p for p in plan if (root / p).exists() or (root / p).is_symlink())
+    """Write every file of ``plan`` under ``root``, all or nothing: refuse (exit 2) before
+    writing anything if a file exists or a target leads outside ``root`` (through ``..`` or a
+    linked folder); each file is written to a temporary one, and all are then linked into
+    place (a link never replaces a file); when that cannot finish, what was written goes."""
+    targets = {rel: inside(root, rel) for rel in plan}
+    taken = sorted(p for p, t in targets.items() if t.exists() or t.is_symlink())
     if taken:
         raise HubError(
             f"refusing to overwrite {len(taken)} existing file{'s' if len(taken) > 1 else ''}: "
             + ", ".join(taken),
             hint="move them away first, or choose another folder or name",
         )
-    written: list[Path] = []
     made: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    written: list[Path] = []
     try:
         for rel, text in plan.items():
-            target = root / rel
+            target = targets[rel]
             for parent in reversed(target.parents):
                 if not parent.exists():
                     parent.mkdir()
                     made.append(parent)
-            with target.open("xb") as out:
-                written.append(target)
-                out.write(text.encode() if isinstance(text, str) else text)
+            inside(root, rel)  # (again: a folder made meanwhile could be a link)
+            staged.append((_staged(target, text), target))
+        for temp, target in staged:
+            _place(temp, target)
+            written.append(target)
     except OSError as exc:
         for path in reversed(written):
             path.unlink(missing_ok=True)
         for folder in reversed(made):
-            if not any(folder.iterdir()):
+            if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         raise HubError(f"cannot write {exc.filename}: {exc.strerror}") from None
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
     return list(plan)
+
+
+def _place(temp: Path, target: Path) -> None:
+    """Put ``temp`` at ``target``, never replacing a file that appeared there meanwhile."""
+    try:
+        os.link(temp, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
+            raise
+        if target.exists() or target.is_symlink():  # no hard links here: check, then rename
+            raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
+        temp.replace(target)
+
+
+def _staged(target: Path, text: str | bytes) -> Path:
+    """A temporary file beside ``target`` holding ``text``."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as out:
+        out.write(text.encode() if isinstance(text, str) else text)
+    return Path(name)
+
+
+def inside(root: Path, rel: str) -> Path:
+    """``root / rel``, refused (exit 2) when it leads outside ``root`` once links are resolved."""
+    target = root / rel
+    real_root = Path(os.path.realpath(root))
+    real = Path(os.path.realpath(target))
+    if ".." in Path(rel).parts or Path(rel).is_absolute() or not real.is_relative_to(real_root):
+        raise HubError(
+            f"refusing to write {rel}: it leads outside {root} (to {real})",
+            hint="a linked folder in the repository leads elsewhere: replace it with a folder",
+        )
+    return target
 
 
 def make_folder(path: Path, *, exist_ok: bool = True) -> None:
@@ -267,10 +313,12 @@ def new_plan(
     return plan
 
 
-def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
+def replace_file(path: Path, text: str, root: Path) -> None:
+    """Write ``text`` to ``path`` atomically (a temporary file renamed over it), refused when
+    ``path`` leads outside the repository at ``root``."""
     import tempfile
 
+    inside(root, os.path.relpath(path, root))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
