@@ -93,7 +93,7 @@ class FileReport:
             ],
             None if asset is None else asset_from_row(asset),
             [ref_from_row(ref) for ref in refs],
-            {int(n): str(text) for n, text in lines},
+            dict(lines),
         )
 
 

@@ -4,6 +4,7 @@ cross-checked as a whole; findings reported for the files asked about."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -131,14 +132,32 @@ def _focused(
     ``None`` when a cache can't be written, so that it would not tell the current state."""
     with gc_paused():
         hub_store = open_cache(hub) if hub is not None else None
-        if not refresh(config, store, load=False, named=wanted).saved:
+        refreshed = refresh(config, store, load=False)
+        if not refreshed.saved:
             return None
+        unseen = _unseen(config, wanted, refreshed.paths)
+        if unseen and not refresh(config, store, load=False, named=unseen).saved:
+            return None  # (a listing remembered wrongly: the folders of unseen files, anew)
         if hub and hub_store and not refresh(hub, hub_store, load=False).saved:
             return None
         try:
             return view(store, wanted, hub_store)
         except sqlite3.Error:
             return None
+
+
+def _unseen(config: HubConfig, wanted: set[str], paths: list[str]) -> set[str]:
+    """The registry files asked about that are there but that the walk did not find: a file
+    named on the command line is always read."""
+    prefix = config.registry.strip("/") + "/"
+    missing = wanted.difference(paths)
+    return {
+        p
+        for p in missing
+        if p.startswith(prefix)
+        and layout.classify(tuple(p[len(prefix) :].split("/"))) is not None
+        and os.path.lexists(config.root / p)
+    }
 
 
 def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
