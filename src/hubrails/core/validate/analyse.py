@@ -136,6 +136,16 @@ def _spec(doc: Document) -> dict[str, Any]:
     return spec if isinstance(spec, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    """``value`` if it is a list, else none (the schema reports what it is)."""
+    return value if isinstance(value, list) else []
+
+
+def _strings(value: Any) -> list[str]:
+    """The strings of ``value`` if it is a list (other items are schema findings)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -152,11 +162,7 @@ def _asset(doc: Document, kind: str) -> Asset | None:
     elif kind == "Pricing":
         models: list[Any] = spec["models"] if isinstance(spec.get("models"), list) else []
         provides = tuple(_names(models, "id")) + tuple(
-            alias
-            for m in models
-            if isinstance(m, dict)
-            for alias in (m.get("aliases") or [])
-            if isinstance(alias, str)
+            alias for m in models if isinstance(m, dict) for alias in _strings(m.get("aliases"))
         )
     return Asset(
         kind=kind,
@@ -210,7 +216,7 @@ def _refs(doc: Document, kind: str) -> list[Ref]:
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 line, column = listed.mark((i, "name"))
-                actions = tuple(a for a in item.get("actions") or [] if isinstance(a, str))
+                actions = tuple(_strings(item.get("actions")))
                 version = _str(item.get("version"))
                 where = f"spec.{field}[{i}].name"
                 refs.append(Ref(target, item["name"], where, line, column, version, actions))
@@ -246,11 +252,11 @@ def _ref(
 def _check_approvals(report: FileReport, doc: Document) -> None:
     spec = _spec(doc)
     used = {
-        item["name"]: set(item.get("actions") or [])
-        for item in spec.get("tools") or []
+        item["name"]: set(_strings(item.get("actions")))
+        for item in _list(spec.get("tools"))
         if isinstance(item, dict) and isinstance(item.get("name"), str)
     }
-    for i, approval in enumerate(spec.get("approvals") or []):
+    for i, approval in enumerate(_list(spec.get("approvals"))):
         if not isinstance(approval, dict) or not isinstance(approval.get("tool"), str):
             continue
         tool = approval["tool"]
@@ -264,7 +270,7 @@ def _check_approvals(report: FileReport, doc: Document) -> None:
                 "list the tool under spec.tools, or remove the approval",
             )
             continue
-        for j, action in enumerate(approval.get("actions") or []):
+        for j, action in enumerate(_list(approval.get("actions"))):
             if isinstance(action, str) and action not in used[tool]:
                 _err(
                     report,
@@ -283,7 +289,7 @@ def _check_unique_names(report: FileReport, doc: Document, kind: str) -> None:
     for i, item in enumerate(items if isinstance(items, list) else []):
         names = [item.get(key)] if isinstance(item, dict) else []
         if kind == "Pricing" and isinstance(item, dict):
-            names += list(item.get("aliases") or [])
+            names += _list(item.get("aliases"))
         for name in names:
             if not isinstance(name, str):
                 continue
