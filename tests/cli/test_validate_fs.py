@@ -209,3 +209,26 @@ def test_a_symlink_loop_is_a_finding(registry: Path) -> None:
         run = run_cli("validate", "--format", "json", *args)
         assert run.exit_code == 1
         assert ("file-unreadable", "registry/prompts/loop.yaml", 1) in run.rules()
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_escaped(registry: Path) -> None:
+    raw = b"registry/prompts/b\xffad.yaml"
+    shown = "registry/prompts/b\\377ad.yaml"
+    (registry / os.fsdecode(raw)).write_text("apiVersion: hubrails/v1\n")
+    for _ in range(2):  # the second run goes through the saved cache
+        run = run_cli("validate", "--format", "json")
+        assert run.exit_code == 1
+        assert ("file-name-encoding", shown, 1) in run.rules()
+        text = run_cli("validate")
+        assert f"{shown}:1:1: error   file-name-encoding" in text.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "hubrails", "validate", "--format", "json", os.fsdecode(raw)],
+        cwd=registry,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    found = {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
+    assert found == {("file-name-encoding", shown)}

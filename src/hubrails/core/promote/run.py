@@ -92,7 +92,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             team=team,
             name=name,
             folder=folder,
-            entries=tuple(repo.files(base, folder)),
+            entries=_named_in_utf8(repo.files(base, folder)),
             commit=base,
             repository=remote_url or str(work or config.root),
             read=repo.blob,
@@ -151,7 +151,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
         top = config.root.resolve().relative_to(work.resolve()).as_posix() if work else ""
         registry = posixpath.join("" if top == "." else top, config.registry.strip("/"))
         folder = f"{registry}/skills/{name}"
-        entries = tuple(spoke.files(base_commit, folder))
+        entries = _named_in_utf8(spoke.files(base_commit, folder))
         if not entries:
             raise HubError(
                 f"no skill '{name}' is committed under {folder}/",
@@ -308,3 +308,18 @@ def _push(
             hint="look at the branch; it already holds this promotion",
         )
     return Pushed(remote, result.summary, result.messages)
+
+
+def _named_in_utf8(entries: list[vcs.Entry]) -> tuple[vcs.Entry, ...]:
+    """The skill's files, refused (exit 2) when a name is not UTF-8: the hub could not show,
+    validate or certify it."""
+    from hubrails.core.registry import names
+
+    bad = [names.escaped(e.path) for e in entries if not names.clean(e.path)]
+    if bad:
+        raise HubError(
+            f"the skill holds {len(bad)} file name{'s' if len(bad) > 1 else ''} that are not "
+            f"UTF-8: {', '.join(bad)}",
+            hint="rename them (git mv) to UTF-8 names and commit",
+        )
+    return tuple(entries)

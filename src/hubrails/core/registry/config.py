@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from hubrails.core.registry import safefile, safeyaml
@@ -81,11 +81,12 @@ def local_hub(config: HubConfig) -> HubConfig | None:
     return None
 
 
-def load_config(root: Path, *, remember: bool = True) -> HubConfig:
+def load_config(root: Path, *, remember: bool = True, on_disk: bool = True) -> HubConfig:
     """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2).
 
     ``remember=False`` writes nothing under ``root/.hub`` (for commands that promise to leave
-    the repository untouched, such as ``hub promote``)."""
+    the repository untouched, such as ``hub promote``); ``on_disk=False`` is for a hub.yaml
+    taken from a git tree, whose registry folder is not checked out beside it."""
     path = root / CONFIG_NAME
     try:
         text = safefile.read_bytes(path, root)
@@ -117,7 +118,7 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
             hint="see docs/manifests.md, section hub.yaml",
         )
     data = doc.data
-    _check_registry(root, data.get("registry", "registry"), path, doc)
+    _check_registry(root, data.get("registry", "registry"), path, doc, on_disk)
     limits = data.get("limits", {})
     hub = data.get("hub", {})
     return HubConfig(
@@ -133,14 +134,22 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
     )
 
 
-def _check_registry(root: Path, registry: str, path: Path, doc: Document) -> None:
+def _check_registry(root: Path, registry: str, path: Path, doc: Document, on_disk: bool) -> None:
     """Refuse a registry folder that does not exist or that is not inside the repository once
     links are resolved (a pull request editing hub.yaml must not make hub read elsewhere)."""
-    folder = (root / registry).resolve()
-    if folder.is_relative_to(root.resolve()) and folder.is_dir():
-        return
+    if on_disk:
+        folder = (root / registry).resolve()
+        outside = not folder.is_relative_to(root.resolve())
+        if not outside and folder.is_dir():
+            return
+    else:  # only the path itself can be judged
+        lexical = PurePosixPath(registry)
+        folder = root / lexical
+        outside = lexical.is_absolute() or ".." in lexical.parts
+        if not outside:
+            return
     line, column = doc.mark(("registry",))
-    if not folder.is_relative_to(root.resolve()):
+    if outside:
         raise ConfigError(
             f"registry folder '{registry}' is outside the repository (it resolves to {folder})",
             path=str(path),

@@ -37,6 +37,7 @@ class Location:
     unexpected: bool = False
     link: bool = False
     unreadable: bool = False
+    bad_name: bool = False
 
 
 def classify(rel: tuple[str, ...]) -> Location | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from hubrails.core.registry import layout, safefile, safeyaml, state
+from hubrails.core.registry import layout, names, safefile, safeyaml, state
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate import index_cache as cache
@@ -108,6 +108,13 @@ def refresh(
     lister = store.listings(_folders_of(config, named)) if keeps else None
     for parts in layout.walk(config.registry_dir, config.root, lister):
         path = "/".join((prefix, *parts)).rstrip("/")
+        if not path.isascii() and not names.clean(path):
+            location = layout.classify(parts)
+            if location is not None:  # reported under its escaped name, never read
+                paths.append(path := names.escaped(path))
+                bad = replace(location, bad_name=True)
+                jobs.append((_Job(path, bad, store.known_digest(path)), cache.NO_STAT))
+            continue
         location = None if path in known else layout.classify(parts)  # known: a registry file
         if location is None and path not in known:
             continue
@@ -208,6 +215,8 @@ def _unlisted(folder: str) -> safeyaml.LoadError:
 
 def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, str]:
     """The file's bytes (or why they can't be had) and their digest."""
+    if job.location.bad_name:
+        return names.bad_name(), "bad-name"
     if job.location.unreadable:
         return _unlisted(f"{settings.root}/{job.path}"), "unlisted"
     if job.location.link:

@@ -7,6 +7,7 @@ RULES: dict[str, str] = {
     "file-too-large": "The file is larger than limits.max_file_bytes.",
     "file-unreadable": "The file cannot be read.",
     "symlink-outside": "A symbolic link leads outside the repository.",
+    "file-name-encoding": "The file name is not valid UTF-8 (shown escaped, as git does).",
     "file-not-regular": "A FIFO, device, socket or folder where a file belongs (never read).",
     "folder-unreadable": "A registry folder cannot be listed, so its files are not checked.",
     "yaml-syntax": "The file is not valid YAML.",

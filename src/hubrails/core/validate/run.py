@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from hubrails.core.registry import layout
+from hubrails.core.registry import layout, names
 from hubrails.core.registry.config import CONFIG_NAME, HubConfig
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.versions import Verdicts
@@ -175,8 +175,9 @@ def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
             raise HubError(f"{given} is outside the registry repository {root}") from None
         if absolute.is_dir() and not absolute.is_symlink():  # a linked folder: as the walk sees it
             wanted.update(
-                PurePosixPath(rel.as_posix(), *p).as_posix() for p in layout.walk(absolute)
+                names.escaped(PurePosixPath(rel.as_posix(), *p).as_posix())
+                for p in layout.walk(absolute)
             )
         else:
-            wanted.add(rel.as_posix())
+            wanted.add(names.escaped(rel.as_posix()))
     return wanted
