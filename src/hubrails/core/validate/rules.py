@@ -19,7 +19,7 @@ RULES: dict[str, str] = {
     "yaml-key": "A mapping key that is not a plain scalar.",
     "yaml-not-mapping": "The document is empty or not a mapping.",
     "yaml-multi-document": "The file holds more than one YAML document.",
-    "yaml-implicit-type": "YAML 1.1 read an unquoted value as a number, boolean or date "
+    "yaml-implicit-type": "YAML 1.1 read an unquoted value (or key) as a number, boolean or date "
     "where a string was expected.",
     "layout-kind": "The manifest's kind does not match its folder.",
     "layout-name": "metadata.name does not match the file or folder name.",
