@@ -232,3 +232,13 @@ def test_a_file_name_that_is_not_utf8_is_reported_escaped(registry: Path) -> Non
     assert done.returncode == 1, done.stderr
     found = {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
     assert found == {("file-name-encoding", shown)}
+
+
+def test_certify_never_reads_a_fifo_in_a_skill_folder(registry: Path) -> None:
+    scripts = registry / "registry/skills/sql-report/scripts"
+    scripts.mkdir(exist_ok=True)
+    os.mkfifo(scripts / "pipe.sh")
+    agent = "registry/spokes/billing-ops/agents/invoice-triage.yaml"
+    done = _hub(registry, "certify", agent, timeout=60)
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr
