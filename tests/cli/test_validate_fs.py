@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -242,3 +243,15 @@ def test_certify_never_reads_a_fifo_in_a_skill_folder(registry: Path) -> None:
     done = _hub(registry, "certify", agent, timeout=60)
     assert done.returncode in (0, 1), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_character_device_is_never_read(registry: Path) -> None:
+    (registry / TOOL).unlink()
+    try:  # /dev/zero's numbers: read, it never ends
+        os.mknod(registry / TOOL, 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here: {exc.strerror}")
+    done = _hub(registry, "validate", "--format", "json", TOOL, timeout=60)
+    assert done.returncode == 1, done.stderr
+    found = {(f["rule"], f["path"]) for f in json.loads(done.stdout)["findings"]}
+    assert ("file-not-regular", TOOL) in found
