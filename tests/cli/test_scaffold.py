@@ -8,6 +8,7 @@ from pathlib import Path
 
 import git
 import pytest
+import yaml
 
 from hubrails.core.registry.safeyaml import parse
 from tests.helpers import edit, run_cli, write
@@ -32,7 +33,8 @@ def test_init_hub_is_valid_at_once(tmp_path: Path) -> None:
     assert git.Repo(root).git_dir  # git init ran
     assert (root / ".gitignore").read_text().splitlines()[-1] == ".hub/"
     assert "id: hub-validate" in (root / ".pre-commit-config.yaml").read_text()
-    workflow = parse((root / ".github/workflows/hub.yaml").read_text()).data
+    # A GitHub workflow, not a manifest: its 'on:' key is YAML 1.1's true, which hub refuses.
+    workflow = yaml.safe_load((root / ".github/workflows/hub.yaml").read_text())
     steps = [s.get("run", "") for s in workflow["jobs"]["hub"]["steps"]]
     assert "hub validate --format github" in steps
     assert "hub certify --all --verify" in steps

@@ -15,19 +15,20 @@ def main(argv: list[str] | None = None) -> int:
     message on stderr and its code (2 unless it says otherwise), a usage error 2, Ctrl-C 130, and
     anything else an internal error, 3 (the traceback only with ``HUB_DEBUG=1``).
     """
-    args = sys.argv[1:] if argv is None else list(argv)
-    if args == ["--version"]:  # answered before typer is imported: keeps it instant
-        sys.stdout.write(f"hubrails {__version__}\n")
-        return 0
     import gc
 
-    # A run lasts seconds and builds hundreds of thousands of objects that reference counting
-    # frees: the cycle collector would only scan them again and again (hub certify --all on
-    # 1,000 agents: 2.1 s -> 1.4 s), and once more at exit, which freezing them skips.
-    gc.disable()
     try:
+        args = sys.argv[1:] if argv is None else list(argv)
+        if args == ["--version"]:  # answered before typer is imported: keeps it instant
+            sys.stdout.write(f"hubrails {__version__}\n")
+            return 0
+        # A run lasts seconds and builds hundreds of thousands of objects that reference
+        # counting frees: the cycle collector would only scan them again and again (hub
+        # certify --all on 1,000 agents: 2.1 s -> 1.4 s), and once more at exit, which freezing
+        # them skips.
+        gc.disable()
         return _run(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # also while the application is imported, in the first 100 ms
         sys.stderr.write("hub: interrupted\n")
         return 130
     finally:

@@ -35,7 +35,7 @@ def codeowners_command(
     """
     from hubrails.core.catalog import codeowners
     from hubrails.core.registry.config import load_config, local_hub, locate
-    from hubrails.core.scaffold.create import replace_file
+    from hubrails.core.scaffold.write import replace_file
 
     config = load_config(locate(root))
     hub_config = load_config(locate(hub)) if hub else local_hub(config)
@@ -46,5 +46,5 @@ def codeowners_command(
     if check:
         sys.stderr.write(f"hub: {codeowners.TARGET} is out of date; run 'hub codeowners'\n")
         raise typer.Exit(ExitCode.FINDINGS)
-    replace_file(config.root / codeowners.TARGET, text)
+    replace_file(config.root / codeowners.TARGET, text, config.root)
     sys.stdout.write(f"wrote {codeowners.TARGET}\n")

@@ -59,7 +59,9 @@ def import_skill_command(
     """
     from hubrails.core.catalog.query import owning_team, refuse_taken
     from hubrails.core.interop.agent_skills import import_plan, read_skill
-    from hubrails.core.scaffold.create import check_name, manifest_path, schema_ref, write_new
+    from hubrails.core.registry.layout import check_name
+    from hubrails.core.scaffold.create import manifest_path, schema_ref
+    from hubrails.core.scaffold.write import write_new
 
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)
@@ -98,7 +100,7 @@ def export_skill_command(
     except safeyaml.LoadError as exc:
         raise exc.to_error(entry.path) from None
     files = export_plan(manifest.parent, spec if isinstance(spec, dict) else {}, name)
-    from hubrails.core.scaffold.create import make_folder, write_new
+    from hubrails.core.scaffold.write import make_folder, write_new
 
     target = folder / name
     make_folder(target, exist_ok=False)
@@ -146,8 +148,10 @@ def import_mcp_command(
 
     from hubrails.core.catalog.query import owning_team, refuse_taken
     from hubrails.core.interop.mcp_import import read_json, tool_document
+    from hubrails.core.registry.layout import check_name
     from hubrails.core.registry.schemas import first_error
-    from hubrails.core.scaffold.create import check_name, manifest_path, schema_ref, write_new
+    from hubrails.core.scaffold.create import manifest_path, schema_ref
+    from hubrails.core.scaffold.write import write_new
 
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)

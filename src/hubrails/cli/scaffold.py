@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -51,7 +52,8 @@ def init_command(
     Runs 'git init' when FOLDER is not in a repository. Refuses to overwrite any file
     (exit 2, listing them).
     """
-    from hubrails.core.scaffold.create import init_plan, make_folder, write_new
+    from hubrails.core.scaffold.create import init_plan
+    from hubrails.core.scaffold.write import make_folder, write_new
     from hubrails.core.vcs import checkout as vcs
 
     if hub == spoke:
@@ -71,9 +73,16 @@ def init_command(
         email=email,
         example=example,
     )
+    existed = folder.exists()
     make_folder(folder)
     root = folder.resolve()
-    written = write_new(root, plan)
+    try:
+        written = write_new(root, plan)
+    except HubError:
+        if not existed:  # exit 2 writes nothing: not even the folder
+            with contextlib.suppress(OSError):
+                root.rmdir()
+        raise
     if hub:
         _codeowners(root)
     created = not vcs.is_repository(root)
@@ -89,9 +98,9 @@ def init_command(
 def _codeowners(root: Path) -> None:
     from hubrails.core.catalog import codeowners
     from hubrails.core.registry.config import load_config
-    from hubrails.core.scaffold.create import replace_file
+    from hubrails.core.scaffold.write import replace_file
 
-    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)))
+    replace_file(root / codeowners.TARGET, codeowners.render(load_config(root)), root)
 
 
 def new_command(
@@ -118,7 +127,9 @@ def new_command(
     """
     from hubrails.core.catalog.query import load_catalog, owning_team, parse_kind, refuse_taken
     from hubrails.core.registry.config import load_config, locate
-    from hubrails.core.scaffold.create import check_name, new_plan, write_new
+    from hubrails.core.registry.layout import check_name
+    from hubrails.core.scaffold.create import new_plan
+    from hubrails.core.scaffold.write import write_new
 
     wanted = parse_kind(kind)
     if wanted == "Pricing":

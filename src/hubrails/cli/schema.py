@@ -23,14 +23,15 @@ def export_command(
     The schemas refer to each other by relative $ref. Refuses to overwrite without --force
     (exit 2).
     """
-    from hubrails.core.scaffold.create import make_folder, replace_file, schema_files, write_new
+    from hubrails.core.scaffold.create import schema_files
+    from hubrails.core.scaffold.write import make_folder, replace_file, write_new
 
     files = {rel.removeprefix("schemas/"): text for rel, text in schema_files().items()}
     make_folder(folder)
     if force:
         for rel, text in files.items():
             assert isinstance(text, str)
-            replace_file(folder / rel, text)
+            replace_file(folder / rel, text, folder)
     else:
         write_new(folder, dict(files))
     sys.stdout.write(f"wrote {len(files)} schemas to {folder}\n")

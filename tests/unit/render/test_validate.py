@@ -25,7 +25,9 @@ ERROR = Finding(
     "did you mean 'high'?",
 )
 WARNING = Finding("ref-model", Severity.WARNING, "registry/a,b:c.yaml", 1, 1, "100% odd\nname", "")
-RESULT = ValidationResult([ERROR, WARNING], files_checked=3)
+RESULT = ValidationResult(
+    [ERROR, WARNING], files_checked=3, sources={("registry/tools/t.yaml", 2): "  risk: hgh"}
+)
 
 
 def render(fmt: Format, root: Path) -> str:
@@ -70,7 +72,8 @@ def test_text_drops_control_characters_and_expands_tabs_as_rich_did(tmp_path: Pa
     (tmp_path / "t.yaml").write_text("a:\n\tb: 漢\n")
     finding = Finding("r", Severity.WARNING, "t.yaml", 2, 2, "漢\ttab\r\nbell\x07\t!", "x\ty")
     out = io.StringIO()
-    validation_renderer(Format.TEXT)(ValidationResult([finding], 1), out, tmp_path)
+    result = ValidationResult([finding], 1, {("t.yaml", 2): "\tb: 漢"})
+    validation_renderer(Format.TEXT)(result, out, tmp_path)
     assert out.getvalue() == (
         "t.yaml:2:2: warning r  漢       tab\n"
         "bell    !\n"
@@ -80,6 +83,16 @@ def test_text_drops_control_characters_and_expands_tabs_as_rich_did(tmp_path: Pa
         "\n"
         "! 0 errors, 1 warning in 1 file (1 file checked)\n"
     )
+
+
+def test_text_never_reads_the_files_it_reports_on(tmp_path: Path) -> None:
+    """The source line comes from the result (what the safe reader held), never from disk: a
+    file there now (or a link to /proc/self/environ, or a FIFO) is not opened."""
+    _tool_file(tmp_path)
+    out = io.StringIO()
+    validation_renderer(Format.TEXT)(ValidationResult([ERROR], 1), out, tmp_path)
+    assert "risk: hgh" not in out.getvalue()
+    assert " | " not in out.getvalue()
 
 
 def test_text_no_findings() -> None:

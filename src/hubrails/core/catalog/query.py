@@ -136,10 +136,31 @@ def owning_team(catalog: Catalog, team: str | None, default: str | None) -> tupl
         (e.asset.name for e in catalog.entries if e.asset.kind == "Team" and e.asset.platform),
         None,
     )
+    if team is not None:
+        _check_team(catalog, team, default)
     owner = team or default or platform
     if owner is None:
         raise HubError("no owning team", hint="pass --team NAME (or create the platform team)")
     return owner, platform
+
+
+def _check_team(catalog: Catalog, team: str, default: str | None) -> None:
+    """Refuse a ``--team`` that is not a team name (it becomes part of a path), that names no
+    team of the catalog, or that is not a spoke's own team."""
+    from hubrails.core.registry.layout import check_name
+
+    check_name(team, "team name")
+    teams = sorted(e.asset.name for e in catalog.entries if e.asset.kind == "Team")
+    if default is not None and team != default and not teams:
+        raise HubError(
+            f"this spoke belongs to team '{default}', not '{team}'",
+            hint="a spoke defines assets only for its own team: leave out --team",
+        )
+    if teams and team not in teams:
+        raise HubError(
+            f"there is no team '{team}'",
+            hint=f"create it first with 'hub new team {team}'; the teams are: {', '.join(teams)}",
+        )
 
 
 @dataclass(frozen=True, slots=True)

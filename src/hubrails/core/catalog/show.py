@@ -37,8 +37,8 @@ def describe(
     """Read ``entry``'s manifest (from ``config``'s repository, or ``hub``'s for a hub asset)
     and resolve its references against the catalog."""
     from hubrails.core.registry import safefile, safeyaml
-    from hubrails.core.validate.analyse import references
     from hubrails.core.validate.asset_index import Index
+    from hubrails.core.validate.facts import refs_of
     from hubrails.core.validate.references import resolve
 
     path = entry.path
@@ -49,7 +49,7 @@ def describe(
         doc = safeyaml.parse(safeyaml.decode(data), max_alias_nodes=config.max_alias_nodes)
     except safeyaml.LoadError as exc:
         raise exc.to_error(path) from None
-    refs = references(doc, entry.asset.kind)
+    refs = refs_of(doc, entry.asset.kind)
     wanted = {(r.kind, r.name) for r in refs}
     targets = [
         e

@@ -260,12 +260,10 @@ class Workspace:
                 file = Path(base, name)
                 if file == skill.file or file.is_symlink():
                     continue
-                try:
-                    if file.stat().st_size > MAX_SCAN_BYTES:
-                        continue
-                    text = file.read_bytes().decode("utf-8")
-                except (OSError, UnicodeDecodeError):
-                    continue  # binary or unreadable: nothing a person pasted a key into
+                try:  # never a FIFO or a device: a blocking read would hang certify
+                    text = safefile.read_bytes(file, folder, MAX_SCAN_BYTES).decode("utf-8")
+                except (safeyaml.LoadError, UnicodeDecodeError):
+                    continue  # binary, too large or unreadable: no key was pasted into it
                 files.append((self.display(repo, file), text))
         return files
 

@@ -61,6 +61,16 @@ class AgentContext:
         ]
 
 
+def named_items(value: Any) -> list[tuple[int, str]]:
+    """(index, item) of the strings of ``value`` when it is a list; anything else in it (a
+    mapping, a list) is a schema finding of validate, never something to look up."""
+    return (
+        [(j, v) for j, v in enumerate(value) if isinstance(v, str)]
+        if isinstance(value, list)
+        else []
+    )
+
+
 Outcome = list[Problem] | Skip
 CheckFunction = Callable[[AgentContext, EffectivePolicy], Outcome]
 

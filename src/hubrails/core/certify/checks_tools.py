@@ -12,6 +12,7 @@ from hubrails.core.certify.check_context import (
     Outcome,
     Problem,
     actions_of,
+    named_items,
     rank_of,
     spec_of,
     version_of,
@@ -62,7 +63,7 @@ def check_tool_actions(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
         if tool is None:
             continue  # reported by tools-vetted
         known = actions_of(tool)
-        for j, action in enumerate(entry.get("actions") or []):
+        for j, action in named_items(entry.get("actions")):
             if action not in known:
                 problems.append(
                     ctx.at(
@@ -108,15 +109,16 @@ def check_approvals(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     threshold = rank_of(RISKS, policy.get("approval.required_for_risk"))
     destructive = policy.get("approval.destructive_actions") is True
     gated: set[tuple[str, str]] = set()
-    for approval in ctx.spec.get("approvals") or []:
+    approvals = ctx.spec.get("approvals")
+    for approval in approvals if isinstance(approvals, list) else []:
         if isinstance(approval, dict):
             gated_tool = str(approval.get("tool"))
-            gated.update((gated_tool, str(a)) for a in approval.get("actions") or [])
+            gated.update((gated_tool, a) for _, a in named_items(approval.get("actions")))
     problems = []
     for i, name, entry in ctx.tool_uses():
         tool = ctx.tools.get(name)
         known = actions_of(tool)
-        for j, action in enumerate(entry.get("actions") or []):
+        for j, action in named_items(entry.get("actions")):
             if action not in known or (name, action) in gated:
                 continue
             spec = known[action]
@@ -142,7 +144,10 @@ def check_approvals(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
 
 def check_skills(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """Every skill resolves, and the tools (and actions) it needs are among the agent's."""
-    uses = {name: set(entry.get("actions") or []) for _, name, entry in ctx.tool_uses()}
+    uses = {
+        name: {a for _, a in named_items(entry.get("actions"))}
+        for _, name, entry in ctx.tool_uses()
+    }
     problems = []
     for i, ref, skill in ctx.skills:
         name = ref.get("name")
@@ -155,7 +160,8 @@ def check_skills(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
             if not isinstance(need, dict) or not isinstance(need.get("name"), str):
                 continue
             tool = need["name"]
-            missing = [a for a in need.get("actions") or [] if a not in uses.get(tool, set())]
+            needed = named_items(need.get("actions"))
+            missing = [a for _, a in needed if a not in uses.get(tool, set())]
             if tool not in uses or missing:
                 what = f"tool '{tool}'" if tool not in uses else f"'{tool}' actions {missing}"
                 problems.append(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubrails.core.registry import safeyaml
+from hubrails.core.registry import safefile, safeyaml
 from hubrails.core.registry.findings import Finding
 from hubrails.core.registry.layout import SKILL_DOC, SKILL_MANIFEST, Location
 from hubrails.core.validate.reports import FileReport
@@ -50,25 +50,33 @@ def _rules_error(findings: list[Finding], where: str) -> HubError:
 
 
 def read_folder(folder: Path) -> dict[str, bytes]:
-    """Every file of a skill folder by relative path; hidden files and folders are left out,
-    and a link leading outside the folder is refused."""
+    """Every file of a skill folder by relative path; hidden files and folders are left out.
+    A link leading outside the folder, anything but a regular file (a FIFO is never opened
+    for a blocking read), a file over the limit and a folder that can't be listed are refused."""
     if not (folder / SKILL_DOC).is_file():
         raise HubError(f"{folder} holds no {SKILL_DOC}", hint="an Agent Skills folder has SKILL.md")
-    real = Path(os.path.realpath(folder))
     files: dict[str, bytes] = {}
-    for current, dirs, names in os.walk(folder):
+    for current, dirs, names in os.walk(folder, onerror=_unlistable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.startswith("."):
                 continue
             path = Path(current, name)
             rel = path.relative_to(folder).as_posix()
-            if not Path(os.path.realpath(path)).is_relative_to(real):
-                raise HubError(f"{rel} links outside the skill folder", path=str(path))
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise HubError(f"{rel} is larger than {MAX_FILE_BYTES} bytes", path=str(path))
-            files[rel] = path.read_bytes()
+            try:
+                files[rel] = safefile.read_bytes(path, folder, MAX_FILE_BYTES)
+            except safeyaml.LoadError as exc:
+                message = (
+                    "links outside the skill folder"
+                    if exc.rule == "symlink-outside"
+                    else (exc.message)
+                )
+                raise HubError(f"{rel}: {message}", path=str(path), hint=exc.hint) from None
     return files
+
+
+def _unlistable(error: OSError) -> None:
+    raise HubError(f"cannot list the folder: {error.strerror}", path=str(error.filename))
 
 
 def _text(files: dict[str, bytes], rel: str, where: Path) -> str:

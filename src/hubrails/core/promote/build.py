@@ -148,7 +148,7 @@ def _hub_config(area: Scratch, target: Target) -> HubConfig:
     if data is None:
         raise PromotionError("hub-role", f"the hub has no {name} at {target.base_name}")
     (area.folder / "hub.yaml").write_bytes(data)
-    config = load_config(area.folder, remember=False)
+    config = load_config(area.folder, remember=False, on_disk=False)
     if config.role != "hub":
         raise PromotionError("hub-role", f"{name} of {target.base_name} is not a hub's")
     return config

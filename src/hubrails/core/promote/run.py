@@ -27,6 +27,7 @@ from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.vcs import repository as vcs
 from hubrails.core.vcs.hub_clone import fetch_hub
+from hubrails.core.vcs.objects import Entry
 from hubrails.errors import HubError, PromotionError, RemoteError
 
 
@@ -92,7 +93,7 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             team=team,
             name=name,
             folder=folder,
-            entries=tuple(repo.files(base, folder)),
+            entries=_named_in_utf8(repo.files(base, folder)),
             commit=base,
             repository=remote_url or str(work or config.root),
             read=repo.blob,
@@ -151,7 +152,7 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
         top = config.root.resolve().relative_to(work.resolve()).as_posix() if work else ""
         registry = posixpath.join("" if top == "." else top, config.registry.strip("/"))
         folder = f"{registry}/skills/{name}"
-        entries = tuple(spoke.files(base_commit, folder))
+        entries = _named_in_utf8(spoke.files(base_commit, folder))
         if not entries:
             raise HubError(
                 f"no skill '{name}' is committed under {folder}/",
@@ -224,3 +225,18 @@ def _noted(promotion: Promotion, repo: vcs.Repository, folder: str) -> Promotion
         return promotion
     note = f"uncommitted changes in {folder}/ are not part of the promotion"
     return replace(promotion, notes=(*promotion.notes, note))
+
+
+def _named_in_utf8(entries: list[Entry]) -> tuple[Entry, ...]:
+    """The skill's files, refused (exit 2) when a name is not UTF-8: the hub could not show,
+    validate or certify it."""
+    from hubrails.core.registry import names
+
+    bad = [names.escaped(e.path) for e in entries if not names.clean(e.path)]
+    if bad:
+        raise HubError(
+            f"the skill holds {len(bad)} file name{'s' if len(bad) > 1 else ''} that are not "
+            f"UTF-8: {', '.join(bad)}",
+            hint="rename them (git mv) to UTF-8 names and commit",
+        )
+    return tuple(entries)

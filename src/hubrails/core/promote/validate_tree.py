@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hubrails.core.registry import layout, safeyaml, state
+from hubrails.core.registry import layout, names, safeyaml, state
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding
 from hubrails.core.registry.safefile import too_large
@@ -23,6 +23,7 @@ from hubrails.core.vcs.objects import Entry
 from hubrails.core.vcs.scratch_index import Scratch
 
 _GITLINK, _SYMLINK = "160000", "120000"
+_UNEXPECTED = layout.Location("", "", unexpected=True)
 
 
 def cache_home() -> Path:
@@ -89,6 +90,7 @@ def validate_tree(
     store = BlobCache(key, salt)
     reports: dict[str, FileReport] = {}
     todo: list[tuple[str, layout.Location, Entry]] = []
+    misnamed: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, Entry]] = []
     for entry in area.files(tree, registry):
         parts = tuple(entry.path[len(registry) + 1 :].split("/"))
         if entry.mode == _GITLINK or any(p.startswith(".") for p in parts[:-1]):
@@ -97,15 +99,18 @@ def validate_tree(
         if location is None and entry.mode != _SYMLINK:
             continue
         rel = entry.path[len(top) + 1 :] if top else entry.path
+        if not names.clean(rel):  # reported under its escaped name, as validate does
+            misnamed.append((names.escaped(rel), location or _UNEXPECTED, names.bad_name(), entry))
+            continue
         hit = store.get(rel, entry.sha) if entry.mode != _SYMLINK else None
         if hit is not None:
             reports[rel] = hit
         else:
-            todo.append((rel, location or layout.Location("", "", unexpected=True), entry))
+            todo.append((rel, location or _UNEXPECTED, entry))
     contents = area.read_many(e.sha for _, _, e in todo)
     links = _link_targets(area, tree, todo, contents)
     mine = cache.IndexCache(seed, salt, read_only=True) if seed is not None else None
-    fresh: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, Entry]] = []
+    fresh: list[tuple[str, layout.Location, bytes | safeyaml.LoadError, Entry]] = misnamed
     for rel, location, entry in todo:
         data = links.get(rel) if entry.mode == _SYMLINK else contents[entry.sha]
         if data is None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from hubrails.core.registry import safefile, safeyaml
 from hubrails.errors import ConfigError
+
+if TYPE_CHECKING:
+    from hubrails.core.registry.document import Document
 
 CONFIG_NAME = "hub.yaml"
 
@@ -78,11 +81,12 @@ def local_hub(config: HubConfig) -> HubConfig | None:
     return None
 
 
-def load_config(root: Path, *, remember: bool = True) -> HubConfig:
+def load_config(root: Path, *, remember: bool = True, on_disk: bool = True) -> HubConfig:
     """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2).
 
     ``remember=False`` writes nothing under ``root/.hub`` (for commands that promise to leave
-    the repository untouched, such as ``hub promote``)."""
+    the repository untouched, such as ``hub promote``); ``on_disk=False`` is for a hub.yaml
+    taken from a git tree, whose registry folder is not checked out beside it."""
     path = root / CONFIG_NAME
     try:
         text = safefile.read_bytes(path, root)
@@ -112,6 +116,7 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
             hint="see docs/manifests.md, section hub.yaml",
         )
     data = doc.data
+    _check_registry(root, data.get("registry", "registry"), path, doc, on_disk)
     limits = data.get("limits", {})
     hub = data.get("hub", {})
     return HubConfig(
@@ -124,6 +129,38 @@ def load_config(root: Path, *, remember: bool = True) -> HubConfig:
         max_file_bytes=limits.get("max_file_bytes", safeyaml.DEFAULT_MAX_BYTES),
         max_alias_nodes=limits.get("max_alias_nodes", safeyaml.DEFAULT_MAX_ALIAS_NODES),
         raw=data,
+    )
+
+
+def _check_registry(root: Path, registry: str, path: Path, doc: Document, on_disk: bool) -> None:
+    """Refuse a registry folder that does not exist or that is not inside the repository once
+    links are resolved (a pull request editing hub.yaml must not make hub read elsewhere)."""
+    if on_disk:
+        folder = (root / registry).resolve()
+        outside = not folder.is_relative_to(root.resolve())
+        if not outside and folder.is_dir():
+            return
+    else:  # only the path itself can be judged
+        lexical = PurePosixPath(registry)
+        folder = root / lexical
+        outside = lexical.is_absolute() or ".." in lexical.parts
+        if not outside:
+            return
+    line, column = doc.mark(("registry",))
+    if outside:
+        raise ConfigError(
+            f"registry folder '{registry}' is outside the repository (it resolves to {folder})",
+            path=str(path),
+            line=line,
+            column=column,
+            hint="'registry' names a folder inside the repository, such as 'registry'",
+        )
+    raise ConfigError(
+        f"registry folder '{registry}' does not exist",
+        path=str(path),
+        line=line,
+        column=column,
+        hint="create it (hub init does), or fix 'registry' in hub.yaml",
     )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from hubrails.errors import HubError
 
 SKILL_MANIFEST = "skill.yaml"
 SKILL_DOC = "SKILL.md"
@@ -37,11 +40,15 @@ class Location:
     team: str | None = None
     unexpected: bool = False
     link: bool = False
+    unreadable: bool = False
+    bad_name: bool = False
 
 
 def classify(rel: tuple[str, ...]) -> Location | None:
     """Classify a path relative to the registry folder; ``None`` for files that are not ours."""
     if rel[-1] == "":  # a linked folder leading outside the repository (see ``walk``)
+        if len(rel) >= 2 and rel[-2] == "":  # a folder that can't be listed
+            return Location("", "", unexpected=True, unreadable=True)
         return Location("", "", unexpected=True, link=True)
     team = None
     parts = rel
@@ -71,8 +78,10 @@ def _unexpected(rel: tuple[str, ...]) -> Location | None:
     return None
 
 
-Entry = tuple[str, int]  # a name in a folder, and what it is: one of the four below
+Entry = tuple[str, int]  # a name in a folder, and what it is: one of the five below
 DIR, FILE, LINKED, OUTSIDE = 0, 1, 2, 3  # linked folders: not followed; those leading outside
+UNLISTED = 4  # the folder itself could not be listed (the only entry, with an empty name)
+UNLISTABLE: list[Entry] = [("", UNLISTED)]
 Lister = Callable[[str, "str | None"], list[Entry]]
 
 
@@ -83,7 +92,9 @@ def walk(
     hidden folders skipped.
 
     Linked folders are not followed; one that leads outside ``root`` is listed like a file, so
-    that reading it reports the link instead of silently skipping what is behind it. ``lister``
+    that reading it reports the link instead of silently skipping what is behind it (as
+    ``(..., name, "")``); a folder that can't be listed is yielded as ``(..., folder, "", "")``,
+    so that it is reported instead of passing for empty. ``lister``
     (by default :func:`entries`) lists one folder. Going depth first through each folder's
     entries sorted by name yields the files in sorted order, without collecting them all first.
     """
@@ -104,30 +115,51 @@ def walk(
                 yield (*base, name)
             elif what == OUTSIDE:
                 yield (*base, name, "")
+            elif what == UNLISTED:
+                yield (*base, "", "")
         else:
             stack.pop()
 
 
 def entries(folder: str, inside: str | None) -> list[Entry]:
     """What ``walk`` sees in one folder: its files, its folders but hidden ones, and its linked
-    folders (``OUTSIDE`` when they lead outside ``inside``); nothing when it can't be read."""
+    folders (``OUTSIDE`` when they lead outside ``inside``); :data:`UNLISTABLE` when it can't be
+    read. A link that can't be followed (a loop, say) counts as a file: reading it says why."""
     listed: list[Entry] = []
     try:
-        scan = os.scandir(folder)
+        with os.scandir(folder) as scan:
+            for entry in scan:
+                listed.append((entry.name, _kind(entry, inside)))
     except OSError:
-        return listed
-    with scan:
-        for entry in scan:
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    listed.append((entry.name, DIR))
-            elif entry.is_symlink() and entry.is_dir():
-                outside = inside is not None and not _within(os.path.realpath(entry.path), inside)
-                listed.append((entry.name, OUTSIDE if outside else LINKED))
-            else:
-                listed.append((entry.name, FILE))
-    return listed
+        return UNLISTABLE
+    return [(name, what) for name, what in listed if what != DIR or not name.startswith(".")]
+
+
+def _kind(entry: os.DirEntry[str], inside: str | None) -> int:
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return DIR
+        if entry.is_symlink() and entry.is_dir():
+            outside = inside is not None and not _within(os.path.realpath(entry.path), inside)
+            return OUTSIDE if outside else LINKED
+    except OSError:  # ELOOP and the like: read as a file, which reports it
+        pass
+    return FILE
 
 
 def _within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_NAME = 63  # a Backstage name; the Agent Skills format allows 64
+
+
+def check_name(name: str, what: str = "name") -> None:
+    """Refuse a name that breaks the hubrails (and Agent Skills) name rules."""
+    if len(name) > MAX_NAME or not NAME_RE.match(name):
+        raise HubError(
+            f"'{name}' is not a valid {what}",
+            hint=f"lowercase letters and digits in hyphen-separated words, at most {MAX_NAME} "
+            "characters (e.g. incident-summary)",
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 from hubrails.core.registry.document import Document
@@ -23,12 +24,16 @@ def read_bytes(
 
     ``walked`` says the caller reached ``path`` by walking real folders down from ``root``
     (as ``layout.walk`` does), so only the file itself can be a link: it is opened without
-    following one, and only a link is resolved.
+    following one, and only a link is resolved. Only a regular file is read: a FIFO, a device or
+    a folder is opened without blocking, seen by ``fstat`` and refused (``file-not-regular``).
     """
     try:
         fd = _open_inside(path, root, walked)
         try:
-            size = os.fstat(fd).st_size
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise not_regular(info.st_mode)
+            size = info.st_size
             limit = max_bytes + 1
             data = os.read(fd, min(size + 1, limit) if size else limit)  # not 1 MiB for 2 KiB
             while len(data) < min(size, limit) and (more := os.read(fd, limit - len(data))):
@@ -42,6 +47,29 @@ def read_bytes(
     return data
 
 
+def not_regular(mode: int) -> LoadError:
+    """The finding for something at a file's path that is not a regular file."""
+    return LoadError(
+        "file-not-regular",
+        f"not a regular file (a {describe_mode(mode)}), so it is not read",
+        hint="replace it with a regular file",
+    )
+
+
+def describe_mode(mode: int) -> str:
+    """What a file of ``mode`` is, in words."""
+    for test, name in (
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "FIFO"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+    ):
+        if test(mode):
+            return name
+    return "special file"
+
+
 def too_large(size: int, max_bytes: int) -> LoadError:
     """The finding for a file of ``size`` bytes over the limit."""
     return LoadError(
@@ -52,13 +80,14 @@ def too_large(size: int, max_bytes: int) -> LoadError:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 def _open_inside(path: Path | str, root: Path, walked: bool) -> int:
     """A descriptor of ``path`` opened for reading, unless it links outside ``root``."""
     if walked and _NOFOLLOW:
         try:
-            return os.open(path, os.O_RDONLY | _NOFOLLOW)
+            return os.open(path, _FLAGS | _NOFOLLOW)
         except OSError as exc:
             if exc.errno != errno.ELOOP:  # ELOOP: the file is a link, resolved below
                 raise
@@ -69,7 +98,7 @@ def _open_inside(path: Path | str, root: Path, walked: bool) -> int:
             f"symbolic link leads outside the repository (to {target})",
             hint="copy the file into the repository instead of linking to it",
         )
-    return os.open(path, os.O_RDONLY)
+    return os.open(path, _FLAGS)
 
 
 def load(

@@ -121,9 +121,13 @@ def _may_alias(text: str) -> bool:
     return "*" in text and "&" in text
 
 
+_KEY_TYPES = {"int": "an integer", "float": "a number", "bool": "a boolean", "null": "null"}
+
+
 def _check_key(node: Node) -> None:
-    """Refuse a merge key, a key that is not a scalar, and a key with a non-core tag (an
-    implicit int, bool, ... key is kept as its source text)."""
+    """Refuse a merge key, a key that is not a scalar, a key with a non-core tag, and a key
+    that YAML 1.1 reads as a number, boolean, null or date: other tools read ``1:`` as 1 and
+    ``yes:`` and ``true:`` as the same key, so only a string key means the same everywhere."""
     if node.tag == _MERGE:
         raise LoadError(
             "yaml-merge-key",
@@ -133,7 +137,15 @@ def _check_key(node: Node) -> None:
         )
     if not isinstance(node, ScalarNode):
         raise LoadError("yaml-key", "mapping keys must be plain strings", *mark_of(node))
-    _scalar(node)
+    value = _scalar(node)
+    kind = node.tag.removeprefix(CORE)
+    raise LoadError(
+        "yaml-implicit-type",
+        f"key '{node.value}' is read by YAML 1.1 as {_KEY_TYPES.get(kind, 'a date')} "
+        f"({value!r}), not as a string",
+        *mark_of(node),
+        hint=f'quote it: "{node.value}"',
+    )
 
 
 def _duplicate_key(mapping: MappingNode, node: Node) -> LoadError:

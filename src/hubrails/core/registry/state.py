@@ -17,7 +17,8 @@ import orjson
 
 from hubrails import __version__
 
-FORMAT = 4  # 2: Asset.labels; 3: positional rows and stat keys; 4: SQLite with asset/ref tables
+FORMAT = 5  # 2: Asset.labels; 3: positional rows and stat keys; 4: SQLite with asset/ref tables
+# 5: reports keep the source lines they point at
 
 
 def digest(data: bytes) -> str:

@@ -13,70 +13,16 @@ from pathlib import Path
 
 from hubrails import __version__
 from hubrails.core.registry import layout
-from hubrails.core.registry.layout import CODEOWNERS
+from hubrails.core.registry.layout import CODEOWNERS, check_name
 from hubrails.core.scaffold.templates import manifest, skill_doc
 from hubrails.errors import HubError
 
 PROJECT_URL = "https://github.com/hubrails/hubrails"
 HUB_FOLDERS = ("teams", "tools", "skills", "prompts", "guardrails", "spokes")
 SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
-NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MAX_NAME = 63
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
 
 Plan = dict[str, str | bytes]
-
-
-def check_name(name: str, what: str = "name") -> None:
-    """Refuse a name that breaks the hubrails (and Agent Skills) name rules."""
-    if len(name) > MAX_NAME or not NAME_RE.match(name):
-        raise HubError(
-            f"'{name}' is not a valid {what}",
-            hint=f"lowercase letters and digits in hyphen-separated words, at most {MAX_NAME} "
-            "characters (e.g. incident-summary)",
-        )
-
-
-def write_new(root: Path, plan: Plan) -> list[str]:
-    """Write every file of ``plan`` under ``root``; refuse (exit 2) if any already exists."""
-    taken = sorted(p for p in plan if (root / p).exists() or (root / p).is_symlink())
-    if taken:
-        raise HubError(
-            f"refusing to overwrite {len(taken)} existing file{'s' if len(taken) > 1 else ''}: "
-            + ", ".join(taken),
-            hint="move them away first, or choose another folder or name",
-        )
-    written: list[Path] = []
-    made: list[Path] = []
-    try:
-        for rel, text in plan.items():
-            target = root / rel
-            for parent in reversed(target.parents):
-                if not parent.exists():
-                    parent.mkdir()
-                    made.append(parent)
-            with target.open("xb") as out:
-                written.append(target)
-                out.write(text.encode() if isinstance(text, str) else text)
-    except OSError as exc:
-        for path in reversed(written):
-            path.unlink(missing_ok=True)
-        for folder in reversed(made):
-            if not any(folder.iterdir()):
-                folder.rmdir()
-        raise HubError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    return list(plan)
-
-
-def make_folder(path: Path, *, exist_ok: bool = True) -> None:
-    """``mkdir -p``, with a clear error (exit 2) instead of a traceback."""
-    try:
-        path.mkdir(parents=True, exist_ok=exist_ok)
-    except FileExistsError:
-        what = "is not a folder" if exist_ok else "already exists"
-        raise HubError(f"{path} {what}", hint="choose another place") from None
-    except OSError as exc:
-        raise HubError(f"cannot create {path}: {exc.strerror}") from None
 
 
 def schema_ref(root: Path, rel: str, kind: str) -> str:
@@ -265,21 +211,3 @@ def new_plan(
     if kind == "Skill":
         plan[f"{base}/{name}/{layout.SKILL_DOC}"] = skill_doc(name, description)
     return plan
-
-
-def replace_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a temporary file renamed over it)."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise HubError(f"cannot write {path}: {exc.strerror}") from None

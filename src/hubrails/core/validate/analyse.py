@@ -3,21 +3,35 @@ extract the facts that cross-file checks need."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from hubrails.core.registry import safeyaml
-from hubrails.core.registry.document import Document, Pointer, dotted
+from hubrails.core.registry.document import Document, Pointer
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.layout import Location
-from hubrails.core.validate.reports import Asset, FileReport, Ref
+from hubrails.core.validate.facts import as_list, asset_of, refs_of, spec_of, strings
+from hubrails.core.validate.reports import FileReport
 from hubrails.core.validate.skill_md import analyse_skill_doc
 
 
 def analyse_file(
     path: str, data: bytes, location: Location, *, spoke_team: str | None, max_alias_nodes: int
 ) -> FileReport:
-    """Everything one file (``data``, read from ``path``) says about itself."""
+    """Everything one file (``data``, read from ``path``) says about itself, with the text of
+    the lines it points at (so that nothing needs to read the file again to show them)."""
     report = FileReport(path)
+    text = _analyse(report, data, location, spoke_team, max_alias_nodes)
+    report.keep_lines(data.decode("utf-8-sig", errors="replace") if text is None else text)
+    return report
+
+
+def _analyse(
+    report: FileReport,
+    data: bytes,
+    location: Location,
+    spoke_team: str | None,
+    max_alias_nodes: int,
+) -> str | None:
+    """Fill ``report``; the decoded text, when the file decoded."""
+    path = report.path
     if location.unexpected:
         report.findings.append(
             Finding(
@@ -31,28 +45,30 @@ def analyse_file(
                 "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
             )
         )
-        return report
+        return None
+    text: str | None = None
     try:
         text = safeyaml.decode(data)
         if location.kind == "SkillDoc":
-            return analyse_skill_doc(report, text, location, max_alias_nodes)
+            analyse_skill_doc(report, text, location, max_alias_nodes)
+            return text
         doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
     except safeyaml.LoadError as exc:
         report.findings.append(Finding.from_load_error(exc, path))
-        return report
+        return text
     from hubrails.core.registry.schemas import KINDS, schema_findings
 
     declared = doc.data.get("kind")
     kind = declared if declared in KINDS else location.kind
     report.findings.extend(schema_findings(kind, doc, path))
     _check_layout(report, doc, kind, location, spoke_team)
-    report.asset = _asset(doc, kind)
-    report.refs = _refs(doc, kind)
+    report.asset = asset_of(doc, kind)
+    report.refs = refs_of(doc, kind)
     if kind == "Agent":
         _check_approvals(report, doc)
     if kind in ("Tool", "Pricing"):
         _check_unique_names(report, doc, kind)
-    return report
+    return text
 
 
 def _err(
@@ -107,131 +123,14 @@ def _check_layout(
         )
 
 
-def _meta(doc: Document) -> dict[str, Any]:
-    meta = doc.data.get("metadata")
-    return meta if isinstance(meta, dict) else {}
-
-
-def _spec(doc: Document) -> dict[str, Any]:
-    spec = doc.data.get("spec")
-    return spec if isinstance(spec, dict) else {}
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _asset(doc: Document, kind: str) -> Asset | None:
-    meta, spec = _meta(doc), _spec(doc)
-    name = _str(meta.get("name"))
-    if name is None:
-        return None
-    line, column = doc.mark(("metadata", "name"))
-    provides: tuple[str, ...] = ()
-    if kind == "Tool":
-        provides = tuple(_names(spec.get("actions"), "name"))
-    elif kind == "Pricing":
-        models: list[Any] = spec["models"] if isinstance(spec.get("models"), list) else []
-        provides = tuple(_names(models, "id")) + tuple(
-            alias
-            for m in models
-            if isinstance(m, dict)
-            for alias in (m.get("aliases") or [])
-            if isinstance(alias, str)
-        )
-    return Asset(
-        kind=kind,
-        name=name,
-        line=line,
-        column=column,
-        team=_str(meta.get("team")),
-        version=_str(meta.get("version")),
-        lifecycle=_str(meta.get("lifecycle")) or "production",
-        status=_str(spec.get("status")),
-        description=_str(meta.get("description")),
-        platform=spec.get("platform") is True,
-        provides=provides,
-        labels=_labels(meta.get("labels")),
-    )
-
-
-def _labels(labels: Any) -> tuple[tuple[str, str], ...]:
-    if not isinstance(labels, dict):
-        return ()
-    return tuple(sorted((str(k), v) for k, v in labels.items() if isinstance(v, str)))
-
-
-def _names(items: Any, key: str) -> list[str]:
-    if not isinstance(items, list):
-        return []
-    return [i[key] for i in items if isinstance(i, dict) and isinstance(i.get(key), str)]
-
-
-_REF_FIELDS = {
-    "Agent": (("skills", "Skill"), ("tools", "Tool"), ("prompts", "Prompt")),
-    "Skill": (("tools", "Tool"), ("prompts", "Prompt")),
-}
-
-
-def references(doc: Document, kind: str) -> list[Ref]:
-    """The references a ``kind`` manifest makes, each with where it is written."""
-    return _refs(doc, kind)
-
-
-def _refs(doc: Document, kind: str) -> list[Ref]:
-    spec, meta = _spec(doc), _meta(doc)
-    refs: list[Ref] = []
-    if isinstance(meta.get("team"), str) and kind != "Team":
-        refs.append(_ref(doc, "Team", ("metadata", "team"), meta["team"]))
-    for field, target in _REF_FIELDS.get(kind, ()):
-        items = spec.get(field)
-        if not isinstance(items, list):
-            continue
-        listed = doc.within(("spec", field))
-        for i, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("name"), str):
-                line, column = listed.mark((i, "name"))
-                actions = tuple(a for a in item.get("actions") or [] if isinstance(a, str))
-                version = _str(item.get("version"))
-                where = f"spec.{field}[{i}].name"
-                refs.append(Ref(target, item["name"], where, line, column, version, actions))
-    if kind == "Agent":
-        instructions = spec.get("instructions")
-        if isinstance(instructions, dict) and isinstance(instructions.get("name"), str):
-            refs.append(
-                _ref(
-                    doc,
-                    "Prompt",
-                    ("spec", "instructions", "name"),
-                    instructions["name"],
-                    _str(instructions.get("version")),
-                )
-            )
-        if isinstance(spec.get("model"), str):
-            refs.append(_ref(doc, "Model", ("spec", "model"), spec["model"]))
-    return refs
-
-
-def _ref(
-    doc: Document,
-    kind: str,
-    at: Pointer,
-    name: str,
-    version: str | None = None,
-    actions: tuple[str, ...] = (),
-) -> Ref:
-    line, column = doc.mark(at)
-    return Ref(kind, name, dotted(at), line, column, version, actions)
-
-
 def _check_approvals(report: FileReport, doc: Document) -> None:
-    spec = _spec(doc)
+    spec = spec_of(doc)
     used = {
-        item["name"]: set(item.get("actions") or [])
-        for item in spec.get("tools") or []
+        item["name"]: set(strings(item.get("actions")))
+        for item in as_list(spec.get("tools"))
         if isinstance(item, dict) and isinstance(item.get("name"), str)
     }
-    for i, approval in enumerate(spec.get("approvals") or []):
+    for i, approval in enumerate(as_list(spec.get("approvals"))):
         if not isinstance(approval, dict) or not isinstance(approval.get("tool"), str):
             continue
         tool = approval["tool"]
@@ -245,7 +144,7 @@ def _check_approvals(report: FileReport, doc: Document) -> None:
                 "list the tool under spec.tools, or remove the approval",
             )
             continue
-        for j, action in enumerate(approval.get("actions") or []):
+        for j, action in enumerate(as_list(approval.get("actions"))):
             if isinstance(action, str) and action not in used[tool]:
                 _err(
                     report,
@@ -260,11 +159,11 @@ def _check_approvals(report: FileReport, doc: Document) -> None:
 def _check_unique_names(report: FileReport, doc: Document, kind: str) -> None:
     field, key = ("actions", "name") if kind == "Tool" else ("models", "id")
     seen: dict[str, int] = {}
-    items = _spec(doc).get(field)
+    items = spec_of(doc).get(field)
     for i, item in enumerate(items if isinstance(items, list) else []):
         names = [item.get(key)] if isinstance(item, dict) else []
         if kind == "Pricing" and isinstance(item, dict):
-            names += list(item.get("aliases") or [])
+            names += as_list(item.get("aliases"))
         for name in names:
             if not isinstance(name, str):
                 continue

@@ -7,13 +7,13 @@ import contextlib
 import gc
 import os
 import stat as stat_module
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from hubrails.core import parallel
-from hubrails.core.registry import layout, safefile, safeyaml, state
+from hubrails.core.registry import layout, names, safefile, safeyaml, state
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding
 from hubrails.core.validate import index_cache as cache
@@ -92,9 +92,12 @@ def collect(config: HubConfig, *, use_cache: bool = True) -> list[FileReport]:
         return [reports[p] for p in paths]
 
 
-def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refreshed:
+def refresh(
+    config: HubConfig, store: cache.IndexCache, *, load: bool, named: Iterable[str] = ()
+) -> Refreshed:
     """Bring ``store`` up to date with the registry on disk and save it; the reports at hand are
-    those analysed now — and with ``load``, every other one too."""
+    those analysed now — and with ``load``, every other one too. The folders holding the
+    ``named`` files (paths from the repository root) are listed anew, whatever the cache says."""
     settings = _Settings.of(config, digests=store.keeps)
     prefix = config.registry.strip("/")
     reports: dict[str, FileReport] = {}
@@ -103,9 +106,16 @@ def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refres
     keeps = store.keeps
     known = store.stamps()
     root = f"{config.root}/"
-    lister = store.listings() if keeps else None
+    lister = store.listings(_folders_of(config, named)) if keeps else None
     for parts in layout.walk(config.registry_dir, config.root, lister):
         path = "/".join((prefix, *parts)).rstrip("/")
+        if not path.isascii() and not names.clean(path):
+            location = layout.classify(parts)
+            if location is not None:  # reported under its escaped name, never read
+                paths.append(path := names.escaped(path))
+                bad = replace(location, bad_name=True)
+                jobs.append((_Job(path, bad, store.known_digest(path)), cache.NO_STAT))
+            continue
         location = None if path in known else layout.classify(parts)  # known: a registry file
         if location is None and path not in known:
             continue
@@ -137,6 +147,21 @@ def refresh(config: HubConfig, store: cache.IndexCache, *, load: bool) -> Refres
     return Refreshed(paths, reports, store.save())
 
 
+def _folders_of(config: HubConfig, named: Iterable[str]) -> frozenset[str]:
+    """The folders (as the walk names them) from the registry down to each ``named`` file."""
+    top = os.fspath(config.registry_dir)
+    prefix = config.registry.strip("/") + "/"
+    folders = set()
+    for path in named:
+        if not path.startswith(prefix):
+            continue
+        parts = path[len(prefix) :].split("/")[:-1]
+        folders.add(top)
+        for i in range(len(parts)):
+            folders.add("/".join((top, *parts[: i + 1])))
+    return frozenset(folders)
+
+
 def analyse_loaded(
     files: Sequence[tuple[str, layout.Location, bytes | safeyaml.LoadError]],
     spoke_team: str | None,
@@ -163,16 +188,38 @@ def analyse_now(config: HubConfig, path: str) -> FileReport | None:
 
 
 def _stat(path: str) -> cache.Stat | None:
-    """The file's stat, or ``None`` for links and the unreadable (they are always read)."""
+    """The file's stat, or ``None`` for links, folders (one that can't be listed stands where a
+    file would) and the unreadable: they are always read."""
     try:
         result = os.lstat(path)  # a string, not a Path: this is the hot loop
     except OSError:
         return None
-    return None if stat_module.S_ISLNK(result.st_mode) else cache.stat_key(result)
+    mode = result.st_mode
+    return (
+        None if stat_module.S_ISLNK(mode) or stat_module.S_ISDIR(mode) else cache.stat_key(result)
+    )
+
+
+def _unlisted(folder: str) -> safeyaml.LoadError:
+    """The finding for a registry folder that could not be listed."""
+    try:
+        with os.scandir(folder):
+            reason = "it changed while it was read"
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    return safeyaml.LoadError(
+        "folder-unreadable",
+        f"cannot list the folder ({reason}), so the files in it are not checked",
+        hint="make the folder readable (chmod u+rx), or remove it",
+    )
 
 
 def _read(job: _Job, settings: _Settings) -> tuple[bytes | safeyaml.LoadError, str]:
     """The file's bytes (or why they can't be had) and their digest."""
+    if job.location.bad_name:
+        return names.bad_name(), "bad-name"
+    if job.location.unreadable:
+        return _unlisted(f"{settings.root}/{job.path}"), "unlisted"
     if job.location.link:
         error = safeyaml.LoadError(
             "symlink-outside",

@@ -123,10 +123,11 @@ class IndexCache:
         """Remember the report for this content."""
         self._put[path] = (content_digest, stat, report)
 
-    def listings(self) -> Listings:
-        """Folder listings for walking the registry, remembered by :meth:`save`."""
+    def listings(self, distrust: frozenset[str] = frozenset()) -> Listings:
+        """Folder listings for walking the registry, remembered by :meth:`save`; those of the
+        ``distrust`` folders are listed anew."""
         if self._listings is None:
-            self._listings = Listings(self._state("folders"))
+            self._listings = Listings(self._state("folders"), distrust)
         return self._listings
 
     def verdicts(self) -> dict[str, bool]:

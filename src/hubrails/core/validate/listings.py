@@ -7,22 +7,26 @@ import os
 import time
 from typing import Any
 
-from hubrails.core.registry.layout import DIR, FILE, Entry, entries
+from hubrails.core.registry.layout import DIR, FILE, UNLISTABLE, Entry, entries
 
 RACY_NS = 2_000_000_000
-Listing = list[Any]  # [mtime, inode, when it was listed, the entries], as stored in the cache
+Listing = list[Any]  # [mtime, ctime, inode, when it was listed, the entries], as in the cache
 
 
 class Listings:
     """A :data:`~hubrails.core.registry.layout.Lister` that
     trusts a remembered listing while the folder's
-    modification time and inode are those it was listed with — and were so well before it was
-    listed, so that a change within the same clock tick is not missed (a folder changed that
-    recently is not remembered yet). Listings with linked folders are never remembered: where
-    a link leads can change without its folder changing."""
+    modification time, change time and inode are those it was listed with — and were so well
+    before it was listed, so that a change within the same clock tick is not missed (a folder
+    changed that recently is not remembered yet). The change time is what ``tar``, ``rsync -a``
+    or ``cp -p`` cannot set back when they restore an older modification time. Listings with
+    linked folders are never remembered (where a link leads can change without its folder
+    changing), nor those of folders that could not be listed; ``distrust`` names folders that
+    are always listed anew (those of the files a run names)."""
 
-    def __init__(self, known: dict[str, Listing]) -> None:
+    def __init__(self, known: dict[str, Listing], distrust: frozenset[str] = frozenset()) -> None:
         self.known = known
+        self.distrust = distrust
         self.listed: dict[str, Listing] = {}  # listed now, to remember
         self.seen: set[str] = set()
         self.forget: set[str] = set()  # known folders the walk no longer reached
@@ -38,12 +42,18 @@ class Listings:
         try:
             stat = os.stat(folder)  # noqa: PTH116 - a string, not a Path: the hot loop
         except OSError:
-            return []
-        mtime, inode = stat.st_mtime_ns, stat.st_ino
+            return UNLISTABLE
+        mtime, ctime, inode = stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+        changed = max(mtime, ctime)
         known = self.known.get(folder)
-        if known is not None and known[:2] == [mtime, inode] and mtime + RACY_NS <= known[2]:
-            return known[3]  # type: ignore[no-any-return]
+        if (
+            known is not None
+            and known[:3] == [mtime, ctime, inode]
+            and changed + RACY_NS <= known[3]
+            and folder not in self.distrust
+        ):
+            return known[4]  # type: ignore[no-any-return]
         listed = entries(folder, inside)
-        if mtime + RACY_NS <= self.now and all(what in (DIR, FILE) for _, what in listed):
-            self.listed[folder] = [mtime, inode, self.now, listed]  # (a racy one: next time)
+        if changed + RACY_NS <= self.now and all(what in (DIR, FILE) for _, what in listed):
+            self.listed[folder] = [mtime, ctime, inode, self.now, listed]  # (racy: next time)
         return listed

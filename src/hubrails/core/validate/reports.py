@@ -10,6 +10,8 @@ from typing import Any, NamedTuple
 
 from hubrails.core.registry.findings import Finding, Severity
 
+MAX_LINE = 400  # characters of a source line kept to show with a finding
+
 
 class Ref(NamedTuple):
     """A reference from one manifest to another asset, with where it is written.
@@ -52,6 +54,19 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     asset: Asset | None = None
     refs: list[Ref] = field(default_factory=list)
+    lines: dict[int, str] = field(default_factory=dict)
+    """The text of the lines its findings, references and asset point at (for showing them:
+    renderers never read files), each cut to :data:`MAX_LINE` characters."""
+
+    def keep_lines(self, text: str) -> None:
+        """Keep the lines of ``text`` (the decoded file) that this report points at."""
+        wanted = {f.line for f in self.findings} | {r.line for r in self.refs}
+        if self.asset is not None:
+            wanted.add(self.asset.line)
+        if not wanted:
+            return
+        lines = text.splitlines()
+        self.lines = {n: lines[n - 1][:MAX_LINE] for n in sorted(wanted) if 0 < n <= len(lines)}
 
     def to_row(self) -> list[Any]:
         """Compact plain data for the cache (positional: loading it is the hot path)."""
@@ -63,12 +78,13 @@ class FileReport:
             ],
             None if a is None else list(a),
             [list(r) for r in self.refs],
+            [[n, text] for n, text in self.lines.items()],
         ]
 
     @classmethod
     def from_row(cls, path: str, row: list[Any]) -> FileReport:
         """Rebuild a report stored by :meth:`to_row`."""
-        findings, asset, refs = row
+        findings, asset, refs, lines = row
         return cls(
             path,
             [
@@ -77,6 +93,7 @@ class FileReport:
             ],
             None if asset is None else asset_from_row(asset),
             [ref_from_row(ref) for ref in refs],
+            dict(lines),
         )
 
 

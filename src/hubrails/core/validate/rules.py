@@ -7,6 +7,9 @@ RULES: dict[str, str] = {
     "file-too-large": "The file is larger than limits.max_file_bytes.",
     "file-unreadable": "The file cannot be read.",
     "symlink-outside": "A symbolic link leads outside the repository.",
+    "file-name-encoding": "The file name is not valid UTF-8 (shown escaped, as git does).",
+    "file-not-regular": "A FIFO, device, socket or folder where a file belongs (never read).",
+    "folder-unreadable": "A registry folder cannot be listed, so its files are not checked.",
     "yaml-syntax": "The file is not valid YAML.",
     "yaml-duplicate-key": "A mapping defines the same key twice.",
     "yaml-tag": "A tag other than YAML's core ones (e.g. !!python/object, !custom).",
@@ -16,7 +19,7 @@ RULES: dict[str, str] = {
     "yaml-key": "A mapping key that is not a plain scalar.",
     "yaml-not-mapping": "The document is empty or not a mapping.",
     "yaml-multi-document": "The file holds more than one YAML document.",
-    "yaml-implicit-type": "YAML 1.1 read an unquoted value as a number, boolean or date "
+    "yaml-implicit-type": "YAML 1.1 read an unquoted value (or key) as a number, boolean or date "
     "where a string was expected.",
     "layout-kind": "The manifest's kind does not match its folder.",
     "layout-name": "metadata.name does not match the file or folder name.",

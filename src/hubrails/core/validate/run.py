@@ -3,11 +3,14 @@ cross-checked as a whole; findings reported for the files asked about."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from hubrails.core.registry import layout
+from hubrails.core.registry import layout, names
 from hubrails.core.registry.config import CONFIG_NAME, HubConfig
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.versions import Verdicts
@@ -15,18 +18,23 @@ from hubrails.core.validate.collect import collect, gc_paused, open_cache, refre
 from hubrails.core.validate.focused import View, view
 from hubrails.core.validate.index_cache import IndexCache
 from hubrails.core.validate.references import cross_check
+from hubrails.core.validate.reports import FileReport
 from hubrails.errors import HubError
 
 _HUB_RULES = ("ref-unresolved", "ref-version", "ref-model", "ref-action")
+_EMPTY = FileReport("")
 FOCUS_LIMIT = 1000  # files asked about; for more, loading every report at once is faster
 
 
 @dataclass(slots=True)
 class ValidationResult:
-    """The findings for the requested files, sorted, and how many files were checked."""
+    """The findings for the requested files, sorted, how many files were checked, and the
+    source line each finding points at — (path, line) -> text, as the file was read for
+    analysis; none for a file that could not be read (renderers never read files)."""
 
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
+    sources: dict[tuple[str, int], str] = field(default_factory=dict)
 
     def count(self, severity: Severity) -> int:
         """How many findings have ``severity``."""
@@ -80,7 +88,30 @@ def validate(
         checked = len(wanted & {r.path for r in part.reports})
     else:
         checked = len(part.reports)
-    return ValidationResult(sorted(set(findings), key=Finding.sort_key), checked)
+    ordered = sorted(set(findings), key=Finding.sort_key)
+    return ValidationResult(ordered, checked, _sources(ordered, part, store, wanted))
+
+
+def _sources(
+    findings: list[Finding], part: View, store: IndexCache, wanted: set[str] | None
+) -> dict[tuple[str, int], str]:
+    """The source line of each finding, from the reports (a focused run has whole reports of
+    the files asked about only: those of the few other files it reports on come from the
+    cache)."""
+    paths = {f.path for f in findings}
+    reports = {r.path: r for r in part.reports if r.path in paths}
+    if wanted is not None:
+        extra = sorted(p for p in paths if p not in wanted and not reports.get(p, _EMPTY).lines)
+        if extra:
+            with contextlib.suppress(sqlite3.Error):  # else shown without their source lines
+                reports.update((r.path, r) for r in store.reports(extra))
+    sources: dict[tuple[str, int], str] = {}
+    for f in findings:
+        report = reports.get(f.path)
+        text = None if report is None else report.lines.get(f.line)
+        if text is not None:
+            sources[(f.path, f.line)] = text
+    return sources
 
 
 def _concerns(finding: Finding, wanted: set[str]) -> bool:
@@ -99,17 +130,34 @@ def _focused(
 ) -> View | None:
     """What cross-checking ``wanted`` needs, from index caches brought up to date first;
     ``None`` when a cache can't be written, so that it would not tell the current state."""
-    import sqlite3
-
     with gc_paused():
         hub_store = open_cache(hub) if hub is not None else None
-        pairs = ((config, store), (hub, hub_store))
-        if not all(refresh(c, s, load=False).saved for c, s in pairs if c and s):
+        refreshed = refresh(config, store, load=False)
+        if not refreshed.saved:
+            return None
+        unseen = _unseen(config, wanted, refreshed.paths)
+        if unseen and not refresh(config, store, load=False, named=unseen).saved:
+            return None  # (a listing remembered wrongly: the folders of unseen files, anew)
+        if hub and hub_store and not refresh(hub, hub_store, load=False).saved:
             return None
         try:
             return view(store, wanted, hub_store)
         except sqlite3.Error:
             return None
+
+
+def _unseen(config: HubConfig, wanted: set[str], paths: list[str]) -> set[str]:
+    """The registry files asked about that are there but that the walk did not find: a file
+    named on the command line is always read."""
+    prefix = config.registry.strip("/") + "/"
+    missing = wanted.difference(paths)
+    return {
+        p
+        for p in missing
+        if p.startswith(prefix)
+        and layout.classify(tuple(p[len(prefix) :].split("/"))) is not None
+        and os.path.lexists(config.root / p)
+    }
 
 
 def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
@@ -125,10 +173,11 @@ def _requested(config: HubConfig, paths: Sequence[Path]) -> set[str]:
             rel = absolute.relative_to(root)
         except ValueError:
             raise HubError(f"{given} is outside the registry repository {root}") from None
-        if absolute.is_dir():
+        if absolute.is_dir() and not absolute.is_symlink():  # a linked folder: as the walk sees it
             wanted.update(
-                PurePosixPath(rel.as_posix(), *p).as_posix() for p in layout.walk(absolute)
+                names.escaped(PurePosixPath(rel.as_posix(), *p).as_posix())
+                for p in layout.walk(absolute)
             )
         else:
-            wanted.add(rel.as_posix())
+            wanted.add(names.escaped(rel.as_posix()))
     return wanted

@@ -122,14 +122,15 @@ class Repository:
     def files(
         self, commit: str, folder: str, *, env: Mapping[str, str] | None = None
     ) -> list[Entry]:
-        """Every file under ``folder`` (or the file ``folder`` itself) in ``commit``."""
+        """Every file under ``folder`` (or the file ``folder`` itself) in ``commit``; a name
+        that is not UTF-8 keeps its bytes as lone surrogates (``surrogateescape``)."""
         out: bytes = self.run(
             "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder, env=env, binary=True
         )
         entries = []
         for record in out.split(b"\0"):
             if record:
-                info, path = record.decode().split("\t", 1)
+                info, path = record.decode("utf-8", "surrogateescape").split("\t", 1)
                 mode, _, sha = info.split(" ")
                 entries.append(Entry(mode, sha, path))
         return entries

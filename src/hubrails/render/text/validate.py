@@ -103,19 +103,7 @@ def _emit(pieces: list[Piece], colour: bool, lines: list[str]) -> None:
         lines.append(_paint(line) if colour else "".join(text for text, _ in line))
 
 
-def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str]]) -> str | None:
-    if path not in cache:
-        try:
-            cache[path] = (root / path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            cache[path] = []
-    lines = cache[path]
-    return lines[line - 1] if 0 < line <= len(lines) else None
-
-
-def _finding(
-    f: Finding, root: Path, cache: dict[str, list[str]], colour: bool, lines: list[str]
-) -> None:
+def _finding(f: Finding, source: str | None, colour: bool, lines: list[str]) -> None:
     """The heading, source line with caret, and hint of one finding."""
     head = [
         (f"{f.path}:{f.line}:{f.column}: ", _BOLD),
@@ -124,7 +112,6 @@ def _finding(
         (f.message, _BOLD),
     ]
     _emit(head, colour, lines)
-    source = _source_line(root, f.path, f.line, cache)
     if source is not None:
         gutter = f"{f.line:>6} | "
         _emit([(gutter + source.replace("\t", " "), _DIM)], colour, lines)
@@ -139,13 +126,13 @@ def _plural(n: int, noun: str) -> str:
 
 
 def render_validation(result: ValidationResult, out: TextIO, root: Path) -> None:
-    """Write findings grouped by file, then a one-line verdict."""
+    """Write findings grouped by file, then a one-line verdict; source lines are those the
+    result carries (``root`` is not read)."""
     colour = colour_enabled(out)
     lines: list[str] = []
-    cache: dict[str, list[str]] = {}
     for _, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
-            _finding(finding, root, cache, colour, lines)
+            _finding(finding, result.sources.get((finding.path, finding.line)), colour, lines)
         lines.append("")
     checked = _plural(result.files_checked, "file") + " checked"
     if not result.findings:
