@@ -81,6 +81,7 @@ _REF_FIELDS = {
 
 
 def refs_of(doc: Document, kind: str) -> list[Ref]:
+    """The references a ``kind`` manifest makes, each with where it is written."""
     spec, meta = spec_of(doc), _meta(doc)
     refs: list[Ref] = []
     if isinstance(meta.get("team"), str) and kind != "Team":
