@@ -88,9 +88,9 @@ def certify_command(
     """
     import datetime as dt
 
-    from hubrails.core.certify.certificate import verify as verify_certificates
     from hubrails.core.certify.certificate import write_certificate
     from hubrails.core.certify.run import certify
+    from hubrails.core.certify.verify import verify as verify_certificates
     from hubrails.render import certification_renderer
 
     if verify and (agent or write):

@@ -8,6 +8,7 @@ object folder) and published by one atomic ref update.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -405,6 +406,26 @@ def checkout_state(path: Path) -> CheckoutState:
         except ValueError:  # a repository without commits
             return CheckoutState(None, True)
         return CheckoutState(commit, repo.is_dirty(untracked_files=True))
+
+
+def files_at(path: Path, commit: str, names: Iterable[str]) -> dict[str, bytes | None] | None:
+    """The bytes of files (relative to ``path``) in ``commit`` of the repository holding
+    ``path``, ``None`` for one it lacks; ``None`` in all when there is no such commit."""
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        return None
+    try:
+        repo = Repository.open(path)
+    except GitError:
+        return None
+    with repo:
+        status, out, _ = repo.attempt("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}")
+        if status != 0 or out.strip() != commit or repo.work_dir is None:
+            return None
+        prefix = path.resolve().relative_to(repo.work_dir.resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        wanted = list(names)
+        found = repo.read_many(f"{commit}:{prefix}{name}" for name in wanted)
+        return {name: found[f"{commit}:{prefix}{name}"] for name in wanted}
 
 
 # --- hub materialisation -----------------------------------------------------------------
