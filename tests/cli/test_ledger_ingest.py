@@ -98,8 +98,8 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
         "like 2026-06-06T14:21:00Z",
         f"{p}:10: agent: contains a NUL character",
         f"{p}:10: labels.k: contains a NUL character",
-        f"{p}:11: output_tokens: 9223372036854775808 is more than the ledger can store "
-        "(9223372036854775807)",
+        f"{p}:11: output_tokens: 9223372036854775808 is more than the ledger's maximum of "
+        "1000000000000 (per run)",
     ]
     assert stored(ledger_db) == []
 

@@ -117,14 +117,9 @@ def budget_command(
     finally:
         store.engine.dispose()
     if output is SummaryFormat.JSON:
-        import json
+        from hubrails.render.report_data import render_budget_json
 
-        from hubrails.render.report_data import budget_data
-
-        json.dump(
-            {"as_of": moment.isoformat(), "budgets": budget_data(lines)}, sys.stdout, indent=2
-        )
-        sys.stdout.write("\n")
+        render_budget_json(moment, lines, sys.stdout)
     else:
         from hubrails.render.report_text import render_budget_text
 
