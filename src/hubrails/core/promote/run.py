@@ -231,9 +231,9 @@ def _check_branch(
 ) -> tuple[str, str | None, str | None]:
     """The branch's ref and its current tips (local, remote); refuse when it may not move."""
     ref = f"refs/heads/{branch}"
-    status, _, _ = repo.attempt("check-ref-format", ref)
-    if status != 0:
-        raise HubError(f"'{branch}' is not a valid branch name")
+    problem = vcs.branch_name_problem(branch)
+    if problem is not None:
+        raise HubError(f"'{branch}' is not a valid branch name: {problem}")
     if local and repo.checked_out(ref):
         raise PromotionError(
             "branch-checked-out",

@@ -381,6 +381,21 @@ def fetch_hub(url: str, ref: str, dest: Path) -> tuple[Repository, str]:
     return repo, base
 
 
+def branch_name_problem(name: str) -> str | None:
+    """Why ``name`` may not be a new branch (``git check-ref-format --branch`` semantics, and
+    no name that reads as another ref: ``HEAD``, ``refs/...``, ``@{...}``), or ``None``."""
+    if not name or name.startswith("-"):
+        return "a branch name may not be empty or start with '-'"
+    if name == "HEAD" or name.startswith("refs/") or "@{" in name or name == "@":
+        return "a branch name may not be HEAD, start with refs/ or hold '@{'"
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "check-ref-format", f"refs/heads/{name}"], capture_output=True, check=False
+    )
+    return None if done.returncode == 0 else "git check-ref-format refuses it"
+
+
 # --- checkout state (certificates record it) ---------------------------------------
 
 
