@@ -34,7 +34,7 @@ def verify(config: HubConfig, run: Certification, now: dt.datetime) -> list[Veri
     """Recompute every agent's result and compare it with its certificate."""
     problems: list[VerifyProblem] = []
     expected: set[Path] = set()
-    history = _History(run.hub, config)
+    history = _History(run.hub, config, [p for r in run.results for p, _ in r.inputs])
     for result in run.results:
         path = certificate_path(config, result.team, result.name)
         expected.add(path)
@@ -199,10 +199,12 @@ class _History:
     """The hub's git history: a certificate's hub commit must be one of its commits and, when
     the hub was clean, hold the hub's inputs with the digests recorded."""
 
-    def __init__(self, hub: Hub, config: HubConfig) -> None:
+    def __init__(self, hub: Hub, config: HubConfig, inputs: list[str]) -> None:
         self.hub = hub
         self.shared = hub.is_self or hub.config.root.resolve() == config.root.resolve()
         self._seen: dict[str, dict[str, bytes | None] | None] = {}
+        # every hub file any agent reads: one batch per commit reads them all
+        self._every = sorted({p for i in inputs if (p := self._hub_path(i)) is not None})
 
     def _hub_path(self, shown: str) -> str | None:
         if shown.startswith(HUB_PREFIX):
@@ -219,6 +221,8 @@ class _History:
         assert known is not None
         lacking = [p for p in paths if p not in known]
         if lacking or commit not in self._seen:
+            if commit not in self._seen:
+                lacking = sorted({*lacking, *self._every})
             more = files_at(self.hub.config.root, commit, lacking)
             self._seen[commit] = None if more is None else {**known, **more}
         return self._seen[commit]
