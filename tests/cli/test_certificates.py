@@ -251,3 +251,23 @@ def test_verify_holds_in_another_checkout(repo: Path, tmp_path: Path) -> None:
     os.chdir(tmp_path / "elsewhere")
     code, problems, run = verify()
     assert (code, problems) == (0, set()), run.stdout
+
+
+def test_verify_in_a_shallow_clone_says_to_fetch_the_history(repo: Path, tmp_path: Path) -> None:
+    with git.Repo(repo) as r:
+        r.git.commit("--allow-empty", "-m", "before")
+    write_all(repo)
+    with git.Repo(repo) as r:
+        r.git.add("-A")
+        r.index.commit("certificates")
+        r.git.clone("--depth=1", f"file://{repo}", str(tmp_path / "shallow"))
+    import os
+
+    os.chdir(tmp_path / "shallow")
+    code, problems, run = verify()
+    assert code == 1
+    assert ("edited", CERT) in problems
+    assert "fetch-depth: 0" in json.dumps(run.json())
+    with git.Repo(tmp_path / "shallow") as r:
+        r.git.fetch("--unshallow")
+    assert verify()[:2] == (0, set())

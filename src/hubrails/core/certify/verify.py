@@ -237,10 +237,15 @@ class _History:
         wanted = {p: i["sha256"] for i in inputs if (p := self._hub_path(i["path"])) is not None}
         found = self._files(commit, list(wanted))
         if found is None:
-            return (
-                f"its hub commit {commit} is not a commit of the hub's repository "
-                "(a CI checkout needs the hub's history: fetch-depth 0)"
-            )
+            from hubrails.core.vcs.repository import is_shallow
+
+            if is_shallow(self.hub.config.root):
+                return (
+                    f"its hub commit {commit} is not in this shallow clone of the hub: fetch "
+                    "the history to verify it (git fetch --unshallow; in GitHub Actions, "
+                    "actions/checkout with fetch-depth: 0)"
+                )
+            return f"its hub commit {commit} is not a commit of the hub's repository"
         if hub["dirty"]:
             return None  # written from uncommitted files: the commit cannot hold them
         for rel, digest in sorted(wanted.items()):

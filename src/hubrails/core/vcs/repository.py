@@ -396,6 +396,17 @@ def branch_name_problem(name: str) -> str | None:
     return None if done.returncode == 0 else "git check-ref-format refuses it"
 
 
+def is_shallow(path: Path) -> bool:
+    """Whether the repository holding ``path`` is a shallow clone (its history is cut)."""
+    try:
+        repo = Repository.open(path)
+    except GitError:
+        return False
+    with repo:
+        status, out, _ = repo.attempt("rev-parse", "--is-shallow-repository")
+        return status == 0 and out.strip() == "true"
+
+
 # --- checkout state (certificates record it) ---------------------------------------
 
 
