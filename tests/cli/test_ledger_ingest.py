@@ -402,3 +402,16 @@ def test_rejects_file_is_replaced_only_at_the_end(registry: Path) -> None:
     code, _, _ = ingest(ledger_db, "--skip-invalid", "--rejects", str(rejects), str(bad))
     assert code == 1
     assert rejects.read_text() == "{oops\n"
+
+
+def test_rejects_path_that_is_the_ledger_database_is_refused(registry: Path) -> None:
+    db = registry / "l.db"
+    path = jsonl(registry / "runs.jsonl", [record(run_id="a")])
+    assert ingest(f"sqlite:///{db}", str(path))[0] == 0
+    before = db.read_bytes()
+    bad = jsonl(registry / "bad.jsonl", ["{oops"])
+    code, _, err = ingest(f"sqlite:///{db}", "--skip-invalid", "--rejects", str(db), str(bad))
+    assert code == 2
+    assert "is the ledger database" in err
+    assert db.read_bytes() == before
+    assert [r["run_key"] for r in stored(f"sqlite:///{db}")] == ["a"]

@@ -59,6 +59,8 @@ def ingest_command(
     config, store = open_ledger(root, db)
     sink = None
     try:
+        if skip_invalid and store.engine.url.get_backend_name() == "sqlite":
+            refuse_inputs(rejects, [], Path(store.engine.url.database or ":memory:"))
         sink = RejectsFile(rejects) if skip_invalid else None  # an unwritable folder fails first
 
         def on_reject(reject: Reject) -> None:

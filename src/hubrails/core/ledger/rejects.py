@@ -26,8 +26,11 @@ def _same(a: Path, b: Path) -> bool:
     return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
 
 
-def refuse_inputs(rejects: Path, inputs: Sequence[str]) -> None:
-    """Refuse a rejects path that is, or resolves to, one of ``inputs`` (it would be lost)."""
+def refuse_inputs(rejects: Path, inputs: Sequence[str], ledger: Path | None = None) -> None:
+    """Refuse a rejects path that is, or resolves to, one of ``inputs`` or the ``ledger``
+    database file (either would be lost)."""
+    if ledger is not None and _same(rejects, ledger):
+        raise HubError(f"--rejects {rejects} is the ledger database: writing it would lose it")
     for given in inputs:
         if given != STDIN and _same(rejects, Path(given)):
             raise HubError(
