@@ -271,3 +271,14 @@ def test_verify_in_a_shallow_clone_says_to_fetch_the_history(repo: Path, tmp_pat
     with git.Repo(tmp_path / "shallow") as r:
         r.git.fetch("--unshallow")
     assert verify()[:2] == (0, set())
+
+
+def test_verify_refuses_a_certificate_that_is_a_link(repo: Path, tmp_path: Path) -> None:
+    write_all(repo)
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((repo / CERT).read_bytes())  # a valid certificate, kept elsewhere
+    (repo / CERT).unlink()
+    (repo / CERT).symlink_to(outside)
+    code, problems, run = verify()
+    assert (code, problems) == (1, {("edited", CERT)})
+    assert "symbolic link" in run.json()["certificates"][0]["message"]

@@ -84,6 +84,8 @@ def _load(path: Path) -> dict[str, Any] | str:
     """The certificate's JSON object, or why it is not one."""
     from hubrails.core.registry.schemas import validate_json
 
+    if path.is_symlink():
+        return "not a certificate: a symbolic link (certificates are files hubrails writes)"
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
