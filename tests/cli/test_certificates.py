@@ -282,3 +282,23 @@ def test_verify_refuses_a_certificate_that_is_a_link(repo: Path, tmp_path: Path)
     code, problems, run = verify()
     assert (code, problems) == (1, {("edited", CERT)})
     assert "symbolic link" in run.json()["certificates"][0]["message"]
+
+
+@pytest.mark.parametrize("link", ["certificates", "certificates/sre", CERT])
+def test_write_refuses_to_follow_a_link_outside(repo: Path, tmp_path: Path, link: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    (repo / link).symlink_to(outside / "x.json" if link == CERT else outside)
+    run = run_cli("certify", "incident-triage", "--write")
+    assert run.exit_code == 2, run.stderr
+    assert "refusing to write" in run.stderr
+    assert list(outside.rglob("*")) == []
+
+
+def test_write_all_writes_nothing_when_one_target_is_refused(repo: Path, tmp_path: Path) -> None:
+    (repo / "certificates").mkdir()
+    (repo / "certificates/sre").symlink_to(tmp_path)
+    run = run_cli("certify", "--all", "--write")
+    assert run.exit_code == 2
+    assert [p.name for p in (repo / "certificates").iterdir()] == ["sre"]

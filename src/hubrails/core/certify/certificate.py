@@ -73,8 +73,30 @@ def build(result: AgentResult, hub: dict[str, Any], now: dt.datetime) -> dict[st
     }
 
 
+def refuse_outside(config: HubConfig, result: AgentResult) -> None:
+    """Refuse a certificate path that leads out of the repository's ``certificates/`` folder
+    (through a symbolic link, say), or onto a link."""
+    from hubrails.errors import HubError
+
+    target = certificate_path(config, result.team, result.name)
+    folder = (config.root / FOLDER).resolve()
+    where = target.parent.resolve() / target.name
+    if (
+        not where.is_relative_to(folder)
+        or folder.parent != config.root.resolve()
+        or (target.is_symlink())
+    ):
+        shown = target.relative_to(config.root).as_posix()
+        raise HubError(
+            f"refusing to write {shown}: it leads outside the repository's {FOLDER}/ folder "
+            "(a symbolic link)",
+            hint=f"remove the link; certificates are files in {FOLDER}/TEAM/",
+        )
+
+
 def write_certificate(config: HubConfig, result: AgentResult, hub: Hub, now: dt.datetime) -> Path:
     """Write the certificate atomically (a temporary file, then a rename)."""
+    refuse_outside(config, result)
     target = certificate_path(config, result.team, result.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(statement(result, hub, now), indent=2, ensure_ascii=False) + "\n"
