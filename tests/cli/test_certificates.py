@@ -302,3 +302,15 @@ def test_write_all_writes_nothing_when_one_target_is_refused(repo: Path, tmp_pat
     run = run_cli("certify", "--all", "--write")
     assert run.exit_code == 2
     assert [p.name for p in (repo / "certificates").iterdir()] == ["sre"]
+
+
+@pytest.mark.parametrize(("days", "year"), [("999999999999", 2126), (".inf", 2027), (".nan", 2027)])
+def test_absurd_validity_is_bounded(repo: Path, days: str, year: int) -> None:
+    import datetime as dt
+
+    edit(repo / "registry/guardrails/baseline.yaml", "validity_days: 90", f"validity_days: {days}")
+    write_all(repo)
+    assert verify()[:2] == (0, set())
+    expires = json.loads((repo / CERT).read_text(encoding="utf-8"))["predicate"]["expires_at"]
+    this_year = dt.datetime.now(dt.UTC).year
+    assert int(expires[:4]) <= year + this_year - 2026
