@@ -63,7 +63,7 @@ def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int)
         return None
     from hubrails.store.sql import runs_since
 
-    since_ms = int(time.time() * 1000) - window_days * 86_400_000
+    since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
     return runs_since(store_url, team, agent, since_ms)
 
 
