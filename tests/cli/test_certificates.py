@@ -136,3 +136,181 @@ def test_verify_problems_in_ci_formats(repo: Path, fmt: str) -> None:
     run = run_cli("certify", "--verify", "--format", fmt)
     assert run.exit_code == 1
     assert "certificate-missing" in run.stdout
+
+
+def _edit_statement(root: Path, change: Any) -> None:
+    statement = json.loads((root / CERT).read_text(encoding="utf-8"))
+    change(statement)
+    (root / CERT).write_text(json.dumps(statement, indent=2), encoding="utf-8")
+
+
+def _set(*where: str | int, value: Any) -> Any:
+    def change(statement: Any) -> None:
+        target = statement
+        for key in where[:-1]:
+            target = target[key]
+        target[where[-1]] = value
+
+    return change
+
+
+def _shift_issued(minutes: int) -> Any:
+    import datetime as dt
+
+    def change(statement: Any) -> None:
+        issued = dt.datetime.fromisoformat(statement["predicate"]["issued_at"])
+        later = issued + dt.timedelta(minutes=minutes)
+        statement["predicate"]["issued_at"] = later.isoformat().replace("+00:00", "Z")
+
+    return change
+
+
+def _add_waiver(statement: Any) -> None:
+    statement["predicate"]["waivers"].append(
+        {
+            "check": "logging",
+            "reason": "forged",
+            "granted_by": "@me",
+            "expires": "2099-01-01",
+            "file": "registry/waivers/forged.yaml",
+        }
+    )
+
+
+EDITS = {
+    "expires_at": _set("predicate", "expires_at", value="2099-01-01T00:00:00Z"),
+    "issued_at-earlier": _shift_issued(-60 * 24),
+    "issued_at-later": _shift_issued(1),
+    "issued_at-future": _set("predicate", "issued_at", value="2099-01-01T00:00:00Z"),
+    "subject-name": _set("subject", 0, "name", value="registry/agents/other.yaml"),
+    "agent-team": _set("predicate", "agent", "team", value="billing-ops"),
+    "agent-name": _set("predicate", "agent", "name", value="other"),
+    "policy_sha256": _set("predicate", "policy_sha256", value="0" * 64),
+    "waivers": _add_waiver,
+    "hub-commit": _set("predicate", "hub", "commit", value="0" * 40),
+    "tool-version": _set("predicate", "tool", "version", value="0.0.1"),
+    "tool-name": _set("predicate", "tool", "name", value="other"),
+    "input-digest": _set("predicate", "inputs", 0, "sha256", value="0" * 64),
+    "predicate-type": _set("predicateType", value="https://example.com/other/v1"),
+}
+
+
+@pytest.mark.parametrize("field", list(EDITS))
+def test_verify_catches_every_edited_field(repo: Path, field: str) -> None:
+    write_all(repo)
+    assert verify()[:2] == (0, set())
+    _edit_statement(repo, EDITS[field])
+    code, problems, _ = verify()
+    assert code == 1, field
+    assert problems in ({("edited", CERT)}, {("stale", CERT)}), problems
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2099-01-01t00:00:00z",
+        "2099-02-30T00:00:00Z",
+        "2099-01-01T00:00:00+99:99",
+        "2099-01-01T00:00:00.5Z",
+        "9999-12-31T23:59:59-01:00",
+    ],
+)
+def test_verify_refuses_a_time_it_does_not_write(repo: Path, value: str) -> None:
+    write_all(repo)
+    _edit_statement(repo, _set("predicate", "expires_at", value=value))
+    code, problems, run = verify()
+    assert (code, problems) == (1, {("edited", CERT)})
+    assert "expires_at" in run.json()["certificates"][0]["message"]
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"_type": NaN}', "\udcff", ""])
+def test_verify_refuses_garbage_without_an_internal_error(repo: Path, text: str) -> None:
+    write_all(repo)
+    (repo / CERT).write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert verify()[:2] == (1, {("edited", CERT)})
+
+
+def test_verify_a_certificate_of_a_dirty_hub_claimed_clean(repo: Path) -> None:
+    edit(repo / "registry/tools/slack.yaml", "Read recent messages", "Read the recent messages")
+    write_all(repo)
+    assert verify()[:2] == (0, set())
+    _edit_statement(repo, _set("predicate", "hub", "dirty", value=False))
+    code, problems, run = verify()
+    assert (code, problems) == (1, {("edited", CERT)})
+    assert "registry/tools/slack.yaml" in run.json()["certificates"][0]["message"]
+
+
+def test_verify_holds_in_another_checkout(repo: Path, tmp_path: Path) -> None:
+    write_all(repo)
+    with git.Repo(repo) as r:
+        r.git.add("-A")
+        r.index.commit("certificates")
+        r.git.clone(str(repo), str(tmp_path / "elsewhere"))
+    import os
+
+    os.chdir(tmp_path / "elsewhere")
+    code, problems, run = verify()
+    assert (code, problems) == (0, set()), run.stdout
+
+
+def test_verify_in_a_shallow_clone_says_to_fetch_the_history(repo: Path, tmp_path: Path) -> None:
+    with git.Repo(repo) as r:
+        r.git.commit("--allow-empty", "-m", "before")
+    write_all(repo)
+    with git.Repo(repo) as r:
+        r.git.add("-A")
+        r.index.commit("certificates")
+        r.git.clone("--depth=1", f"file://{repo}", str(tmp_path / "shallow"))
+    import os
+
+    os.chdir(tmp_path / "shallow")
+    code, problems, run = verify()
+    assert code == 1
+    assert ("edited", CERT) in problems
+    assert "fetch-depth: 0" in json.dumps(run.json())
+    with git.Repo(tmp_path / "shallow") as r:
+        r.git.fetch("--unshallow")
+    assert verify()[:2] == (0, set())
+
+
+def test_verify_refuses_a_certificate_that_is_a_link(repo: Path, tmp_path: Path) -> None:
+    write_all(repo)
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((repo / CERT).read_bytes())  # a valid certificate, kept elsewhere
+    (repo / CERT).unlink()
+    (repo / CERT).symlink_to(outside)
+    code, problems, run = verify()
+    assert (code, problems) == (1, {("edited", CERT)})
+    assert "symbolic link" in run.json()["certificates"][0]["message"]
+
+
+@pytest.mark.parametrize("link", ["certificates", "certificates/sre", CERT])
+def test_write_refuses_to_follow_a_link_outside(repo: Path, tmp_path: Path, link: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (repo / link).parent.mkdir(parents=True, exist_ok=True)
+    (repo / link).symlink_to(outside / "x.json" if link == CERT else outside)
+    run = run_cli("certify", "incident-triage", "--write")
+    assert run.exit_code == 2, run.stderr
+    assert "refusing to write" in run.stderr
+    assert list(outside.rglob("*")) == []
+
+
+def test_write_all_writes_nothing_when_one_target_is_refused(repo: Path, tmp_path: Path) -> None:
+    (repo / "certificates").mkdir()
+    (repo / "certificates/sre").symlink_to(tmp_path)
+    run = run_cli("certify", "--all", "--write")
+    assert run.exit_code == 2
+    assert [p.name for p in (repo / "certificates").iterdir()] == ["sre"]
+
+
+@pytest.mark.parametrize(("days", "year"), [("999999999999", 2126), (".inf", 2027), (".nan", 2027)])
+def test_absurd_validity_is_bounded(repo: Path, days: str, year: int) -> None:
+    import datetime as dt
+
+    edit(repo / "registry/guardrails/baseline.yaml", "validity_days: 90", f"validity_days: {days}")
+    write_all(repo)
+    assert verify()[:2] == (0, set())
+    expires = json.loads((repo / CERT).read_text(encoding="utf-8"))["predicate"]["expires_at"]
+    this_year = dt.datetime.now(dt.UTC).year
+    assert int(expires[:4]) <= year + this_year - 2026

@@ -51,3 +51,12 @@ def test_asking_a_missing_ledger_imports_no_database_driver(registry: Path) -> N
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
     )
     assert done.stderr.strip().endswith("not loaded"), done.stderr
+
+
+def test_an_absurd_window_counts_every_record(registry: Path) -> None:
+    from tests.helpers import edit
+
+    ingest(registry, days_ago=200)
+    baseline = registry / "registry/guardrails/baseline.yaml"
+    edit(baseline, "ledger_window_days: 30", "ledger_window_days: 999999999999999")
+    assert ledger_check("invoice-triage")["status"] == "pass"

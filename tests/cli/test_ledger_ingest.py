@@ -98,8 +98,8 @@ def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledge
         "like 2026-06-06T14:21:00Z",
         f"{p}:10: agent: contains a NUL character",
         f"{p}:10: labels.k: contains a NUL character",
-        f"{p}:11: output_tokens: 9223372036854775808 is more than the ledger can store "
-        "(9223372036854775807)",
+        f"{p}:11: output_tokens: 9223372036854775808 is more than the ledger's maximum of "
+        "1000000000000 (per run)",
     ]
     assert stored(ledger_db) == []
 
@@ -374,3 +374,60 @@ def test_progress_bar_on_a_terminal_only(registry: Path) -> None:
     os.close(leader)
     assert done.returncode == 0
     assert "━".encode() in shown  # the bar, drawn on the terminal
+
+
+@pytest.mark.parametrize("how", ["same", "relative", "symlink", "hardlink", "twice"])
+def test_rejects_path_that_is_an_input_is_refused(registry: Path, how: str) -> None:
+    ledger_db = f"sqlite:///{registry / 'l.db'}"
+    path = jsonl(registry / "fixed.jsonl", [record(run_id="a"), "{oops"])
+    before = path.read_bytes()
+    rejects = {
+        "same": path,
+        "relative": registry / "sub" / ".." / "fixed.jsonl",
+        "symlink": registry / "link.jsonl",
+        "hardlink": registry / "hard.jsonl",
+        "twice": registry / "other.jsonl",
+    }[how]
+    (registry / "sub").mkdir()
+    if how == "symlink":
+        rejects.symlink_to(path)
+    if how == "hardlink":
+        rejects.hardlink_to(path)
+    inputs = [str(path)]
+    if how == "twice":  # --rejects X X: the rejects path is an input too
+        rejects.write_text(json.dumps(record(run_id="o")) + "\n")
+        inputs = [str(rejects), str(path)]
+    code, _, err = ingest(ledger_db, "--skip-invalid", "--rejects", str(rejects), *inputs)
+    assert code == 2
+    assert "is the input" in err
+    assert path.read_bytes() == before
+
+
+def test_rejects_file_is_replaced_only_at_the_end(registry: Path) -> None:
+    ledger_db = f"sqlite:///{registry / 'l.db'}"
+    bad = jsonl(registry / "bad.jsonl", ["{oops"])
+    rejects = registry / "rejects.jsonl"
+    rejects.write_text("earlier\n")
+    code, _, err = ingest(
+        ledger_db, "--skip-invalid", "--rejects", str(rejects), str(bad), str(registry / "gone")
+    )
+    assert code == 2
+    assert "gone" in err
+    assert rejects.read_text() == "earlier\n"  # an ingest that fails leaves it as it was
+    assert [p.name for p in registry.iterdir() if p.name.endswith(".tmp")] == []
+    code, _, _ = ingest(ledger_db, "--skip-invalid", "--rejects", str(rejects), str(bad))
+    assert code == 1
+    assert rejects.read_text() == "{oops\n"
+
+
+def test_rejects_path_that_is_the_ledger_database_is_refused(registry: Path) -> None:
+    db = registry / "l.db"
+    path = jsonl(registry / "runs.jsonl", [record(run_id="a")])
+    assert ingest(f"sqlite:///{db}", str(path))[0] == 0
+    before = db.read_bytes()
+    bad = jsonl(registry / "bad.jsonl", ["{oops"])
+    code, _, err = ingest(f"sqlite:///{db}", "--skip-invalid", "--rejects", str(db), str(bad))
+    assert code == 2
+    assert "is the ledger database" in err
+    assert db.read_bytes() == before
+    assert [r["run_key"] for r in stored(f"sqlite:///{db}")] == ["a"]

@@ -169,3 +169,16 @@ def test_loosening_an_advisory_guardrail_warns(registry: Path) -> None:
 
 def test_policy_rejects_other_formats(registry: Path) -> None:
     assert run_cli("policy", "incident-triage", "--format", "sarif").exit_code == 2
+
+
+@pytest.mark.parametrize("merge", [m for m in LOOSENINGS if m is not Merge.THRESHOLD])
+def test_advisory_team_guardrail_loosening_a_required_value_fails(
+    registry: Path, merge: Merge
+) -> None:
+    text, field, _ = LOOSENINGS[merge]
+    team_guardrail(registry, text, enforcement="advisory")
+    run = run_cli("certify", "incident-triage", "--format", "json")
+    assert run.exit_code == 1, field
+    checks = {c["id"]: c for c in run.json()["agents"][0]["checks"]}
+    assert checks["guardrails-not-loosened"]["status"] == "fail"
+    assert TEAM in checks["guardrails-not-loosened"]["reason"]

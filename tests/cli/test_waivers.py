@@ -127,3 +127,48 @@ def test_ci_formats_show_failures_and_waivers(registry: Path) -> None:
     assert results["logging"]["suppressions"][0]["kind"] == "external"
     rules = [r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]]
     assert results["logging"]["ruleIndex"] == rules.index("logging")
+
+
+def test_waiver_of_a_spoke_team_is_an_error_and_not_applied(registry: Path) -> None:
+    break_logging(registry)
+    path = "registry/waivers/short-logs.yaml"
+    write(registry, {path: waiver(in_days(10)).replace("team: platform", "team: sre")})
+    code, check, stderr = logging_check()
+    assert (code, check["status"]) == (1, "fail")
+    assert f"{path}: waiver ignored: its metadata.team is sre, not the platform team" in stderr
+    for args in ((), (path,)):  # the whole run and a one-file run agree
+        run = run_cli("validate", "--format", "json", *args)
+        assert run.exit_code == 1
+        assert ("waiver-team", path, 4) in run.rules()
+
+
+def test_waivers_folder_linked_into_a_spoke_is_refused(registry: Path) -> None:
+    break_logging(registry)
+    write(registry, {"registry/spokes/sre/waivers/short-logs.yaml": waiver(in_days(10))})
+    (registry / "registry/waivers").symlink_to("spokes/sre/waivers")
+    code, check, stderr = logging_check()
+    assert (code, check["status"]) == (1, "fail")
+    assert "registry/waivers/short-logs.yaml (through a symbolic link): waiver ignored" in stderr
+
+
+def test_waiver_file_linked_from_a_spoke_is_refused(registry: Path) -> None:
+    break_logging(registry)
+    write(registry, {"registry/spokes/sre/waivers/short-logs.yaml": waiver(in_days(10))})
+    (registry / "registry/waivers").mkdir()
+    link = registry / "registry/waivers/short-logs.yaml"
+    link.symlink_to("../spokes/sre/waivers/short-logs.yaml")
+    code, check, _ = logging_check()
+    assert (code, check["status"]) == (1, "fail")
+
+
+def test_codeowners_gives_waivers_and_certificates_to_the_platform_team(registry: Path) -> None:
+    path = "registry/waivers/short-logs.yaml"
+    write(registry, {path: waiver(in_days(10)).replace("team: platform", "team: billing-ops")})
+    assert run_cli("codeowners").exit_code == 0
+    lines = (registry / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    rules = [line.split() for line in lines if line and not line.startswith("#")]
+    platform = ["@acme/ai-platform", "@dana.okafor"]
+    assert [r[0] for r in rules][-2:] == ["/registry/waivers/", "/certificates/"]  # last wins
+    assert rules[-2][1:] == rules[-1][1:] == platform
+    assert not any(r[0].startswith("/certificates/") and r[1:] != platform for r in rules)
+    assert not any(r[0] == f"/{path}" for r in rules)

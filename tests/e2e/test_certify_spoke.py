@@ -105,6 +105,7 @@ def test_unreachable_hub_without_a_cache_is_an_input_error(spoke: Path, tmp_path
     run = run_cli("certify", "incident-triage")
     assert run.exit_code == 2
     assert "cannot clone the hub" in run.stderr
+    assert f"{tmp_path / 'hub.git'}' does not exist" in run.stderr  # git's own reason, not ""
     assert "Traceback" not in run.stderr
 
 

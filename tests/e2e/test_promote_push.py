@@ -163,3 +163,19 @@ def test_monorepo_with_an_unreachable_remote(hub: Path, tmp_path: Path) -> None:
     result = refused("sentiment-triage")
     assert result["reason"] == "remote-unreachable"
     assert snapshot(hub) == before
+
+
+def test_monorepo_remote_that_disappears_during_the_push(hub: Path, tmp_path: Path) -> None:
+    origin = tmp_path / "origin.git"
+    hook = origin / "hooks" / "pre-receive"  # the remote goes away in the middle of the push
+    hook.write_text(f'#!/bin/sh\nmv "{origin}" "{origin}.gone"\nkill -9 $PPID\nexit 1\n')
+    hook.chmod(0o755)
+    make_dirty(hub)
+    before = snapshot(hub)
+    run = run_cli("promote", "sentiment-triage", "--format", "json")
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert run.json()["reason"] == "push-rejected"
+    assert "the remote end hung up unexpectedly" in run.json()["message"]
+    assert "Traceback" not in run.stderr
+    assert snapshot(hub) == before
+    assert git(tmp_path / "origin.git.gone", "branch", "--list", BRANCH) == ""

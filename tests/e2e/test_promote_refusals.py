@@ -176,3 +176,13 @@ def test_hub_link_leading_outside_is_found_as_hub_validate_finds_it(
     assert ("symlink-outside", "registry/tools/jira.yaml", 1) in validate
     result = refuse_cleanly(hub, "hub-invalid")
     assert "registry/tools/jira.yaml:1:1: symlink-outside" in str(result["details"])
+
+
+@pytest.mark.parametrize("branch", ["-x", "HEAD", "refs/heads/main", "@{-1}", "a..b", "x.lock"])
+def test_branch_name_that_reads_as_something_else_is_a_usage_error(hub: Path, branch: str) -> None:
+    commit_all(hub)
+    before = snapshot(hub)
+    run = run_cli("promote", "sentiment-triage", "--no-push", f"--branch={branch}")
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert "is not a valid branch name" in run.stderr
+    assert snapshot(hub) == before

@@ -88,9 +88,9 @@ def certify_command(
     """
     import datetime as dt
 
-    from hubrails.core.certify.certificate import verify as verify_certificates
-    from hubrails.core.certify.certificate import write_certificate
+    from hubrails.core.certify.certificate import refuse_outside, write_certificate
     from hubrails.core.certify.run import certify
+    from hubrails.core.certify.verify import verify as verify_certificates
     from hubrails.render import certification_renderer
 
     if verify and (agent or write):
@@ -108,6 +108,9 @@ def certify_command(
     now = dt.datetime.now(dt.UTC)
     problems = verify_certificates(ws.config, run, now) if verify else None
     if write:
+        for result in run.results:  # every target is checked before any is written
+            if result.passed:
+                refuse_outside(ws.config, result)
         for result in run.results:
             if result.passed:
                 path = write_certificate(ws.config, result, run.hub, now)

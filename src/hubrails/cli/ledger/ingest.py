@@ -10,7 +10,7 @@ import typer
 
 from hubrails.cli._common import RootOption
 from hubrails.cli.ledger._options import DbOption, SummaryFormat, open_ledger
-from hubrails.errors import ExitCode, HubError
+from hubrails.errors import ExitCode
 
 if TYPE_CHECKING:
     from hubrails.core.ledger.records import Reject
@@ -51,21 +51,23 @@ def ingest_command(
     from hubrails.core.ledger.ingest import ingest
     from hubrails.core.ledger.pricing import load_pricing
     from hubrails.core.ledger.registry_facts import known_names
+    from hubrails.core.ledger.rejects import RejectsFile, refuse_inputs
     from hubrails.render import ingest_renderer
 
+    if skip_invalid:  # before anything is read or opened
+        refuse_inputs(rejects, inputs)
     config, store = open_ledger(root, db)
-    try:  # opened first, so an unwritable path fails before any work
-        sink = rejects.open("w", encoding="utf-8") if skip_invalid else None
-    except OSError as exc:
-        store.engine.dispose()
-        raise HubError(f"cannot write {rejects}: {exc.strerror}") from None
+    sink = None
     try:
+        if skip_invalid and store.engine.url.get_backend_name() == "sqlite":
+            refuse_inputs(rejects, [], Path(store.engine.url.database or ":memory:"))
+        sink = RejectsFile(rejects) if skip_invalid else None  # an unwritable folder fails first
 
         def on_reject(reject: Reject) -> None:
             for message in reject.messages():
                 sys.stderr.write(f"{message}\n")
             if sink is not None:
-                sink.write(reject.text + "\n")
+                sink.write(reject.text)
 
         with progress_bar(inputs) as advance:
             result = ingest(
@@ -77,12 +79,11 @@ def ingest_command(
                 on_reject=on_reject,
                 on_progress=advance,
             )
+        if sink is not None:
+            sink.commit()
     finally:
         if sink is not None:
-            empty = sink.tell() == 0
-            sink.close()
-            if empty:
-                rejects.unlink()
+            sink.discard()
         store.engine.dispose()
     ingest_renderer(output.value)(result, sys.stdout, rejects if skip_invalid else None)
     if result.rejected or result.conflict_count:

@@ -61,9 +61,10 @@ def render(config: HubConfig, hub: HubConfig | None = None) -> str:
         if owner is None or owner == platform or not owners.get(owner):
             continue
         parts = entry.path.removeprefix(prefix + "/").split("/")
+        if entry.asset.kind == "Waiver" or parts[0] == "waivers":
+            continue  # the platform team's, whatever metadata.team says (below)
         if parts[0] == "spokes" and owners.get(parts[1]):
             rules[f"/{prefix}/spokes/{parts[1]}/"] = parts[1]
-            rules[f"/certificates/{parts[1]}/"] = parts[1]
         elif parts[0] == "spokes":
             continue
         elif entry.asset.kind == "Skill":
@@ -74,6 +75,13 @@ def render(config: HubConfig, hub: HubConfig | None = None) -> str:
         lines.append("\n# Assets owned by other teams.\n")
         width = max(map(len, rules))
         lines += [f"{p.ljust(width)} {' '.join(owners[t])}\n" for p, t in sorted(rules.items())]
+    lines.append(
+        "\n# Waivers and certificates: spokes may propose, the platform team approves.\n"
+        "# Last, so that no rule above takes them from the platform team.\n"
+    )
+    held = [f"/{prefix}/waivers/", "/certificates/"]
+    width = max(map(len, held))
+    lines += [f"{p.ljust(width)} {' '.join(owners[platform])}\n" for p in held]
     return "".join(lines)
 
 

@@ -14,6 +14,19 @@ def meta_of(agent: Loaded) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
+def _required(found: list[Layer]) -> EffectivePolicy:
+    """The policy of the required guardrails alone, with every attempt to loosen one of its
+    values, advisory team guardrails' attempts too: loosening a required value fails (only
+    loosening an advisory value warns)."""
+    required = effective([la for la in found if la.required])
+    advisory = [la for la in found if not la.required and la.level != "hub"]
+    if not advisory:
+        return required
+    probe = effective(advisory, required)  # only its loosenings count, not its values
+    extra = tuple(x for x in probe.loosenings if x not in required.loosenings)
+    return EffectivePolicy(required.values, required.loosenings + extra)
+
+
 class PolicyMemo:
     """Effective policies per agent, merging each team's hub and team levels only once."""
 
@@ -33,8 +46,7 @@ class PolicyMemo:
                     advisory = isinstance(spec, dict) and spec.get("enforcement") == "advisory"
                     found.append(layer(level, g.path, g.doc, ("spec", "policy"),
                                        required=not advisory))  # fmt: skip
-            required = effective([la for la in found if la.required])
-            self._levels[team] = (found, effective(found), required)
+            self._levels[team] = (found, effective(found), _required(found))
         return self._levels[team]
 
     def policies(self, agent: Loaded) -> tuple[EffectivePolicy, EffectivePolicy, list[Layer]]:

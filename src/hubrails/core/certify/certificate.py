@@ -1,5 +1,5 @@
 """Certificates: in-toto Statements (v1) written by ``hub certify --write`` and recomputed by
-``hub certify --verify``."""
+``hub certify --verify`` (see :mod:`hubrails.core.certify.verify`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from hubrails import __version__
-from hubrails.core.certify.results import AgentResult, Certification
+from hubrails.core.certify.results import AgentResult
 from hubrails.core.certify.run import validity_days
 from hubrails.core.hub.locate import Hub
 from hubrails.core.registry.config import HubConfig
@@ -27,16 +27,33 @@ def certificate_path(config: HubConfig, team: str, agent: str) -> Path:
     return config.root / FOLDER / team / f"{agent}.json"
 
 
-def _stamp(moment: dt.datetime) -> str:
+def stamp(moment: dt.datetime) -> str:
+    """The form certificates write times in: ``YYYY-MM-DDTHH:MM:SSZ``."""
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def provenance(hub: Hub) -> dict[str, Any]:
+    """The hub revision a certificate records: commit, dirtiness and ref."""
+    return {"commit": hub.commit, "dirty": hub.dirty, "ref": hub.ref}
+
+
+def expiry(result: AgentResult, issued: dt.datetime) -> dt.datetime:
+    """When a certificate issued at ``issued`` ends: the policy's validity, or a waiver's end if
+    sooner."""
+    expires = issued + dt.timedelta(days=validity_days(result))
+    for waiver in result.waivers:  # a waiver's end ends the certificate too
+        end = dt.datetime.combine(waiver.expires, dt.time.max, dt.UTC)
+        expires = min(expires, end)
+    return expires
 
 
 def statement(result: AgentResult, hub: Hub, now: dt.datetime) -> dict[str, Any]:
     """The in-toto Statement certifying ``result``."""
-    expires = now + dt.timedelta(days=validity_days(result))
-    for waiver in result.waivers:  # a waiver's end ends the certificate too
-        end = dt.datetime.combine(waiver.expires, dt.time.max, dt.UTC)
-        expires = min(expires, end)
+    return build(result, provenance(hub), now)
+
+
+def build(result: AgentResult, hub: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """The Statement of ``result`` issued at ``now`` against the hub revision ``hub``."""
     return {
         "_type": STATEMENT_TYPE,
         "subject": [{"name": result.path, "digest": {"sha256": dict(result.inputs)[result.path]}}],
@@ -46,19 +63,41 @@ def statement(result: AgentResult, hub: Hub, now: dt.datetime) -> dict[str, Any]
             "inputs_digest": result.inputs_digest(),
             "policy_sha256": result.policy_digest(),
             "inputs": [{"path": p, "sha256": d} for p, d in result.inputs],
-            "hub": {"commit": hub.commit, "dirty": hub.dirty, "ref": hub.ref},
+            "hub": dict(hub),
             "checks": [c.to_dict() for c in result.checks],
             "waivers": [w.to_dict() for w in result.waivers],
             "verdict": "pass" if result.passed else "fail",
             "tool": {"name": "hubrails", "version": __version__},
-            "issued_at": _stamp(now),
-            "expires_at": _stamp(expires),
+            "issued_at": stamp(now),
+            "expires_at": stamp(expiry(result, now)),
         },
     }
 
 
+def refuse_outside(config: HubConfig, result: AgentResult) -> None:
+    """Refuse a certificate path that leads out of the repository's ``certificates/`` folder
+    (through a symbolic link, say), or onto a link."""
+    from hubrails.errors import HubError
+
+    target = certificate_path(config, result.team, result.name)
+    folder = (config.root / FOLDER).resolve()
+    where = target.parent.resolve() / target.name
+    if (
+        not where.is_relative_to(folder)
+        or folder.parent != config.root.resolve()
+        or (target.is_symlink())
+    ):
+        shown = target.relative_to(config.root).as_posix()
+        raise HubError(
+            f"refusing to write {shown}: it leads outside the repository's {FOLDER}/ folder "
+            "(a symbolic link)",
+            hint=f"remove the link; certificates are files in {FOLDER}/TEAM/",
+        )
+
+
 def write_certificate(config: HubConfig, result: AgentResult, hub: Hub, now: dt.datetime) -> Path:
     """Write the certificate atomically (a temporary file, then a rename)."""
+    refuse_outside(config, result)
     target = certificate_path(config, result.team, result.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(statement(result, hub, now), indent=2, ensure_ascii=False) + "\n"
@@ -83,90 +122,3 @@ class VerifyProblem:
     path: str
     agent: str
     message: str
-
-
-def verify(config: HubConfig, run: Certification, now: dt.datetime) -> list[VerifyProblem]:
-    """Recompute every agent's result and compare it with its certificate."""
-    problems: list[VerifyProblem] = []
-    expected: set[Path] = set()
-    for result in run.results:
-        path = certificate_path(config, result.team, result.name)
-        expected.add(path)
-        shown = path.relative_to(config.root).as_posix()
-        if not path.is_file():
-            if result.lifecycle == "production":
-                problems.append(
-                    VerifyProblem(
-                        "missing",
-                        shown,
-                        result.name,
-                        f"production agent {result.team}/{result.name} has no certificate; "
-                        f"run 'hub certify {result.name} --write'",
-                    )
-                )
-            continue
-        problem = _compare(path, shown, result, now)
-        if problem is not None:
-            problems.append(problem)
-    folder = config.root / FOLDER
-    for orphan in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
-        if orphan not in expected:
-            shown = orphan.relative_to(config.root).as_posix()
-            problems.append(
-                VerifyProblem(
-                    "stale", shown, orphan.stem, "certificate for an agent that no longer exists"
-                )
-            )
-    return problems
-
-
-def _compare(path: Path, shown: str, result: AgentResult, now: dt.datetime) -> VerifyProblem | None:
-    from hubrails.core.registry.schemas import validate_json
-
-    def problem(kind: str, message: str) -> VerifyProblem:
-        return VerifyProblem(kind, shown, result.name, message)
-
-    try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return problem("edited", f"not a readable JSON certificate ({exc})")
-    errors = validate_json("Certificate", recorded)
-    if errors:
-        return problem("edited", f"not a valid certificate: {errors[0]}")
-    predicate = recorded["predicate"]
-    if dt.datetime.fromisoformat(predicate["expires_at"]) < now:
-        return problem("expired", f"expired at {predicate['expires_at']}; certify again")
-    if predicate["inputs_digest"] != result.inputs_digest():
-        return problem("stale", "its inputs changed: " + _changed(predicate["inputs"], result))
-    recomputed = [c.to_dict() for c in result.checks]
-    verdict = "pass" if result.passed else "fail"
-    if predicate["checks"] != recomputed or predicate["verdict"] != verdict:
-        return problem("edited", _edited(predicate, recomputed, verdict))
-    subject = recorded["subject"][0]["digest"]["sha256"]
-    if subject != dict(result.inputs).get(result.path):
-        return problem("edited", "its subject digest is not the agent manifest's")
-    return None
-
-
-def _changed(recorded: list[dict[str, str]], result: AgentResult) -> str:
-    before = {i["path"]: i["sha256"] for i in recorded}
-    after = dict(result.inputs)
-    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
-    if not changed:
-        return "the effective policy differs"
-    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-    return ", ".join(changed[:5]) + more
-
-
-def _edited(predicate: dict[str, Any], recomputed: list[dict[str, Any]], verdict: str) -> str:
-    if predicate["verdict"] != verdict:
-        return f"it records verdict {predicate['verdict']}, a recomputation gives {verdict}"
-    recorded = {c["id"]: c for c in predicate["checks"]}
-    for check in recomputed:
-        if recorded.get(check["id"]) != check:
-            was = recorded.get(check["id"], {}).get("status", "nothing")
-            return (
-                f"its result for check {check['id']} ({was}) differs from a recomputation "
-                f"({check['status']})"
-            )
-    return "it records checks that a recomputation does not give"

@@ -6,6 +6,7 @@ above it set is not applied; it is recorded as a :class:`Loosening` naming both 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -216,7 +217,9 @@ def _valid(name: str, value: Any) -> bool:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if merge is Merge.THRESHOLD:
         return value in order
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(value, float):
+        return math.isfinite(value)  # .nan and .inf take no part: no comparison holds for NaN
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _show(value: Any) -> str:

@@ -17,6 +17,7 @@ from hubrails.core.certify.results import AgentResult, Certification, CheckResul
 from hubrails.core.certify.waivers import Waiver, load_waivers
 
 DEFAULT_VALIDITY_DAYS = 90
+MAX_VALIDITY_DAYS = 36_500  # a hundred years: a longer validity is this one
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
 
@@ -194,6 +195,7 @@ def certify_agent(
 
 
 def validity_days(result: AgentResult) -> int:
-    """How long a certificate for ``result`` stays valid (policy-set, default 90 days)."""
+    """How long a certificate for ``result`` stays valid (policy-set, default 90 days), within
+    1 and MAX_VALIDITY_DAYS days."""
     days = result.policy.get("certificate.validity_days", DEFAULT_VALIDITY_DAYS)
-    return int(days)
+    return max(1, min(int(days), MAX_VALIDITY_DAYS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hubrails.core.certify.agent_files import Loaded, Workspace, folders, yaml_files
@@ -24,6 +25,7 @@ class Waiver:
     granted_by: str
     expires: dt.date
     sha256: str
+    owner: str = ""  # metadata.team: it must be the platform team
 
     def applies(self, agent: str, team: str, check: str) -> bool:
         """Whether this waiver covers ``check`` of ``agent`` in ``team``."""
@@ -40,18 +42,39 @@ class Waiver:
         }
 
 
+def platform_teams(ws: Workspace) -> set[str]:
+    """The names of the hub's teams that set ``spec.platform: true`` (validate wants one)."""
+    hub_repo = ws.hub.config
+    found = set()
+    for n in yaml_files(hub_repo.registry_dir / "teams"):
+        loaded = ws.load(hub_repo, f"teams/{n}")
+        if loaded is None or loaded.doc is None:
+            continue
+        meta, spec = loaded.data.get("metadata"), loaded.data.get("spec")
+        if isinstance(meta, dict) and isinstance(spec, dict) and spec.get("platform") is True:
+            found.add(str(meta.get("name")))
+    return found
+
+
 def load_waivers(ws: Workspace, today: dt.date) -> tuple[list[Waiver], list[str]]:
-    """(active waivers, warnings): expired ones count as absent; invalid ones and those in
-    spoke-owned folders are ignored with a warning."""
+    """(active waivers, warnings): expired ones count as absent; invalid ones, those not owned
+    by the platform team, those reached through a link and those in spoke-owned folders are
+    ignored with a warning."""
     owned, spoke_owned = waiver_files(ws)
     warnings = [
         f"{path}: waiver ignored: waivers count only in the hub's registry/waivers/ "
         "(reviewed by the platform team)"
         for path in spoke_owned
     ]
+    platform = platform_teams(ws)
     active = []
     for loaded in owned:
         waiver = _parse(loaded)
+        if isinstance(waiver, Waiver) and waiver.owner not in platform:
+            waiver = (
+                f"its metadata.team is {waiver.owner}, not the platform team "
+                f"({', '.join(sorted(platform)) or 'none'}): waivers are the platform team's"
+            )
         if isinstance(waiver, str):
             warnings.append(f"{loaded.path}: waiver ignored: {waiver}")
         elif waiver.expires >= today:
@@ -62,12 +85,17 @@ def load_waivers(ws: Workspace, today: dt.date) -> tuple[list[Waiver], list[str]
 def waiver_files(ws: Workspace) -> tuple[list[Loaded], list[str]]:
     """(waivers in the hub-owned folder, paths of waivers in spoke-owned folders)."""
     hub_repo = ws.hub.config
-    owned = [
-        loaded
-        for n in yaml_files(hub_repo.registry_dir / "waivers")
-        if (loaded := ws.load(hub_repo, f"waivers/{n}")) is not None
-    ]
-    ignored = [
+    folder = hub_repo.registry_dir / "waivers"
+    names = yaml_files(folder)
+    if _linked(folder, hub_repo.registry_dir):  # e.g. into a spoke's folder: none counts
+        linked = [ws.display(hub_repo, folder / n) + " (through a symbolic link)" for n in names]
+        names, ignored = [], linked
+    else:
+        linked = [n for n in names if (folder / n).is_symlink()]
+        names = [n for n in names if n not in linked]
+        ignored = [ws.display(hub_repo, folder / n) + " (a symbolic link)" for n in linked]
+    owned = [loaded for n in names if (loaded := ws.load(hub_repo, f"waivers/{n}")) is not None]
+    ignored += [
         ws.display(hub_repo, hub_repo.registry_dir / "spokes" / team / "waivers" / n)
         for team in folders(hub_repo.registry_dir / "spokes")
         for n in yaml_files(hub_repo.registry_dir / "spokes" / team / "waivers")
@@ -83,6 +111,14 @@ def waiver_files(ws: Workspace) -> tuple[list[Loaded], list[str]]:
             for n in yaml_files(folder)
         ]
     return owned, ignored
+
+
+def _linked(folder: Path, registry: Path) -> bool:
+    """Whether ``folder`` is, or is reached through, a symbolic link."""
+    try:
+        return folder.is_symlink() or folder.resolve() != registry.resolve() / folder.name
+    except OSError:
+        return True
 
 
 def _parse(loaded: Loaded) -> Waiver | str:
@@ -107,4 +143,5 @@ def _parse(loaded: Loaded) -> Waiver | str:
         granted_by=spec["granted_by"],
         expires=dt.date.fromisoformat(spec["expires"]),
         sha256=loaded.sha256,
+        owner=str(meta.get("team", "")),
     )

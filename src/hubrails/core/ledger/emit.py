@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hubrails.core.ledger.records import problems
+from hubrails.core.ledger.records import problems, unencodable
 from hubrails.errors import HubError
 
 LOCK_TIMEOUT_S = 60
@@ -29,7 +29,7 @@ def append(path: Path, record: dict[str, Any]) -> None:
     """Validate ``record`` and append it as one line; concurrent writers never interleave."""
     from filelock import FileLock, Timeout
 
-    found = problems(record)
+    found = unencodable(record) or problems(record)
     if found:
         raise HubError("invalid record: " + "; ".join(f"{f}: {r}" for f, r in found))
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode()

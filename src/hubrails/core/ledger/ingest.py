@@ -15,6 +15,7 @@ from hubrails.core.ledger.reader import Opened, open_input
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import Batch, Known, RowMaker
 from hubrails.core.ledger.workers import Workers, chunks
+from hubrails.errors import HubError
 from hubrails.store.load import Conflict, loader
 from hubrails.store.sql import Store
 
@@ -67,6 +68,19 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
         yield from workers.map(opened.name, chunks(lines))
 
 
+def _read(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:
+    """The batches of one input; an input that cannot be read to its end (a corrupt or
+    truncated gzip stream, a read error) is an input error naming the file."""
+    import zlib
+
+    try:
+        yield from _batches(opened, maker, workers)
+    except (OSError, EOFError, zlib.error) as exc:  # EOFError: a truncated gzip stream
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        what = f"not a valid gzip file ({reason})" if opened.compressed else reason
+        raise HubError(f"cannot read {opened.name}: {what}") from None
+
+
 def ingest(
     store: Store,
     inputs: Sequence[str],
@@ -89,7 +103,7 @@ def ingest(
                 opened = open_input(given)
                 seen = 0
                 try:
-                    for batch in _batches(opened, maker, workers):
+                    for batch in _read(opened, maker, workers):
                         for reject in batch.rejects:
                             on_reject(reject)
                         rejected += len(batch.rejects)

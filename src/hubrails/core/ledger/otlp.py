@@ -60,10 +60,12 @@ def _list(obj: Any, key: str) -> list[Any]:
 
 def _rfc3339(nanos: Any) -> Any:
     try:
-        seconds = int(nanos) / 1e9
-    except (TypeError, ValueError):
-        return nanos
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
+        count = int(nanos)
+        if count < 0:
+            return str(nanos)  # not a time: the record's check says so
+        return datetime.fromtimestamp(count / 1e9, UTC).isoformat(timespec="milliseconds")
+    except (TypeError, ValueError, OverflowError, OSError):  # OverflowError: 30 nines
+        return nanos if not isinstance(nanos, int | float) else str(nanos)
 
 
 def span_record(span: dict[str, Any], resource: dict[str, Any], tools: int) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class Opened:
     lines: Iterable[bytes]
     raw: IO[bytes]
     size: int | None
+    compressed: bool = False
 
     def position(self) -> int:
         """Bytes of the raw (possibly compressed) input read so far."""
@@ -51,17 +52,40 @@ def open_input(given: str) -> Opened:
             raise HubError(f"cannot read {given}: {exc.strerror}") from None
         name = given
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[type-var]
-    if buffered.peek(2)[:2] == _GZIP_MAGIC:
+    compressed = buffered.peek(2)[:2] == _GZIP_MAGIC
+    if compressed:
         lines: Iterable[bytes] = io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"))
     else:
         lines = buffered
-    return Opened(name, lines, raw, size)
+    return Opened(name, lines, raw, size, compressed)
+
+
+class _UnusableError(ValueError):
+    """JSON that parses but that no record may hold (its message is the reason)."""
 
 
 def _json_reason(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"not valid JSON: {exc.msg} at column {exc.colno}"
+    if isinstance(exc, _UnusableError):
+        return str(exc)
     return "not valid UTF-8 text"
+
+
+def _standard(raw: bytes | str) -> Any:
+    """The standard library's reading of JSON that orjson refused (its messages, integers
+    beyond 64 bits): never nested beyond the recursion limit, never with a lone surrogate (no
+    store can keep one)."""
+    try:
+        obj = json.loads(raw)
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise _UnusableError("not valid JSON: nested too deeply") from None
+    except UnicodeEncodeError:
+        raise _UnusableError(
+            "not valid Unicode: a lone surrogate escape (\\ud800-\\udfff)"
+        ) from None
+    return obj
 
 
 def _record(obj: Any, name: str, number: int, raw: bytes) -> Item:
@@ -81,7 +105,7 @@ def _loads(raw: bytes) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return json.loads(raw)
+        return _standard(raw)
 
 
 def parse(name: str, lines: Iterable[bytes], start: int = 1) -> Iterator[Item]:
@@ -102,7 +126,7 @@ def parse(name: str, lines: Iterable[bytes], start: int = 1) -> Iterator[Item]:
                 # An OTLP export written as one indented document rather than one per line.
                 whole = raw + b"".join(iterator)
                 try:
-                    obj = json.loads(whole)
+                    obj = _standard(whole)
                 except ValueError:
                     yield Reject(name, 1, (("json", _json_reason(exc)),), "")
                     return

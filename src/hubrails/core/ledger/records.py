@@ -32,7 +32,16 @@ _NAMES = ("team", "agent", "model")
 _COUNTS = ("input_tokens", "output_tokens", "tool_calls")
 _OPTIONAL_COUNTS = ("cache_read_tokens", "cache_write_tokens", "duration_ms")
 _OUTCOME_SET = frozenset(OUTCOMES)
-_LARGEST = 2**63 - 1  # a 64-bit signed integer column
+# Bounded maxima per run (docs/ledger.md): far above any real run, low enough that sums over
+# millions of runs stay finite and within 64-bit integer columns.
+MAX_COUNT = 10**12  # tokens, tool calls, duration_ms
+MAX_REVIEW_MINUTES = 10**6
+MAX_COST_USD = 10**6
+_MAXIMA: dict[str, tuple[int, str]] = {
+    **dict.fromkeys((*_COUNTS, *_OPTIONAL_COUNTS), (MAX_COUNT, "per run")),
+    "human_review_minutes": (MAX_REVIEW_MINUTES, "minutes per run"),
+    "cost_usd": (MAX_COST_USD, "USD per run"),
+}
 _TS_FORM = "is not an RFC 3339 date-time with offset, like 2026-06-06T14:21:00Z"
 _TS = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
@@ -96,17 +105,17 @@ def _plain_ok(obj: dict[str, Any]) -> bool:
             return False
     for name in _COUNTS:
         value = obj[name]
-        if type(value) is not int or not 0 <= value <= _LARGEST:
+        if type(value) is not int or not 0 <= value <= MAX_COUNT:
             return False
     for name in _OPTIONAL_COUNTS:
         value = obj.get(name, 0)
-        if type(value) is not int or not 0 <= value <= _LARGEST:
+        if type(value) is not int or not 0 <= value <= MAX_COUNT:
             return False
     review = obj["human_review_minutes"]
-    if type(review) not in (int, float) or not 0 <= review < math.inf:
-        return False
+    if type(review) not in (int, float) or not 0 <= review <= MAX_REVIEW_MINUTES:
+        return False  # NaN fails every comparison: it takes the slow path too
     cost = obj.get("cost_usd", 0)
-    if type(cost) not in (int, float) or not 0 <= cost < math.inf:
+    if type(cost) not in (int, float) or not 0 <= cost <= MAX_COST_USD:
         return False
     run_id = obj.get("run_id", "x")
     if type(run_id) is not str or not 0 < len(run_id) <= 200 or "\x00" in run_id:
@@ -126,7 +135,8 @@ def _nul_labels(labels: dict[str, Any]) -> list[str]:
 
 
 def _unstorable(obj: dict[str, Any]) -> list[tuple[str, str]]:
-    """What no store keeps: a NUL character in text (PostgreSQL), a count beyond 64 bits."""
+    """What no store keeps: a NUL character in text (PostgreSQL), a number that is not finite
+    (NaN, Infinity) or beyond the ledger's maxima."""
     found = [
         (name, "contains a NUL character")
         for name in (*_NAMES, "run_id")
@@ -135,11 +145,38 @@ def _unstorable(obj: dict[str, Any]) -> list[tuple[str, str]]:
     found += [
         (f"labels.{k}", "contains a NUL character") for k in _nul_labels(obj.get("labels", {}))
     ]
-    found += [
-        (name, f"{obj[name]} is more than the ledger can store ({_LARGEST})")
-        for name in (*_COUNTS, *_OPTIONAL_COUNTS)
-        if name in obj and obj[name] > _LARGEST
+    for name, (largest, unit) in _MAXIMA.items():
+        value = obj.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            shown = "NaN" if math.isnan(value) else ("-" if value < 0 else "") + "Infinity"
+            found.append((name, f"{shown} is not a finite number"))
+        elif value > largest:
+            found.append((name, f"{value} is more than the ledger's maximum of {largest} ({unit})"))
+    return found
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unencodable(obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """Text that is not valid Unicode (a lone surrogate: what Python makes of a command-line
+    argument with bytes that are not UTF-8); orjson's parser never yields one."""
+    found = [
+        (name, "is not valid UTF-8 text (a lone surrogate)")
+        for name, value in obj.items()
+        if isinstance(value, str) and not _encodable(value)
     ]
+    labels = obj.get("labels")
+    for key, value in labels.items() if isinstance(labels, dict) else ():
+        if not _encodable(str(key)) or (isinstance(value, str) and not _encodable(value)):
+            found.append((f"labels.{key!a}", "is not valid UTF-8 text (a lone surrogate)"))
     return found
 
 
@@ -165,9 +202,9 @@ def _ts_ms(ts: str) -> int | None:
             return _ts_ms(ts)
     try:
         moment = datetime.fromisoformat(ts.upper().replace("Z", "+00:00"))
-    except ValueError:
+        return int(moment.astimezone(UTC).timestamp() * 1000)
+    except (ValueError, OverflowError):  # 9999-12-31T23:59:59-01:00 is after year 9999 in UTC
         return None
-    return int(moment.astimezone(UTC).timestamp() * 1000)
 
 
 def check(obj: Any) -> Record | list[tuple[str, str]]:

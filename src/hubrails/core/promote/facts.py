@@ -104,7 +104,7 @@ def certification(certificate: bytes | None, agent: bytes) -> str:
         verdict, issued = predicate["verdict"], str(predicate["issued_at"])
         expires = datetime.fromisoformat(str(predicate["expires_at"]).replace("Z", "+00:00"))
         expires = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: "[[[[..."
         return "unreadable certificate"
     if hashlib.sha256(agent).hexdigest() not in digests:
         return "stale certificate (the agent changed since)"

@@ -8,6 +8,7 @@ from dataclasses import replace
 from hubrails.core.promote.outcome import PROMOTED_BY, PROMOTED_BY_VALUE, Promotion, Pushed
 from hubrails.core.vcs import repository as vcs
 from hubrails.core.vcs.objects import ZERO
+from hubrails.core.vcs.repository import branch_name_problem
 from hubrails.errors import HubError, PromotionError, RefRaceError
 
 
@@ -16,9 +17,9 @@ def check_branch(
 ) -> tuple[str, str | None, str | None]:
     """The branch's ref and its current tips (local, remote); refuse when it may not move."""
     ref = f"refs/heads/{branch}"
-    status, _, _ = repo.attempt("check-ref-format", ref)
-    if status != 0:
-        raise HubError(f"'{branch}' is not a valid branch name")
+    problem = branch_name_problem(branch)
+    if problem is not None:
+        raise HubError(f"'{branch}' is not a valid branch name: {problem}")
     if local and repo.checked_out(ref):
         raise PromotionError(
             "branch-checked-out",

@@ -141,6 +141,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # --verify checks each certificate's hub commit in the history
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"

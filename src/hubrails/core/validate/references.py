@@ -32,6 +32,7 @@ def cross_check(
     findings: list[Finding] = []
     findings += _duplicates(index, {r.path for r in reports})
     findings += _platform_team(reports, index)
+    findings += _waiver_team(reports, index)
     focused = None
     if focus is not None:
         focused = {(r.asset.kind, r.asset.name) for r in reports if r.asset and r.path in focus}
@@ -118,6 +119,32 @@ def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
         )
         for path, asset in culprits
         if path in local
+    ]
+
+
+def _waiver_team(reports: list[FileReport], index: Index) -> list[Finding]:
+    """A waiver's ``metadata.team`` must be the platform team: spokes may propose waivers, only
+    the hub's platform team approves (and owns) them."""
+    platform = {
+        asset.name
+        for entries in index.by_kind.get("Team", {}).values()
+        for _, asset in entries
+        if asset.platform
+    }
+    if not platform:
+        return []  # platform-team reports that
+    return [
+        _finding(
+            "waiver-team",
+            Severity.ERROR,
+            r.path,
+            r.asset,
+            f"waiver '{r.asset.name}' is owned by team '{r.asset.team}', not by the platform "
+            f"team ({', '.join(sorted(platform))}); certify does not apply it",
+            f"set metadata.team: {sorted(platform)[0]} (the platform team reviews waivers)",
+        )
+        for r in reports
+        if r.asset is not None and r.asset.kind == "Waiver" and r.asset.team not in platform
     ]
 
 

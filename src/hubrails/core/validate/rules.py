@@ -27,6 +27,7 @@ RULES: dict[str, str] = {
     "spoke-team": "An asset in a team's folder is owned by another team.",
     "duplicate-name": "Two assets of one kind share a name.",
     "platform-team": "There is not exactly one platform team.",
+    "waiver-team": "A waiver not owned by the platform team (waivers are the hub's).",
     "ref-unresolved": "A reference names an asset that does not exist.",
     "ref-range-invalid": "A version range is not valid npm range syntax.",
     "ref-version": "No version of the referenced asset satisfies the range.",

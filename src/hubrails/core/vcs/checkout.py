@@ -3,8 +3,13 @@ with its dirtiness (certificates record it)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from hubrails.core.vcs.repository import Repository
+from hubrails.errors import GitError
 
 
 def is_repository(path: Path) -> bool:
@@ -47,3 +52,34 @@ def checkout_state(path: Path) -> CheckoutState:
         except ValueError:  # a repository without commits
             return CheckoutState(None, True)
         return CheckoutState(commit, repo.is_dirty(untracked_files=True))
+
+
+def is_shallow(path: Path) -> bool:
+    """Whether the repository holding ``path`` is a shallow clone (its history is cut)."""
+    try:
+        repo = Repository.open(path)
+    except GitError:
+        return False
+    with repo:
+        status, out, _ = repo.attempt("rev-parse", "--is-shallow-repository")
+        return status == 0 and out.strip() == "true"
+
+
+def files_at(path: Path, commit: str, names: Iterable[str]) -> dict[str, bytes | None] | None:
+    """The bytes of files (relative to ``path``) in ``commit`` of the repository holding
+    ``path``, ``None`` for one it lacks; ``None`` in all when there is no such commit."""
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        return None
+    try:
+        repo = Repository.open(path)
+    except GitError:
+        return None
+    with repo:
+        status, out, _ = repo.attempt("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}")
+        if status != 0 or out.strip() != commit or repo.work_dir is None:
+            return None
+        prefix = path.resolve().relative_to(repo.work_dir.resolve()).as_posix()
+        prefix = "" if prefix == "." else prefix + "/"
+        wanted = list(names)
+        found = repo.read_many(f"{commit}:{prefix}{name}" for name in wanted)
+        return {name: found[f"{commit}:{prefix}{name}"] for name in wanted}

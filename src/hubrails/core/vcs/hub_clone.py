@@ -127,7 +127,11 @@ def _resolve_hub_ref(repo: object, ref: str, url: str) -> str:
 
 
 def _git_reason(exc: object) -> str:
+    """git's own reason, from GitPython's ``"\n  stderr: '...'\n'"`` wrapping of its stderr:
+    its first fatal or error line, else its last line, else the exception itself."""
     stderr = str(getattr(exc, "stderr", "") or "").strip()
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    text = lines[-1] if lines else str(exc)
-    return text.removeprefix("stderr: ").strip("'").strip()
+    stderr = stderr.removeprefix("stderr:").strip().removeprefix("'").removesuffix("'")
+    reason = last_line(stderr) if stderr.strip() else ""
+    if not reason or reason == "no answer":
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return reason.strip()

@@ -273,3 +273,18 @@ def last_line(text: str) -> str:
         if line.startswith(("fatal: ", "error: ")):
             return line.split(": ", 1)[1]
     return lines[-1] if lines else "no answer"
+
+
+def branch_name_problem(name: str) -> str | None:
+    """Why ``name`` may not be a new branch (``git check-ref-format --branch`` semantics, and
+    no name that reads as another ref: ``HEAD``, ``refs/...``, ``@{...}``), or ``None``."""
+    if not name or name.startswith("-"):
+        return "a branch name may not be empty or start with '-'"
+    if name == "HEAD" or name.startswith("refs/") or "@{" in name or name == "@":
+        return "a branch name may not be HEAD, start with refs/ or hold '@{'"
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "check-ref-format", f"refs/heads/{name}"], capture_output=True, check=False
+    )
+    return None if done.returncode == 0 else "git check-ref-format refuses it"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,15 +73,28 @@ def report_document(report: Report) -> dict[str, Any]:
     }
 
 
+def finite(data: Any) -> Any:
+    """``data`` with every non-finite number (NaN, Infinity: stored before ingest refused them)
+    as ``null``, so that the output is always valid JSON."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite(v) for v in data]
+    return data
+
+
 def render_report(report: Report, out: TextIO) -> None:
     """Write the report as one JSON document."""
-    json.dump(report_document(report), out, indent=2, ensure_ascii=False)
+    json.dump(finite(report_document(report)), out, indent=2, ensure_ascii=False, allow_nan=False)
     out.write("\n")
 
 
 def render_budget(lines: list[BudgetLine], as_of: datetime, out: TextIO) -> None:
     """Write the budget status at ``as_of`` as one JSON document."""
-    json.dump({"as_of": as_of.isoformat(), "budgets": budget_data(lines)}, out, indent=2)
+    document = {"as_of": as_of.isoformat(), "budgets": budget_data(lines)}
+    json.dump(finite(document), out, indent=2, allow_nan=False)
     out.write("\n")
 
 

@@ -68,6 +68,9 @@ def cert(
         (cert(expires="2026-01-01T00:00:00"), "certificate expired on 2026-01-01"),
         (b"{not json", "unreadable certificate"),
         (b"{}", "unreadable certificate"),
+        (b"[" * 100_000, "unreadable certificate"),
+        (cert(expires="2099-02-30T00:00:00Z"), "unreadable certificate"),
+        (cert(expires="2099-01-01T00:00:00+99:99"), "unreadable certificate"),
     ],
 )
 def test_certification(certificate: bytes | None, expected: str) -> None:

@@ -1,0 +1,282 @@
+"""``hub certify --verify``: recompute every agent's certificate and compare the whole statement
+with the one on disk; only the hub ref is taken as recorded (docs/checks.md says why)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from hubrails import __version__
+from hubrails.core.certify.agent_files import HUB_PREFIX
+from hubrails.core.certify.certificate import (
+    FOLDER,
+    VerifyProblem,
+    build,
+    certificate_path,
+    expiry,
+    stamp,
+)
+from hubrails.core.certify.results import AgentResult, Certification
+from hubrails.core.certify.run import validity_days
+from hubrails.core.hub.locate import Hub
+from hubrails.core.registry.config import HubConfig
+
+MAX_BYTES = 8 << 20  # far more than any certificate; a larger file is not one
+CLOCK_SKEW = dt.timedelta(minutes=5)  # an issued_at this far ahead of the clock is accepted
+ENVIRONMENTAL = frozenset({"ledger-records"})  # results that depend on the ledger at hand
+_STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
+
+
+def verify(config: HubConfig, run: Certification, now: dt.datetime) -> list[VerifyProblem]:
+    """Recompute every agent's result and compare it with its certificate."""
+    problems: list[VerifyProblem] = []
+    expected: set[Path] = set()
+    history = _History(run.hub, config, [p for r in run.results for p, _ in r.inputs])
+    for result in run.results:
+        path = certificate_path(config, result.team, result.name)
+        expected.add(path)
+        shown = path.relative_to(config.root).as_posix()
+        if not path.is_file():
+            if result.lifecycle == "production":
+                problems.append(
+                    VerifyProblem(
+                        "missing",
+                        shown,
+                        result.name,
+                        f"production agent {result.team}/{result.name} has no certificate; "
+                        f"run 'hub certify {result.name} --write'",
+                    )
+                )
+            continue
+        problem = _compare(path, shown, result, now, history)
+        if problem is not None:
+            problems.append(problem)
+    folder = config.root / FOLDER
+    for orphan in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
+        if orphan not in expected:
+            shown = orphan.relative_to(config.root).as_posix()
+            problems.append(
+                VerifyProblem(
+                    "stale", shown, orphan.stem, "certificate for an agent that no longer exists"
+                )
+            )
+    return problems
+
+
+def parse_stamp(value: Any) -> dt.datetime | None:
+    """A time as certificates write it (``YYYY-MM-DDTHH:MM:SSZ``), or ``None``."""
+    if not isinstance(value, str) or not _STAMP.match(value):
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _load(path: Path) -> dict[str, Any] | str:
+    """The certificate's JSON object, or why it is not one."""
+    from hubrails.core.registry.schemas import validate_json
+
+    if path.is_symlink():
+        return "not a certificate: a symbolic link (certificates are files hubrails writes)"
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return f"not a certificate: larger than {MAX_BYTES} bytes"
+        recorded = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+        errors = validate_json("Certificate", recorded)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return f"not a readable JSON certificate ({exc})"
+    except RecursionError:
+        return "not a readable JSON certificate (nested too deeply)"
+    if errors:
+        return f"not a valid certificate: {errors[0]}"
+    assert isinstance(recorded, dict)
+    return recorded
+
+
+def _compare(
+    path: Path, shown: str, result: AgentResult, now: dt.datetime, history: _History
+) -> VerifyProblem | None:
+    def problem(kind: str, message: str) -> VerifyProblem:
+        return VerifyProblem(kind, shown, result.name, message)
+
+    recorded = _load(path)
+    if isinstance(recorded, str):
+        return problem("edited", recorded)
+    predicate = recorded["predicate"]
+    issued, expires = parse_stamp(predicate["issued_at"]), parse_stamp(predicate["expires_at"])
+    for name, moment in (("issued_at", issued), ("expires_at", expires)):
+        if moment is None:
+            return problem(
+                "edited", f"its {name} {predicate[name]!r} is not a time hubrails writes "
+                "(YYYY-MM-DDTHH:MM:SSZ, a real date)",
+            )  # fmt: skip
+    assert issued is not None and expires is not None
+    if expires < now:
+        return problem("expired", f"expired at {predicate['expires_at']}; certify again")
+    if predicate["inputs_digest"] != result.inputs_digest():
+        return problem("stale", "its inputs changed: " + _changed(predicate["inputs"], result))
+    if predicate["tool"] != {"name": "hubrails", "version": __version__}:
+        tool = predicate["tool"]
+        return problem(
+            "stale", f"written by {tool['name']} {tool['version']}, checked by hubrails "
+            f"{__version__}: certify again with this version",
+        )  # fmt: skip
+    if issued > now + CLOCK_SKEW:
+        return problem("edited", f"it is issued in the future ({predicate['issued_at']})")
+    if expires > expiry(result, issued):
+        return problem(
+            "edited", f"its expires_at {predicate['expires_at']} is later than issued_at plus "
+            f"the policy's {validity_days(result)} days (or a waiver's end): "
+            f"{stamp(expiry(result, issued))}",
+        )  # fmt: skip
+    trouble = history.check(predicate["hub"], predicate["inputs"])
+    if trouble is not None:
+        return problem("edited", trouble)
+    recomputed = _comparable([c.to_dict() for c in result.checks])
+    verdict = "pass" if result.passed else "fail"
+    if _comparable(predicate["checks"]) != recomputed or predicate["verdict"] != verdict:
+        return problem("edited", _edited(predicate, recomputed, verdict))
+    want = build(result, predicate["hub"], issued)
+    want["predicate"]["checks"] = predicate["checks"]  # compared above
+    differs = _first_difference(recorded, want, "")
+    if differs is not None:
+        where, was, now_is = differs
+        return problem(
+            "edited", f"its {where or 'statement'} ({_short(was)}) differs from a "
+            f"recomputation ({_short(now_is)})",
+        )  # fmt: skip
+    return None
+
+
+def _comparable(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Checks as compared: an environmental check's result (it depends on where and when it
+    ran, never on the verdict) counts only as "did not fail"."""
+    return [
+        {"id": c["id"], "title": c["title"], "severity": c["severity"], "status": "not failed"}
+        if c.get("id") in ENVIRONMENTAL and c.get("status") in ("pass", "warn", "skip")
+        else c
+        for c in checks
+    ]
+
+
+def _first_difference(got: Any, want: Any, at: str) -> tuple[str, Any, Any] | None:
+    """The first place (a dotted path) where ``got`` and ``want`` differ, with both values."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for key in [*want, *(k for k in got if k not in want)]:
+            if key not in got or key not in want:
+                return f"{at}.{key}".lstrip("."), got.get(key), want.get(key)
+            found = _first_difference(got[key], want[key], f"{at}.{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(got, list) and isinstance(want, list):
+        for i, (a, b) in enumerate(zip(got, want, strict=False)):
+            found = _first_difference(a, b, f"{at}[{i}]")
+            if found is not None:
+                return found
+        if len(got) != len(want):
+            return f"{at}".lstrip(".") + " length", len(got), len(want)
+        return None
+    if got != want or type(got) is not type(want):
+        return at.lstrip("."), got, want
+    return None
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class _History:
+    """The hub's git history: a certificate's hub commit must be one of its commits and, when
+    the hub was clean, hold the hub's inputs with the digests recorded."""
+
+    def __init__(self, hub: Hub, config: HubConfig, inputs: list[str]) -> None:
+        self.hub = hub
+        self.shared = hub.is_self or hub.config.root.resolve() == config.root.resolve()
+        self._seen: dict[str, dict[str, bytes | None] | None] = {}
+        # every hub file any agent reads: one batch per commit reads them all
+        self._every = sorted({p for i in inputs if (p := self._hub_path(i)) is not None})
+
+    def _hub_path(self, shown: str) -> str | None:
+        if shown.startswith(HUB_PREFIX):
+            return shown[len(HUB_PREFIX) :]
+        return shown if self.shared else None
+
+    def _files(self, commit: str, paths: list[str]) -> dict[str, bytes | None] | None:
+        """The files at ``commit`` (read once per commit and path), ``None`` without it."""
+        from hubrails.core.vcs.checkout import files_at
+
+        known = self._seen.get(commit, {})
+        if commit in self._seen and known is None:
+            return None
+        assert known is not None
+        lacking = [p for p in paths if p not in known]
+        if lacking or commit not in self._seen:
+            if commit not in self._seen:
+                lacking = sorted({*lacking, *self._every})
+            more = files_at(self.hub.config.root, commit, lacking)
+            self._seen[commit] = None if more is None else {**known, **more}
+        return self._seen[commit]
+
+    def check(self, hub: dict[str, Any], inputs: list[dict[str, str]]) -> str | None:
+        """Why the recorded hub revision does not hold, or ``None`` when it does."""
+        commit = hub["commit"]
+        if commit is None:
+            if self.hub.commit is not None:
+                return "it records no hub commit, but the hub is a git repository"
+            return None
+        wanted = {p: i["sha256"] for i in inputs if (p := self._hub_path(i["path"])) is not None}
+        found = self._files(commit, list(wanted))
+        if found is None:
+            from hubrails.core.vcs.checkout import is_shallow
+
+            if is_shallow(self.hub.config.root):
+                return (
+                    f"its hub commit {commit} is not in this shallow clone of the hub: fetch "
+                    "the history to verify it (git fetch --unshallow; in GitHub Actions, "
+                    "actions/checkout with fetch-depth: 0)"
+                )
+            return f"its hub commit {commit} is not a commit of the hub's repository"
+        if hub["dirty"]:
+            return None  # written from uncommitted files: the commit cannot hold them
+        for rel, digest in sorted(wanted.items()):
+            data = found.get(rel)
+            if data is None or hashlib.sha256(data).hexdigest() != digest:
+                return f"its hub commit {commit} does not hold {rel} as recorded (hub.dirty: false)"
+        return None
+
+
+def _changed(recorded: list[dict[str, str]], result: AgentResult) -> str:
+    before = {i["path"]: i["sha256"] for i in recorded}
+    after = dict(result.inputs)
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    if not changed:
+        return "the effective policy differs"
+    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+    return ", ".join(changed[:5]) + more
+
+
+def _edited(predicate: dict[str, Any], recomputed: list[dict[str, Any]], verdict: str) -> str:
+    if predicate["verdict"] != verdict:
+        return f"it records verdict {predicate['verdict']}, a recomputation gives {verdict}"
+    recorded = {c["id"]: c for c in _comparable(predicate["checks"])}
+    for check in recomputed:
+        if recorded.get(check["id"]) != check:
+            was = recorded.get(check["id"], {}).get("status", "nothing")
+            return (
+                f"its result for check {check['id']} ({was}) differs from a recomputation "
+                f"({check['status']})"
+            )
+    return "it records checks that a recomputation does not give"
