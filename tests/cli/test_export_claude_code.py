@@ -170,3 +170,12 @@ def test_managed_form(tmp_path: Path, team: str | None) -> None:
     if team:
         assert managed["availableModels"] == ["claude-sonnet-4-5", "claude-haiku-4-5"]
         assert managed["env"]["OTEL_RESOURCE_ATTRIBUTES"] == "hub.team=billing-ops"
+
+
+@pytest.mark.usefixtures("registry")
+def test_policy_path_is_quoted_into_the_hook_commands(tmp_path: Path) -> None:
+    where = "/opt/hub rails/policy.json"
+    files = export("invoice-triage", tmp_path, "--policy-path", where, "--hub-command", "uvx hub")
+    hooks = files[".claude/settings.json"]["hooks"]
+    command = hooks["PreToolUse"][0]["hooks"][0]["command"]
+    assert command == "uvx hub guard pre-tool-use --policy '/opt/hub rails/policy.json'"

@@ -90,6 +90,15 @@ def claude_code_command(
             "(relative to the project folder; $HUB_LEDGER_FILE overrides it).",
         ),
     ] = ".claude/hub-runs.jsonl",
+    policy_at: Annotated[
+        str | None,
+        typer.Option(
+            "--policy-path",
+            help="Where the hooks read the compiled policy (default: the project's "
+            ".claude/hub-policy.json; --managed: /etc/claude-code/hub-policy.json).",
+            show_default=False,
+        ),
+    ] = None,
     endpoint: EndpointOption = None,
     hub_command: HubCommandOption = "hub",
     allow_uncertified: UncertifiedOption = False,
@@ -122,7 +131,10 @@ def claude_code_command(
     if team and not managed:
         raise HubError("--team goes with --managed")
     ws = _workspace(root, hub)
-    policy_path = cc.MANAGED_POLICY if managed else cc.PROJECT_POLICY
+    import shlex
+
+    given = shlex.quote(policy_at) if policy_at else None
+    policy_path = given or (cc.MANAGED_POLICY if managed else cc.PROJECT_POLICY)
     options = _options(ws, endpoint, hub_command, policy_path)
     compiled = compile_scope(ws, team) if managed else _compiled(ws, agent or "", allow_uncertified)
     the_plan = files.plan(compiled, options, {"file": ledger_file}, managed=managed)
