@@ -181,3 +181,17 @@ def test_totals_agree_with_ccusage(
     # field: the same when copies repeat the usage, fewer output tokens for ccusage when the
     # first copy was written mid-stream (docs/runtime.md)
     assert theirs["outputTokens"] == ours["output_tokens"] - (49 if partial else 0)
+
+
+@pytest.mark.usefixtures("registry")
+def test_outcome_follows_the_policy_rules(tmp_path: Path) -> None:
+    folder = tmp_path / "app"
+    args = ["export", "claude-code", "invoice-triage", str(folder)]
+    bad = run_cli(*args, "--outcome", "logout=gone")
+    assert bad.exit_code == 2 and "REASON=" in bad.stderr
+    run = run_cli(*args, "--outcome", "prompt_input_exit=escalated", "--outcome", "x=failed")
+    assert run.exit_code == 0, run.stderr
+    assert _end(folder, _event(transcripts(tmp_path / "c"))).returncode == 0
+    record = json.loads((folder / ".claude" / "hub-runs.jsonl").read_text())
+    assert record["task_outcome"] == "escalated"
+    assert record["labels"]["session_end_reason"] == "prompt_input_exit"

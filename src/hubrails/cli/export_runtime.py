@@ -57,6 +57,18 @@ def _compiled(ws: Workspace, agent: str, allow_uncertified: bool) -> Compiled:
     return compiled
 
 
+def _outcomes(given: list[str]) -> dict[str, str]:
+    from hubrails.core.runtime.session_end import OUTCOMES
+
+    found = {}
+    for item in given:
+        reason, sep, value = item.partition("=")
+        if not sep or not reason or value not in OUTCOMES:
+            raise HubError(f"--outcome {item!r}: expected REASON=" + "|".join(OUTCOMES))
+        found[reason] = value
+    return found
+
+
 def claude_code_command(
     agent: Annotated[
         str | None,
@@ -99,6 +111,15 @@ def claude_code_command(
             show_default=False,
         ),
     ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--outcome",
+            help="REASON=OUTCOME: the ledger outcome of a session that ends for REASON "
+            "(SessionEnd's reason, e.g. logout=abandoned; default resolved). Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     endpoint: EndpointOption = None,
     hub_command: HubCommandOption = "hub",
     allow_uncertified: UncertifiedOption = False,
@@ -137,7 +158,10 @@ def claude_code_command(
     policy_path = given or (cc.MANAGED_POLICY if managed else cc.PROJECT_POLICY)
     options = _options(ws, endpoint, hub_command, policy_path)
     compiled = compile_scope(ws, team) if managed else _compiled(ws, agent or "", allow_uncertified)
-    the_plan = files.plan(compiled, options, {"file": ledger_file}, managed=managed)
+    outcomes = _outcomes(outcome or [])
+    the_plan = files.plan(
+        compiled, options, {"file": ledger_file}, managed=managed, outcomes=outcomes
+    )
     for finding in the_plan.findings:
         sys.stderr.write(f"hub: {finding}\n")
     if as_json == "json":

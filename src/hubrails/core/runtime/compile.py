@@ -49,7 +49,9 @@ class Compiled:
     commit: str | None = None
     policy: dict[str, Any] = field(default_factory=dict)
 
-    def document(self, ledger: dict[str, str]) -> dict[str, Any]:
+    def document(
+        self, ledger: dict[str, str], outcomes: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         """The ``hub-policy.json`` the guard reads, with its digest (the commit is not in it,
         so only a change that matters makes a file stale)."""
         body: dict[str, Any] = {
@@ -65,7 +67,7 @@ class Compiled:
             "denied_servers": self.denied,
             "limits": {"max_tool_calls_per_run": self.max_tool_calls},
             "ledger": ledger,
-            "outcome": {"default": "resolved"},
+            "outcome": {"default": "resolved", "by_reason": dict(sorted((outcomes or {}).items()))},
             "policy": self.policy,
         }
         return {

@@ -41,9 +41,16 @@ class Plan:
     findings: list[str] = field(default_factory=list)
 
 
-def plan(compiled: Compiled, options: cc.Options, ledger: dict[str, str], *, managed: bool) -> Plan:
+def plan(
+    compiled: Compiled,
+    options: cc.Options,
+    ledger: dict[str, str],
+    *,
+    managed: bool,
+    outcomes: dict[str, str] | None = None,
+) -> Plan:
     """What ``hub export claude-code`` writes for ``compiled``."""
-    doc = compiled.document(ledger)
+    doc = compiled.document(ledger, outcomes)
     if managed:
         files = {
             MANAGED_SETTINGS: cc.managed_settings(compiled, options),

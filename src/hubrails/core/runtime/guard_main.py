@@ -75,8 +75,6 @@ def read_input(stdin: BinaryIO) -> tuple[dict[str, Any] | None, str]:
 
 def pre_tool_use(args: list[str], stdin: BinaryIO, stdout: TextIO) -> int:
     """Judge one tool call; always answers (deny on any failure)."""
-    from hubrails.core.runtime import guard_state
-
     event, problem = read_input(stdin)
     verdict = guard.deny(problem) if event is None else None
     if event is not None:
@@ -88,6 +86,8 @@ def pre_tool_use(args: list[str], stdin: BinaryIO, stdout: TextIO) -> int:
             verdict = guard.decide(event, policy, path)
             limit = guard.limit_of(policy)
             if verdict.decision != "deny" and limit is not None:
+                from hubrails.core.runtime import guard_state  # fcntl: Linux and macOS
+
                 folder = guard_state.state_dir(path)
                 if not guard_state.count_call(folder, verdict.session, verdict.call_id, limit):
                     verdict = guard.over_limit(limit, path)
