@@ -51,8 +51,10 @@ class Session:
 
 
 def transcript_files(main: Path, session_id: str) -> list[Path]:
-    """The session's transcript and its subagents' transcripts."""
-    found = [main] if main.is_file() else []
+    """The session's transcript and its subagents' transcripts (none without the first)."""
+    if not main.is_file():
+        return []
+    found = [main]
     sub = main.parent / main.stem / "subagents"
     if sub.is_dir():
         found += sorted(p for p in sub.glob("*.jsonl") if p.is_file())
