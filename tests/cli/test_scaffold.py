@@ -244,3 +244,16 @@ def test_codeowners_of_a_spoke_needs_the_hub(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     owners = (tmp_path / "spoke/.github/CODEOWNERS").read_text().splitlines()[-1]
     assert owners == "* @your-org/sre"
+
+
+def test_init_spoke_and_new_agent_point_at_the_runtime_export(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path / "hub"), "--hub").exit_code == 0
+    hub = run_cli("init", str(tmp_path / "h2"), "--hub")
+    assert "hub export claude-code" not in hub.stdout  # a hub has no agents of its own to run
+    spoke = run_cli("init", str(tmp_path / "s"), "--spoke", "--team", "sre", "--hub-url", "../hub")
+    assert "hub export claude-code AGENT DIR" in spoke.stdout
+    run = run_cli("new", "agent", "my-bot", "--team", "sre", "--root", str(tmp_path / "hub"))
+    assert run.exit_code == 0, run.stderr
+    assert "hub export claude-code my-bot DIR" in run.stdout
+    tool = run_cli("new", "tool", "my-tool", "--root", str(tmp_path / "hub"))
+    assert "hub export" not in tool.stdout

@@ -177,3 +177,14 @@ def import_mcp_command(
     write_new(config.root, {rel: text})
     count = len(document["spec"]["actions"])
     sys.stdout.write(f"imported {tool} as {rel} (status proposed, {count} actions)\n")
+
+
+def _register_runtime_exports() -> None:
+    """``hub export claude-code`` and ``hub export agent-sdk`` live in their own module."""
+    from hubrails.cli import export_runtime
+
+    export_app.command("claude-code")(export_runtime.claude_code_command)
+    export_app.command("agent-sdk")(export_runtime.agent_sdk_command)
+
+
+_register_runtime_exports()

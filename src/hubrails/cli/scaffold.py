@@ -93,6 +93,11 @@ def init_command(
         f"{', git init' if created else ''})\n"
         "next: hub new KIND NAME, hub validate, pre-commit install\n"
     )
+    if spoke:
+        sys.stdout.write(
+            "then: hub certify AGENT and hub export claude-code AGENT DIR: the agent's Claude "
+            "Code settings, .mcp.json and the runtime guard (docs/runtime.md)\n"
+        )
 
 
 def _codeowners(root: Path) -> None:
@@ -157,3 +162,8 @@ def new_command(
     )
     for rel in write_new(config.root, plan):
         sys.stdout.write(f"created {rel}\n")
+    if wanted == "Agent":
+        sys.stdout.write(
+            f"next: hub certify {name}, then hub export claude-code {name} DIR to enforce its "
+            "policy in Claude Code (or hub export agent-sdk for the Agent SDK)\n"
+        )
