@@ -10,6 +10,7 @@ import git
 import pytest
 
 from hubrails.core.registry.safeyaml import parse
+from tests.gitrepo import commit_all
 from tests.helpers import edit, run_cli, write
 
 KINDS = ("team", "tool", "skill", "prompt", "guardrail", "agent")
@@ -30,6 +31,7 @@ def test_init_hub_is_valid_at_once(tmp_path: Path) -> None:
     root = tmp_path / "acme-hub"
     init(str(root), "--hub", "--owner", "@acme/ai-platform", "--email", "ai@acme.example")
     assert git.Repo(root).git_dir  # git init ran
+    assert git.Repo(root).head.reference.name == "main"  # what hub.ref and the workflow name
     assert (root / ".gitignore").read_text().splitlines()[-1] == ".hub/"
     assert "id: hub-validate" in (root / ".pre-commit-config.yaml").read_text()
     workflow = parse((root / ".github/workflows/hub.yaml").read_text()).data
@@ -65,6 +67,7 @@ def test_init_config_files_pass_their_own_tools(tmp_path: Path) -> None:
 def test_init_spoke_names_its_hub(tmp_path: Path) -> None:
     hub, spoke = tmp_path / "hub", tmp_path / "sre-agents"
     init(str(hub), "--hub")
+    commit_all(hub)  # a spoke reads its hub at hub.ref
     init(str(spoke), "--spoke", "--team", "sre", "--hub-url", "../hub")
     config = parse((spoke / "hub.yaml").read_text()).data
     assert config["role"] == "spoke" and config["team"] == "sre"
@@ -200,6 +203,7 @@ def test_new_refuses_bad_and_taken_names(hub_root: Path, args: list[str], messag
 def test_new_in_a_spoke_uses_its_team_and_refuses_tools(tmp_path: Path) -> None:
     init(str(tmp_path / "hub"), "--hub")
     assert run_cli("new", "team", "sre", "--root", str(tmp_path / "hub")).exit_code == 0
+    commit_all(tmp_path / "hub")
     spoke = tmp_path / "spoke"
     init(str(spoke), "--spoke", "--team", "sre", "--hub-url", "../hub")
     assert run_cli("new", "agent", "pager", "--root", str(spoke)).exit_code == 0

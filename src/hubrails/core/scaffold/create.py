@@ -122,7 +122,10 @@ def init_plan(
     plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=PROJECT_URL, version=__version__)
     checks = CODEOWNERS_STEP if role == "hub" else ""
     plan[".github/workflows/hub.yaml"] = WORKFLOW.format(
-        url=PROJECT_URL, version=__version__, codeowners=checks
+        url=PROJECT_URL,
+        version=__version__,
+        codeowners=checks,
+        require_hub="" if role == "hub" else " --require-hub",  # a spoke checks hub references
     )
     plan[".gitignore"] = "# hubrails local state (caches, the embedded ledger)\n.hub/\n"
     if role == "hub":
@@ -201,7 +204,7 @@ jobs:
       - name: Install hubrails
         run: pip install "hubrails @ git+{url}@v{version}"
       - name: Validate manifests
-        run: hub validate --format github
+        run: hub validate --format github{require_hub}
       - name: Verify agent certificates
         run: hub certify --all --verify
 {codeowners}"""

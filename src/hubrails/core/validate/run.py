@@ -43,6 +43,7 @@ def validate(
     *,
     hub: HubConfig | None = None,
     use_cache: bool = True,
+    hub_problem: str | None = None,
 ) -> ValidationResult:
     """Validate the registry of ``config``; with ``paths``, report only on those files."""
     wanted = _requested(config, paths) if paths else None
@@ -70,8 +71,10 @@ def validate(
                 "hub.yaml",
                 1,
                 1,
-                "references to the hub's assets were not checked: the hub is not available",
-                "pass --hub PATH to a checkout of the hub repository",
+                "references to the hub's assets were not checked: "
+                + (hub_problem or "the hub is not available"),
+                "check hub.url and hub.ref and your access to the hub, or pass --hub PATH to a "
+                "checkout of it; --require-hub makes this an error",
             )
         )
     findings += cross
