@@ -59,7 +59,8 @@ def validate(
         part = View(reports, hub_reports, {})
     findings = [f for r in part.reports for f in r.findings]
     verdicts = Verdicts(store.verdicts())
-    cross = cross_check(part.reports, part.hub, wanted, part.names or None, verdicts)
+    hub_name = (config.hub_url or str(hub.root)) if hub is not None else ""
+    cross = cross_check(part.reports, part.hub, wanted, part.names or None, verdicts, hub_name)
     if verdicts.learned:
         store.keep_verdicts(verdicts.known)
     if config.role == "spoke" and hub is None:
