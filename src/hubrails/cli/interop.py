@@ -134,6 +134,14 @@ def import_mcp_command(
     remote: Annotated[
         bool, typer.Option("--remote", help="Use the remote endpoint, not the package.")
     ] = False,
+    var: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--var",
+            help="NAME=VALUE for a URL variable ({host}) or an argument's valueHint; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     team: TeamOption = None,
     root: RootOption = None,
 ) -> None:
@@ -152,10 +160,29 @@ def import_mcp_command(
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)
     server = read_json(server_json, "server.json")
-    listed = read_json(tools, "the tools list") if tools else {}
-    tool_list = listed.get("tools", []) if isinstance(listed, dict) else listed
+    from hubrails.core.interop.mcp_legacy import tools_of
+
+    variables: dict[str, str] = {}
+    for item in var or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise HubError(f"--var {item}: expected NAME=VALUE")
+        variables[key] = value
+    notes: list[str] = []
+    tool_list: list[object] = []
+    if tools:
+        tool_list, notes = tools_of(read_json(tools, "the tools list"), str(tools))
+        if not tool_list and not action:
+            raise HubError(f"{tools} lists no tools", hint="pass --action NAME for each action")
     document = tool_document(
-        server, team=owner, name=name, tools=tool_list, actions=list(action or ()), remote=remote
+        server,
+        team=owner,
+        name=name,
+        tools=tool_list,
+        actions=list(action or ()),
+        remote=remote,
+        variables=variables,
+        notes=notes,
     )
     tool = document["metadata"]["name"]
     check_name(tool, "tool name (pass --name)")
@@ -173,3 +200,5 @@ def import_mcp_command(
     write_new(config.root, {rel: text})
     count = len(document["spec"]["actions"])
     sys.stdout.write(f"imported {tool} as {rel} (status proposed, {count} actions)\n")
+    for note in notes:
+        sys.stdout.write(f"  note: {note}\n")
