@@ -69,7 +69,7 @@ def import_skill_command(
     rel = manifest_path(config.role, "Skill", skill.name, owner, platform)
     dest = rel.rsplit("/", 1)[0]
     plan = import_plan(skill, owner, dest, schema_ref(config.root, rel, "Skill"))
-    write_new(config.root, plan)
+    write_new(config.root, plan, (f"{dest}/{f}" for f in skill.executable))
     sys.stdout.write(f"imported skill {skill.name} into {dest}/ ({len(plan)} files)\n")
 
 
@@ -87,7 +87,7 @@ def export_skill_command(
     against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
     """
     from hubrails.core.catalog.query import find
-    from hubrails.core.interop.agent_skills import export_plan
+    from hubrails.core.interop.agent_skills import executables, export_plan
     from hubrails.core.registry import safefile, safeyaml
 
     config, catalog = _open(root)
@@ -102,7 +102,7 @@ def export_skill_command(
 
     target = folder / name
     make_folder(target, exist_ok=False)
-    write_new(target, dict(files))
+    write_new(target, dict(files), executables(manifest.parent, files))
     sys.stdout.write(f"exported skill {name} to {target} ({len(files)} files)\n")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from hubrails import __version__
@@ -37,8 +38,10 @@ def check_name(name: str, what: str = "name") -> None:
         )
 
 
-def write_new(root: Path, plan: Plan) -> list[str]:
-    """Write every file of ``plan`` under ``root``; refuse (exit 2) if any already exists."""
+def write_new(root: Path, plan: Plan, executable: Iterable[str] = ()) -> list[str]:
+    """Write every file of ``plan`` under ``root``; refuse (exit 2) if any already exists.
+    The files named in ``executable`` get the execute bits (as the umask allows)."""
+    run = set(executable)
     taken = sorted(p for p in plan if (root / p).exists() or (root / p).is_symlink())
     if taken:
         raise HubError(
@@ -58,6 +61,8 @@ def write_new(root: Path, plan: Plan) -> list[str]:
             with target.open("xb") as out:
                 written.append(target)
                 out.write(text.encode() if isinstance(text, str) else text)
+            if rel in run:
+                target.chmod(0o777 & ~_umask())
     except OSError as exc:
         for path in reversed(written):
             path.unlink(missing_ok=True)
@@ -66,6 +71,12 @@ def write_new(root: Path, plan: Plan) -> list[str]:
                 folder.rmdir()
         raise HubError(f"cannot write {exc.filename}: {exc.strerror}") from None
     return list(plan)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def make_folder(path: Path, *, exist_ok: bool = True) -> None:
