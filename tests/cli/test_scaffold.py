@@ -246,3 +246,25 @@ def test_codeowners_of_a_spoke_needs_the_hub(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.stderr
     owners = (tmp_path / "spoke/.github/CODEOWNERS").read_text().splitlines()[-1]
     assert owners == "* @your-org/sre"
+
+
+def test_new_waiver_is_valid_and_kinds_agree(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    run = run_cli("new", "waiver", "sre-approvals", "--root", str(tmp_path))
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "registry/waivers/sre-approvals.yaml").is_file()
+    validate_clean(tmp_path)
+    unknown = run_cli("new", "widget", "x", "--root", str(tmp_path))
+    assert unknown.exit_code == 2
+    listed = unknown.stderr.split("kinds: ", 1)[1].strip()
+    assert listed == "skill, tool, prompt, guardrail, agent, team, waiver"
+    helped = " ".join(run_cli("new", "--help").stdout.split())
+    assert "skill, tool, prompt, guardrail, agent, team or waiver" in helped
+
+
+def test_new_with_an_unknown_team_exits_2(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    run = run_cli("new", "agent", "x", "--team", "nosuchteam", "--root", str(tmp_path))
+    assert run.exit_code == 2
+    assert "no team 'nosuchteam'" in run.stderr
+    assert not (tmp_path / "registry/spokes/nosuchteam").exists()

@@ -41,7 +41,10 @@ def codeowners_command(
     config = load_config(locate(root))
     found = lookup_hub(config, locate(hub) if hub else None, throttle=False)
     if found.unavailable:
-        raise HubError(found.unavailable, hint="a spoke's Team manifest lives in the hub")
+        raise HubError(
+            found.unavailable,
+            hint="a spoke's Team manifest lives in the hub: check hub.url, or pass --hub PATH",
+        )
     for message in found.warnings:
         sys.stderr.write(f"hub: warning: {message}\n")
     hub_config = found.config

@@ -95,7 +95,9 @@ def _codeowners(root: Path) -> None:
 
 
 def new_command(
-    kind: Annotated[str, typer.Argument(help="skill, tool, prompt, guardrail, agent or team.")],
+    kind: Annotated[
+        str, typer.Argument(help="skill, tool, prompt, guardrail, agent, team or waiver.")
+    ],
     name: Annotated[str, typer.Argument(help="The new asset's name, e.g. incident-summary.")],
     team: Annotated[
         str | None,
@@ -118,9 +120,12 @@ def new_command(
     """
     from hubrails.core.catalog.query import load_catalog, owning_team, parse_kind, refuse_taken
     from hubrails.core.registry.config import load_config, locate
-    from hubrails.core.scaffold.create import check_name, new_plan, write_new
+    from hubrails.core.scaffold.create import NEW_KINDS, check_name, new_plan, write_new
 
-    wanted = parse_kind(kind)
+    try:
+        wanted = parse_kind(kind)
+    except HubError:
+        raise HubError(f"unknown kind '{kind}'", hint="kinds: " + ", ".join(NEW_KINDS)) from None
     if wanted == "Pricing":
         raise HubError("there is one pricing table, registry/pricing.yaml: edit it")
     check_name(name)

@@ -24,6 +24,8 @@ NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_NAME = 63
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
 CODEOWNERS = ".github/CODEOWNERS"
+HUB_ONLY = ("Tool", "Team", "Waiver")  # the hub's own: its catalog, teams and exceptions
+NEW_KINDS = ("skill", "tool", "prompt", "guardrail", "agent", "team", "waiver")  # hub new
 
 Plan = dict[str, str | bytes]
 
@@ -233,13 +235,13 @@ def manifest_path(
     team's assets (and every Tool and Team), ``spokes/TEAM/`` for other teams' in a hub."""
     folder = layout.FOLDER_OF_KIND[kind]
     if role == "spoke":
-        if kind in ("Tool", "Team"):
+        if kind in HUB_ONLY:
             raise HubError(
                 f"a {kind} belongs in the hub repository, not in a spoke",
                 hint="run this in the hub repository, or propose it to the platform team",
             )
         base = f"registry/{folder}"
-    elif kind in ("Tool", "Team"):
+    elif kind in HUB_ONLY:
         base = f"registry/{folder}"
     elif kind == "Agent" or (team is not None and team != platform_team):
         base = f"registry/spokes/{team}/{folder}"

@@ -85,6 +85,13 @@ _SPECS = {
     enabled: true
     exporter: otlp
 """,
+    "Waiver": """\
+  agent: replace-me             # the agent whose check is waived (its metadata.name)
+  check: approvals              # a check id from docs/checks.md
+  reason: Say why the exception is acceptable and what replaces the check meanwhile.
+  granted_by: "@replace-me"     # who grants it: a platform team owner
+  expires: "{expires}"          # quoted; past this day the waiver no longer counts
+""",
 }
 
 SKILL_DOC = """\
@@ -134,8 +141,15 @@ def manifest(
         platform="true" if platform else "false",
         model=_q(model),
         scope=scope,
+        expires=_in_days(30),
     )
     return head + body
+
+
+def _in_days(days: int) -> str:
+    import datetime
+
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
 
 
 def skill_doc(name: str, description: str) -> str:
