@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -120,30 +121,40 @@ def certify_command(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+class PolicyFormat(StrEnum):
+    """The formats of ``hub policy``."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 def policy_command(
     agent: Annotated[str, typer.Argument(help="The agent: its name or the path of its file.")],
-    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.TEXT,
+    output: Annotated[
+        PolicyFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = PolicyFormat.TEXT,
     hub: HubOption = None,
     root: RootOption = None,
 ) -> None:
     """Print an agent's effective policy (hub ⊓ team ⊓ agent) and where each value comes from.
 
-    Exit 0: no team or agent value loosens the policy above it. Exit 1: one does.
+    Fields no guardrail sets show certify's built-in defaults. Exit 0: no team or agent value
+    loosens the policy above it. Exit 1: one does.
 
     Exit 2: the invocation is wrong.
     """
     from hubrails.core.certify.agent_policy import policies
+    from hubrails.core.certify.policy import BUILT_IN
 
-    if output not in (Format.TEXT, Format.JSON):
-        raise HubError(f"hub policy writes text or json, not {output.value}")
     ws = _workspace(root, hub)
     _warn(ws.hub.warnings)
     loaded = ws.agent(ws.find_agent(agent))
     full, required, _ = policies(ws, loaded)
-    if output is Format.JSON:
+    defaults = {k: v for k, v in BUILT_IN.items() if k not in full.values}
+    if output is PolicyFormat.JSON:
         from hubrails.render.json_ import render_policy
     else:
         from hubrails.render.certify_text import render_policy
-    render_policy(loaded.path, full, required, sys.stdout)
+    render_policy(loaded.path, full, required, sys.stdout, defaults)
     if full.loosenings:
         raise typer.Exit(ExitCode.FINDINGS)

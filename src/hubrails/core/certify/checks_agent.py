@@ -10,7 +10,7 @@ from hubrails.core.certify.check_context import (
     Skip,
     spec_of,
 )
-from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.policy import BUILT_IN, EffectivePolicy
 from hubrails.core.certify.secrets import find_secrets
 
 
@@ -71,7 +71,7 @@ def check_ledger(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """Where a ledger store is configured and reachable, the agent has recent records."""
     if not ctx.ledger_url:
         return Skip("no ledger configured")
-    window = policy.get("telemetry.ledger_window_days", 30)
+    window = policy.get("telemetry.ledger_window_days", BUILT_IN["telemetry.ledger_window_days"])
     seen = ledger_records_seen(ctx.ledger_url, ctx.team, ctx.name, window)
     if seen is None:
         return Skip(f"the ledger at {ctx.ledger_url} is not reachable")

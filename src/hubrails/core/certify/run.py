@@ -14,12 +14,12 @@ from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
 from hubrails.core.certify.check_context import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.certify.checks import CHECKS
 from hubrails.core.certify.parsed_cache import Parsed
-from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.policy import BUILT_IN, EffectivePolicy
 from hubrails.core.certify.waivers import Waiver, load_waivers
 from hubrails.core.registry.hub_source import Hub
 from hubrails.core.validate.agent_findings import Analysed, OwnFindings
 
-DEFAULT_VALIDITY_DAYS = 90
+DEFAULT_VALIDITY_DAYS: int = BUILT_IN["certificate.validity_days"]
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
 
