@@ -25,6 +25,7 @@ def test_tools_list_json_rpc_response_is_accepted(registry: Path) -> None:
     )  # fmt: skip
     assert run.exit_code == 0, run.stderr
     assert "nextCursor is set" in run.stdout
+    assert "(status proposed, 1 action)\n" in run.stdout
     actions = imported(registry, "local-weather")["actions"]
     assert [a["name"] for a in actions] == ["get_weather"]  # type: ignore[attr-defined]
 

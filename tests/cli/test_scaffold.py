@@ -268,3 +268,11 @@ def test_new_with_an_unknown_team_exits_2(tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert "no team 'nosuchteam'" in run.stderr
     assert not (tmp_path / "registry/spokes/nosuchteam").exists()
+
+
+def test_init_writes_a_review_rate_the_ledger_report_uses(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    text = (tmp_path / "hub.yaml").read_text(encoding="utf-8")
+    assert "  review_hourly_usd: 90   # USD per hour of human review" in text
+    run = run_cli("ledger", "report", "--root", str(tmp_path))
+    assert "review at $90.00/h" in run.stdout, run.stdout + run.stderr

@@ -199,6 +199,7 @@ def import_mcp_command(
         )
     write_new(config.root, {rel: text})
     count = len(document["spec"]["actions"])
-    sys.stdout.write(f"imported {tool} as {rel} (status proposed, {count} actions)\n")
+    actions = f"{count} action{'' if count == 1 else 's'}"
+    sys.stdout.write(f"imported {tool} as {rel} (status proposed, {actions})\n")
     for note in notes:
         sys.stdout.write(f"  note: {note}\n")

@@ -72,6 +72,12 @@ def check_ledger(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     if not ctx.ledger_url:
         return Skip("no ledger configured")
     window = policy.get("telemetry.ledger_window_days", BUILT_IN["telemetry.ledger_window_days"])
+    from hubrails.store import missing_sqlite_file
+
+    if missing_sqlite_file(ctx.ledger_url):
+        return Skip(
+            f"the ledger at {ctx.ledger_url} has no records yet ('hub ledger ingest' creates it)"
+        )
     seen = ledger_records_seen(ctx.ledger_url, ctx.team, ctx.name, window)
     if seen is None:
         return Skip(f"the ledger at {ctx.ledger_url} is not reachable")

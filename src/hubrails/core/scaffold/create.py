@@ -156,7 +156,12 @@ def _hub_yaml(role: str, team: str, hub_url: str | None, hub_ref: str) -> str:
     ]
     if role == "spoke":
         lines += [f"team: {team}", "hub:", f"  url: {json.dumps(hub_url)}", f"  ref: {hub_ref}"]
-    lines += ["registry: registry", "ledger:", '  url: "sqlite:///.hub/ledger.db"']
+    lines += [
+        "registry: registry",
+        "ledger:",
+        '  url: "sqlite:///.hub/ledger.db"',
+        "  review_hourly_usd: 90   # USD per hour of human review: reports price review time at it",
+    ]
     return "\n".join(lines) + "\n"
 
 
