@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +38,62 @@ def logs(registry: Path) -> dict[str, dict[str, Any]]:
     return {"validate": validated.json(), "certify": certified.json()}
 
 
+# RFC 3986: what a URI reference may hold (unreserved, sub-delims, the delimiters of its parts,
+# percent-encoded octets); a scheme is a letter then letters, digits, "+", "-" or ".".
+_URI_CHARS = re.compile(r"^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-Fa-f]{2})*$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+
+
+def is_uri_reference(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _URI_CHARS.match(value) or value.count("#") > 1:
+        return False
+    head = re.split(r"[/?#]", value, maxsplit=1)[0]
+    return ":" not in head or bool(_SCHEME.match(head.split(":", 1)[0]))
+
+
+def is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    head = re.split(r"[/?#]", value, maxsplit=1)[0]
+    return is_uri_reference(value) and ":" in head
+
+
+def is_date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
 def validator() -> jsonschema.Draft4Validator:
+    """The OASIS schema with format checking on: the schema's formats (uri, uri-reference,
+    date-time) checked as RFC 3986 and RFC 3339 say, here rather than by an optional package
+    (installing one would change what jsonschema checks in hubrails itself)."""
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    # every known format, so that uri-reference (not a draft-04 format) is checked too
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    checker = jsonschema.FormatChecker()
+    checker.checks("uri")(is_uri)
+    checker.checks("uri-reference")(is_uri_reference)
+    checker.checks("date-time")(is_date_time)
+    return jsonschema.Draft4Validator(schema, format_checker=checker)
+
+
+def test_the_format_checks() -> None:
+    assert is_uri_reference("registry/tools/my%20tool.yaml")
+    assert not is_uri_reference("registry/tools/my tool.yaml")
+    assert not is_uri_reference("a%zz")
+    assert is_uri("https://json.schemastore.org/sarif-2.1.0.json")
+    assert not is_uri("registry/x.yaml")
+    assert is_date_time("2026-12-02T10:00:00Z") and not is_date_time("2026-02-30T10:00:00Z")
 
 
 def test_format_checking_is_really_on() -> None:
-    assert "uri-reference" in jsonschema.FormatChecker().checkers
+    formats = set(re.findall(r'"format": "([a-z-]+)"', SCHEMA.read_text(encoding="utf-8")))
+    assert formats <= {"uri", "uri-reference", "date-time"}  # all checked above
     log = {
         "version": "2.1.0",
         "runs": [
