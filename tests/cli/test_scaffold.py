@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -302,3 +303,62 @@ def test_placeholders_warn_until_replaced(tmp_path: Path) -> None:
     edit(team, "platform@example.com", "ai-platform@acme.example")
     run = run_cli("validate", "--root", str(tmp_path), "--format", "json")
     assert run.json()["findings"] == []
+
+
+def fake_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct_url: str | None) -> None:
+    """A hubrails dist-info, found first on sys.path, as pip writes it (PEP 610)."""
+    info = tmp_path / "site" / "hubrails-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hubrails\nVersion: 0.1.0\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(direct_url)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+
+
+def test_init_pins_what_holds_for_a_local_install(tmp_path: Path) -> None:
+    run = run_cli("init", str(tmp_path / "r"), "--hub")  # this checkout: an editable install
+    assert "pre-commit hook: local (the hub on PATH)" in run.stdout
+    hooks = parse((tmp_path / "r/.pre-commit-config.yaml").read_text()).data["repos"][0]
+    assert hooks["repo"] == "local"
+    assert hooks["hooks"][0]["entry"] == "hub validate"
+    assert "v0.1.0" not in (tmp_path / "r/.pre-commit-config.yaml").read_text()
+    workflow = (tmp_path / "r/.github/workflows/hub.yaml").read_text()
+    assert "which CI cannot reach: say where CI gets it with 'hub init --install SPEC'" in workflow
+    assert "git+https://github.com/hubrails/hubrails@v0.1.0" not in workflow
+
+
+def test_init_pins_from_the_index_and_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_install(tmp_path / "a", monkeypatch, None)
+    init(str(tmp_path / "indexed"), "--hub")
+    config = parse((tmp_path / "indexed/.pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0]["rev"] == "v0.1.0"
+    assert (
+        'run: "pip install hubrails==0.1.0"'
+        in (tmp_path / "indexed/.github/workflows/hub.yaml").read_text()
+    )
+    url = "https://git.acme.example/tools/hubrails.git"
+    fake_install(
+        tmp_path / "b",
+        monkeypatch,
+        json.dumps({"url": url, "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}),
+    )
+    init(str(tmp_path / "from-git"), "--hub")
+    config = parse((tmp_path / "from-git/.pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0] == {"repo": url, "rev": "a" * 40, "hooks": [{"id": "hub-validate"}]}
+    assert (
+        f"'hubrails @ git+{url}@{'a' * 40}'"
+        in (tmp_path / "from-git/.github/workflows/hub.yaml").read_text()
+    )
+
+
+def test_init_pins_given_on_the_command_line(tmp_path: Path) -> None:
+    spec = "hubrails @ git+https://git.acme.example/hubrails@v0.2.0"
+    init(str(tmp_path), "--hub", "--hook-rev", "v0.2.0", "--install", spec)
+    config = parse((tmp_path / ".pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0]["rev"] == "v0.2.0"
+    workflow = parse((tmp_path / ".github/workflows/hub.yaml").read_text()).data
+    steps = [s.get("run", "") for s in workflow["jobs"]["hub"]["steps"]]
+    assert f"pip install '{spec}'" in steps
+    assert "cannot reach" not in (tmp_path / ".github/workflows/hub.yaml").read_text()

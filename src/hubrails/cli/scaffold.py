@@ -43,6 +43,24 @@ def init_command(
     example: Annotated[
         bool, typer.Option("--example", help="Start from the shipped example hub registry.")
     ] = False,
+    hook_rev: Annotated[
+        str | None,
+        typer.Option(
+            "--hook-rev",
+            help="Pin the hub-validate hook to this tag or commit of the hubrails repository "
+            "(default: what the installed hubrails came from; a local hook otherwise).",
+            show_default=False,
+        ),
+    ] = None,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            "--install",
+            help="The pip requirement CI installs, e.g. 'hubrails==0.1.0' or "
+            "'hubrails @ git+https://host/hubrails@v0.1.0' (default: the installed one's).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Create a hub or spoke registry that passes hub validate at once.
 
@@ -52,6 +70,7 @@ def init_command(
     (exit 2, listing them).
     """
     from hubrails.core.scaffold.create import init_plan, make_folder, write_new
+    from hubrails.core.scaffold.pins import choose
     from hubrails.core.vcs import repository as vcs
 
     if hub == spoke:
@@ -70,6 +89,7 @@ def init_command(
         owners=tuple(owner or ()),
         email=email,
         example=example,
+        pins=(pins := choose(hook_rev, install)),
     )
     make_folder(folder)
     root = folder.resolve()
@@ -84,6 +104,10 @@ def init_command(
         f"{', git init' if created else ''})\n"
         "next: hub new KIND NAME, hub validate, pre-commit install\n"
     )
+    hook = f"{pins.hook_repo}@{pins.hook_rev}" if pins.hook_repo else "local (the hub on PATH)"
+    sys.stdout.write(f"pre-commit hook: {hook}; CI installs: {pins.install}\n")
+    if pins.caveat:
+        sys.stderr.write(f"hub: warning: {pins.caveat}\n")
 
 
 def _codeowners(root: Path) -> None:

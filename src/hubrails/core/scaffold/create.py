@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from collections.abc import Iterable
 from pathlib import Path
 
-from hubrails import __version__
 from hubrails.core.registry import layout
+from hubrails.core.scaffold.pins import Pins, choose
 from hubrails.core.scaffold.templates import manifest, skill_doc
 from hubrails.errors import HubError
 
-PROJECT_URL = "https://github.com/hubrails/hubrails"
 HUB_FOLDERS = ("teams", "tools", "skills", "prompts", "guardrails", "spokes")
 SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -120,8 +120,11 @@ def init_plan(
     owners: tuple[str, ...] = (),
     email: str | None = None,
     example: bool = False,
+    pins: Pins | None = None,
 ) -> Plan:
-    """Every file of a new hub or spoke registry."""
+    """Every file of a new hub or spoke registry; ``pins`` say where the hook and CI's
+    hubrails come from (default: what holds for the installed hubrails)."""
+    pins = pins or choose()
     check_name(team, "team name")
     plan: Plan = {"hub.yaml": _hub_yaml(role, team, hub_url, hub_ref)}
     plan.update(schema_files())
@@ -132,11 +135,14 @@ def init_plan(
         plan.update({f"registry/{folder}/.gitkeep": "" for folder in folders})
         if role == "hub":
             plan.update(_platform(team, owners, email))
-    plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=PROJECT_URL, version=__version__)
+    if pins.hook_repo is None:
+        plan[".pre-commit-config.yaml"] = PRE_COMMIT_LOCAL
+    else:
+        plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=pins.hook_repo, rev=pins.hook_rev)
     checks = CODEOWNERS_STEP if role == "hub" else ""
+    caveat = f"        # {pins.caveat}\n" if pins.caveat else ""
     plan[".github/workflows/hub.yaml"] = WORKFLOW.format(
-        url=PROJECT_URL,
-        version=__version__,
+        install=caveat + "        run: " + json.dumps(f"pip install {shlex.quote(pins.install)}"),
         codeowners=checks,
         require_hub="" if role == "hub" else " --require-hub",  # a spoke checks hub references
     )
@@ -199,9 +205,25 @@ PRE_COMMIT = """\
 # Install once per clone: pre-commit install
 repos:
   - repo: {url}
-    rev: v{version}
+    rev: {rev}
     hooks:
       - id: hub-validate
+"""
+
+PRE_COMMIT_LOCAL = """\
+# pre-commit (https://pre-commit.com): validate manifests before every commit.
+# Install once per clone: pre-commit install
+# A local hook: it runs the hub on your PATH (hubrails was installed from a local folder);
+# 'hub init --hook-rev REV' pins the project's hook repository instead.
+repos:
+  - repo: local
+    hooks:
+      - id: hub-validate
+        name: hub validate
+        entry: hub validate
+        language: system
+        files: ^(hub\\.yaml|.*registry/.*\\.(ya?ml|md))$
+        always_run: true
 """
 
 WORKFLOW = """\
@@ -220,7 +242,7 @@ jobs:
         with:
           python-version: "3.12"
       - name: Install hubrails
-        run: pip install "hubrails @ git+{url}@v{version}"
+{install}
       - name: Validate manifests
         run: hub validate --format github{require_hub}
       - name: Verify agent certificates
