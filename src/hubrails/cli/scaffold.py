@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hubrails.cli._common import RootOption
 from hubrails.errors import HubError
+
+if TYPE_CHECKING:
+    from hubrails.core.catalog.snapshot import Entry
+    from hubrails.core.validate.reports import Asset
 
 
 def init_command(
@@ -135,6 +139,18 @@ def new_command(
         str | None,
         typer.Option("--description", "-d", help="One or two sentences.", show_default=False),
     ] = None,
+    skill: Annotated[
+        list[str] | None,
+        typer.Option("--skill", help="An agent: a skill it uses (repeatable).", show_default=False),
+    ] = None,
+    tool: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tool",
+            help="An agent: a tool it uses, with all its actions (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """Write a new, valid KIND manifest called NAME at the right path.
@@ -154,7 +170,15 @@ def new_command(
         raise HubError("there is one pricing table, registry/pricing.yaml: edit it")
     check_name(name)
     config = load_config(locate(root))
-    catalog = load_catalog(config)
+    hub = None
+    if config.role == "spoke":  # the hub's teams, skills and tools count too
+        from hubrails.core.registry.hub_source import lookup_hub
+
+        found = lookup_hub(config)
+        for message in (*found.warnings, *([found.unavailable] if found.unavailable else [])):
+            sys.stderr.write(f"hub: warning: {message}\n")
+        hub = found.config
+    catalog = load_catalog(config, hub)
     refuse_taken(catalog, wanted, name)
     if wanted == "Team":
         owner, platform = None, None
@@ -163,6 +187,9 @@ def new_command(
     entries = catalog.entries
     models = [m for e in entries if e.asset.kind == "Pricing" for m in e.asset.provides]
     model = "claude-sonnet-4-5" if "claude-sonnet-4-5" in models or not models else models[0]
+    if (skill or tool) and wanted != "Agent":
+        raise HubError("--skill and --tool are for an agent")
+    uses = _uses(entries, list(skill or ()), list(tool or ()))
     plan = new_plan(
         config.root,
         config.role,
@@ -172,6 +199,32 @@ def new_command(
         description=description,
         platform_team=platform,
         model=model,
+        skills=uses[0],
+        tools=uses[1],
     )
     for rel in write_new(config.root, plan):
         sys.stdout.write(f"created {rel}\n")
+
+
+def _uses(
+    entries: list[Entry], skills: list[str], tools: list[str]
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """References to catalog skills and tools: a caret range of their version, every action."""
+    found = {(e.asset.kind, e.asset.name): e.asset for e in entries}
+
+    def target(kind: str, name: str) -> Asset:
+        asset = found.get((kind, name))
+        if asset is None:
+            known = sorted(n for k, n in found if k == kind)
+            raise HubError(
+                f"no {kind.lower()} '{name}' in the catalog",
+                hint=f"{kind.lower()}s: {', '.join(known) or 'none yet'}",
+            )
+        return asset
+
+    def caret(asset: Asset) -> str:
+        return f"^{asset.version}" if asset.version else "*"
+
+    skill_refs = tuple((n, caret(target("Skill", n))) for n in skills)
+    tool_refs = tuple((n, caret(a := target("Tool", n)), a.provides) for n in tools)
+    return skill_refs, tool_refs

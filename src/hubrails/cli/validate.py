@@ -34,6 +34,12 @@ def validate_command(
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the index cache.")] = False,
+    fetch: Annotated[
+        bool,
+        typer.Option(
+            "--fetch", help="Fetch a spoke's hub now, not at most once per fetch_every_minutes."
+        ),
+    ] = False,
     require_hub: Annotated[
         bool,
         typer.Option(
@@ -56,7 +62,7 @@ def validate_command(
 
     given = list(paths or [])
     config = load_config(locate(root, given))
-    found = lookup_hub(config, locate(hub, []) if hub else None)
+    found = lookup_hub(config, locate(hub, []) if hub else None, throttle=not fetch)
     if found.unavailable and require_hub:
         raise HubError(found.unavailable, hint="--require-hub: hub references must be checked")
     for message in found.warnings:

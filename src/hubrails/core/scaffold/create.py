@@ -287,6 +287,8 @@ def new_plan(
     description: str | None,
     platform_team: str | None,
     model: str,
+    skills: tuple[tuple[str, str], ...] = (),
+    tools: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
 ) -> Plan:
     """The file(s) of a new ``kind`` manifest called ``name`` in the registry at ``root``."""
     check_name(name)
@@ -303,6 +305,8 @@ def new_plan(
         email=f"{name}@example.com",
         model=model,
         scope="team" if "/spokes/" in rel or role == "spoke" else "hub",
+        skills=skills,
+        tools=tools,
     )
     plan: Plan = {rel: text}
     if kind == "Skill":
