@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,14 @@ def test_the_spoke_workflow_requires_the_hub(tmp_path: Path) -> None:
     assert run_cli("init", str(tmp_path / "s"), *args).exit_code == 0
     workflow = (tmp_path / "s/.github/workflows/hub.yaml").read_text(encoding="utf-8")
     assert "hub validate --format github --require-hub" in workflow
+
+
+def test_a_fresh_cached_hub_costs_no_git(spoke: Path) -> None:
+    assert run_cli("validate").exit_code == 0  # clones
+    code = (
+        "import sys\nfrom hubrails.cli import main\n"
+        f"code = main(['validate', {AGENT!r}])\n"
+        "sys.stderr.write(f'{code} ' + repr('git' in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.strip().endswith("0 False"), done.stderr

@@ -440,11 +440,15 @@ def materialise_hub(
     """Check the hub out at ``ref`` in the cache: clone once, fetch after (with
     ``fetch_every`` seconds, only when the last fetch is older than that); when the fetch
     fails, keep the last cached copy and say which commit it is and how old."""
+    folder = hub_cache_folder(cache_root, url)
+    marker = folder / ".git" / "hubrails-checkout"  # "REF COMMIT" of the last checkout
+    last = (_read(marker) or "").split(" ")
+    if len(last) == 2 and last[0] == ref and _fresh(folder, fetch_every):
+        return MaterialisedHub(folder, last[1])  # no fetch due, so ref still names that commit
     import fcntl
 
     import git
 
-    folder = hub_cache_folder(cache_root, url)
     folder.parent.mkdir(parents=True, exist_ok=True)
     with (folder.parent / f"{folder.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # parallel hook processes share one clone
@@ -464,11 +468,10 @@ def materialise_hub(
                     raise
                 warning = _fetch_hub(folder, url)  # a ref the cached copy has not seen yet
                 commit = _resolve_hub_ref(repo, ref, url, warning)
-            marker = folder / ".git" / "hubrails-checkout"
-            if _head(repo) != commit or _read(marker) != commit:
+            if _head(repo) != commit or _read(marker) != f"{ref} {commit}":
                 repo.git.checkout("--detach", "--force", commit)
                 repo.git.clean("-ffdx", "-e", "/.hub")
-                marker.write_text(commit, encoding="utf-8")
+                marker.write_text(f"{ref} {commit}", encoding="utf-8")
             if warning is not None:
                 warning = f"{warning}: using the cached copy at commit {commit}"
             return MaterialisedHub(folder, commit, warning)
