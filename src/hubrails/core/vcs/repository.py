@@ -457,6 +457,7 @@ def materialise_hub(
             _clone_hub(url, folder)
             _touch(folder)
         elif not _fresh(folder, fetch_every):
+            marker.unlink(missing_ok=True)  # a fetch may move the tree: no fast path meanwhile
             warning = _fetch_hub(folder, url)
         else:
             fetched = False
@@ -469,6 +470,7 @@ def materialise_hub(
                 warning = _fetch_hub(folder, url)  # a ref the cached copy has not seen yet
                 commit = _resolve_hub_ref(repo, ref, url, warning)
             if _head(repo) != commit or _read(marker) != f"{ref} {commit}":
+                marker.unlink(missing_ok=True)
                 repo.git.checkout("--detach", "--force", commit)
                 repo.git.clean("-ffdx", "-e", "/.hub")
                 marker.write_text(f"{ref} {commit}", encoding="utf-8")
