@@ -362,3 +362,16 @@ def test_init_pins_given_on_the_command_line(tmp_path: Path) -> None:
     steps = [s.get("run", "") for s in workflow["jobs"]["hub"]["steps"]]
     assert f"pip install '{spec}'" in steps
     assert "cannot reach" not in (tmp_path / ".github/workflows/hub.yaml").read_text()
+
+
+def test_init_spoke_reads_the_hubs_default_branch(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    init(str(hub), "--hub")
+    git.Repo(hub).git.checkout("-q", "-b", "trunk")  # a hub whose default branch is not main
+    commit_all(hub)
+    init(str(tmp_path / "spoke"), "--spoke", "--team", "platform", "--hub-url", "../hub")
+    assert parse((tmp_path / "spoke/hub.yaml").read_text()).data["hub"]["ref"] == "trunk"
+    validate_clean(tmp_path / "spoke")
+    given = tmp_path / "other"
+    init(str(given), "--spoke", "--team", "platform", "--hub-url", "../hub", "--hub-ref", "v1")
+    assert parse((given / "hub.yaml").read_text()).data["hub"]["ref"] == "v1"

@@ -34,7 +34,14 @@ def init_command(
         str | None,
         typer.Option("--hub-url", help="A spoke's hub: git URL or path.", show_default=False),
     ] = None,
-    hub_ref: Annotated[str, typer.Option("--hub-ref", help="The hub's branch or tag.")] = "main",
+    hub_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--hub-ref",
+            help="The hub's branch or tag (default: the hub's default branch, else main).",
+            show_default=False,
+        ),
+    ] = None,
     owner: Annotated[
         list[str] | None,
         typer.Option(
@@ -89,7 +96,7 @@ def init_command(
         role="hub" if hub else "spoke",
         team=team or "platform",
         hub_url=hub_url,
-        hub_ref=hub_ref,
+        hub_ref=(hub_ref or _default_branch(hub_url, folder)) if spoke else "main",
         owners=tuple(owner or ()),
         email=email,
         example=example,
@@ -228,3 +235,15 @@ def _uses(
     skill_refs = tuple((n, caret(target("Skill", n))) for n in skills)
     tool_refs = tuple((n, caret(a := target("Tool", n)), a.provides) for n in tools)
     return skill_refs, tool_refs
+
+
+def _default_branch(url: str | None, folder: Path) -> str:
+    """The branch the hub's HEAD names (a relative path is relative to the new spoke), else
+    ``main``."""
+    from hubrails.core.vcs import repository as vcs
+
+    if not url:
+        return "main"
+    local = (folder / url).resolve()
+    target = str(local) if "://" not in url and not url.startswith("git@") else url
+    return vcs.default_branch(target) or "main"

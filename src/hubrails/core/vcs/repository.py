@@ -60,6 +60,29 @@ def init_repository(path: Path, branch: str = "main") -> None:
     git.Repo.init(path, initial_branch=branch).close()
 
 
+def default_branch(url: str) -> str | None:
+    """The branch a repository's HEAD names (``git ls-remote --symref``), or ``None`` when it
+    cannot be asked within a few seconds."""
+    import os
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "ls-remote", "--symref", "--", url, "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            env={**os.environ, **_NO_PROMPT},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in done.stdout.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line.removeprefix("ref: refs/heads/").removesuffix("\tHEAD")
+    return None
+
+
 # ==============================================================================================
 # Promotion: repositories, trees, temporary index, quarantined objects, refs and pushes.
 # (hub promote; see core/promotion.py for the plan built on top of these.)
