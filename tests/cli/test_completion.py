@@ -107,3 +107,29 @@ def test_install_completion_names_the_shell_and_covers_both_programs(tmp_path: P
     assert bad.exit_code == 2 and "takes one shell" in bad.stderr
     shown = run_cli("--show-completion", "fish")
     assert "complete --command hub" in shown.stdout
+
+
+def test_a_spoke_completes_its_hubs_names_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.gitrepo import hub_repo
+    from tests.helpers import copy_example, write
+
+    hub_repo(tmp_path / "hub")
+    monkeypatch.setenv("HUB_CACHE_DIR", str(tmp_path / "cache"))
+    spoke = tmp_path / "sre"
+    agent = "registry/agents/triage.yaml"
+    text = copy_example(tmp_path / "x") / "registry/spokes/sre/agents/incident-triage.yaml"
+    write(
+        spoke,
+        {
+            "hub.yaml": "apiVersion: hubrails/v1\nkind: HubConfig\nrole: spoke\nteam: sre\n"
+            "hub:\n  url: ../hub\n  ref: main\n",
+            agent: text.read_text().replace("name: incident-triage", "name: triage"),
+        },
+    )
+    monkeypatch.chdir(spoke)
+    assert run_cli("validate").exit_code in (0, 1)  # fills both index caches
+    assert complete("hub certify ") == ["triage"]  # certify acts on the spoke's own agents
+    assert "pagerduty" in complete("hub catalog show ")  # a hub tool
+    assert "incident-summary" in complete("hub catalog show incident-")

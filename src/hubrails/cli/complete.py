@@ -72,7 +72,7 @@ def candidates(words: list[str]) -> list[str] | None:
         case ["promote"] | ["export", "skill"]:
             return names({"Skill"})
         case ["catalog", "show" | "uses"]:
-            return names(None)
+            return names(None, with_hub=True)
     return None
 
 
@@ -95,8 +95,9 @@ def commands() -> list[str]:
     return []
 
 
-def names(kinds: set[str] | None) -> list[str]:
-    """The asset names of ``kinds`` (every kind: ``None``) in the registry around here.
+def names(kinds: set[str] | None, *, with_hub: bool = False) -> list[str]:
+    """The asset names of ``kinds`` (every kind: ``None``) in the registry around here, and
+    ``with_hub``, in a spoke's hub (what the catalog shows; certify and promote act locally).
 
     (``os.path`` rather than ``pathlib``: importing pathlib alone costs a completion ~20 ms.)"""
     root = _root(os.getcwd())
@@ -105,7 +106,39 @@ def names(kinds: set[str] | None) -> list[str]:
     found = _cached(root, kinds)
     if found is None:
         found = _scanned(root, kinds)
+    hub = _hub_root(root) if with_hub else None
+    if hub is not None:  # a spoke: the hub's assets too, from its index cache
+        found |= _cached(hub, kinds) or set()
     return sorted(found)
+
+
+def _hub_root(root: str) -> str | None:
+    """Where a spoke's hub is read: the clone cache folder of ``hub.url`` (as
+    ``core/registry/hub_source`` names it), or a plain folder as it is; read with a pattern,
+    not a YAML parser, which would cost more than completion may."""
+    import hashlib
+    import re
+
+    try:
+        with open(os.path.join(root, "hub.yaml"), encoding="utf-8") as config:
+            text = config.read()
+    except OSError:
+        return None
+    block = re.search(r"(?m)^hub:(.*(?:\n[ \t]+.*)*)", text)
+    found = block and re.search(r"url:\s*[\"']?([^\"',}\s#]+)", block.group(1))
+    if not re.search(r"(?m)^role:\s*spoke\b", text) or not found:
+        return None
+    url = found.group(1).strip()
+    if "://" not in url and not url.startswith("git@"):
+        url = os.path.realpath(os.path.join(root, url))
+        if os.path.isdir(url) and not os.path.exists(os.path.join(url, ".git")):
+            return url
+    base = os.environ.get("HUB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "hubrails",
+    )
+    key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    return os.path.join(base, "hubs", key)
 
 
 def _root(start: str) -> str | None:
