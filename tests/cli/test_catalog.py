@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.gitrepo import commit_all
 from tests.helpers import edit, run_cli, write
 
 AGENT_VIA_SKILL = """\
@@ -175,6 +176,7 @@ def test_catalog_outside_a_registry_exits_2(
 
 def test_a_spokes_catalog_includes_its_hub(tmp_path: Path) -> None:
     assert run_cli("init", str(tmp_path / "hub"), "--hub", "--example").exit_code == 0
+    commit_all(tmp_path / "hub")  # the spoke reads the hub at hub.ref, main
     spoke = tmp_path / "spoke"
     args = ["--spoke", "--team", "growth", "--hub-url", "../hub"]
     assert run_cli("init", str(spoke), *args).exit_code == 0

@@ -28,6 +28,8 @@ def ingest(registry: Path, days_ago: int) -> None:
 def test_no_ledger_yet_is_a_skip_that_creates_nothing(registry: Path) -> None:
     check = ledger_check("invoice-triage")
     assert check["status"] == "skip"
+    assert "has no records yet ('hub ledger ingest' creates it)" in str(check), check
+    assert "not reachable" not in str(check)
     assert not (registry / ".hub" / "ledger.db").exists()
 
 

@@ -110,9 +110,10 @@ def test_import_keeps_the_version_from_skill_md_metadata(registry: Path, tmp_pat
 
 def test_import_into_a_spoke_team_folder(registry: Path, tmp_path: Path) -> None:
     write(
-        tmp_path, {"triage/SKILL.md": "---\nname: triage-helper\ndescription: Helps.\n---\nDo.\n"}
+        tmp_path,
+        {"triage-helper/SKILL.md": "---\nname: triage-helper\ndescription: Helps.\n---\nDo.\n"},
     )
-    run = run_cli("import", "skill", str(tmp_path / "triage"), "--team", "sre")
+    run = run_cli("import", "skill", str(tmp_path / "triage-helper"), "--team", "sre")
     assert run.exit_code == 0, run.stderr
     assert (registry / "registry/spokes/sre/skills/triage-helper/SKILL.md").is_file()
     assert run_cli("validate").exit_code == 0
@@ -311,3 +312,41 @@ def test_schema_export(tmp_path: Path) -> None:
     (tmp_path / "s/tool.schema.json").write_text("{}")
     assert run_cli("schema", "export", str(tmp_path / "s"), "--force").exit_code == 0
     assert json.loads((tmp_path / "s/tool.schema.json").read_text())["title"] == "hubrails Tool"
+
+
+def test_import_and_export_keep_executable_bits(registry: Path, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "run-book/SKILL.md": "---\nname: run-book\ndescription: Runs the book.\n---\n\nGo.\n",
+            "run-book/scripts/go.sh": "#!/bin/sh\necho go\n",
+            "run-book/references/notes.md": "notes\n",
+        },
+    )
+    (tmp_path / "run-book/scripts/go.sh").chmod(0o755)
+    assert run_cli("import", "skill", str(tmp_path / "run-book")).exit_code == 0
+    imported = registry / "registry/skills/run-book"
+    assert (imported / "scripts/go.sh").stat().st_mode & 0o111
+    assert not (imported / "references/notes.md").stat().st_mode & 0o111
+    assert run_cli("export", "skill", "run-book", str(tmp_path / "out")).exit_code == 0
+    assert (tmp_path / "out/run-book/scripts/go.sh").stat().st_mode & 0o100
+    assert not (tmp_path / "out/run-book/SKILL.md").stat().st_mode & 0o111
+
+
+def test_import_refuses_setuid_and_setgid(registry: Path, tmp_path: Path) -> None:
+    write(tmp_path, {"s-id/SKILL.md": "---\nname: s-id\ndescription: d\n---\n", "s-id/x.sh": ""})
+    for bits in (0o4755, 0o2755):
+        (tmp_path / "s-id/x.sh").chmod(bits)
+        run = run_cli("import", "skill", str(tmp_path / "s-id"))
+        assert run.exit_code == 2
+        assert "x.sh is setuid or setgid: refused" in run.stderr
+    assert not (registry / "registry/skills/s-id").exists()
+
+
+def test_import_refuses_a_folder_named_unlike_its_skill(registry: Path, tmp_path: Path) -> None:
+    write(tmp_path, {"My_Skill/SKILL.md": "---\nname: my-other\ndescription: d\n---\n"})
+    run = run_cli("import", "skill", str(tmp_path / "My_Skill"))
+    assert run.exit_code == 2
+    assert "the folder is named 'My_Skill' but its SKILL.md names the skill 'my-other'" in (
+        run.stderr
+    )

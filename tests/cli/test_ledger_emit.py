@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,26 @@ def test_concurrent_writers_never_interleave(registry: Path) -> None:
     db = f"sqlite:///{registry / 'ledger.db'}"
     assert run_cli("ledger", "ingest", "--db", db, str(target)).exit_code == 0
     assert len(stored(db, "run_key")) == 240
+
+
+def test_emit_defaults_to_the_git_ignored_hub_folder(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path), "--hub").exit_code == 0
+    (tmp_path / "sub").mkdir()
+    args = ["--team", "platform", "--agent", "a", "--model", "claude-sonnet-4-5"]
+    cwd = Path.cwd()
+    try:
+        os.chdir(tmp_path / "sub")
+        run = run_cli("ledger", "emit", *args, "--input-tokens", "1", "--output-tokens", "1")
+    finally:
+        os.chdir(cwd)
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / ".hub/runs.jsonl").is_file()
+    assert not (tmp_path / "runs.jsonl").exists() and not (tmp_path / "sub/runs.jsonl").exists()
+    assert ".hub/" in (tmp_path / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_every_emit_option_has_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one line per option
+    helped = " ".join(run_cli("ledger", "emit", "--help").stdout.split())
+    for text in ("read from the prompt cache", "written to the prompt cache", "in milliseconds"):
+        assert text in helped

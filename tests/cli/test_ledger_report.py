@@ -304,3 +304,40 @@ def test_an_empty_ledger_reports_zeros(registry: Path, db: str) -> None:
     assert code == 0
     assert {b["status"] for b in lines.values()} == {"ok"}
     assert "every team within budget" in run_cli("ledger", "budget", "--db", db).stdout
+
+
+def test_a_quietly_failing_agent_is_no_cheaper_tier_candidate(registry: Path, db: str) -> None:
+    build(
+        registry,
+        db,
+        # 90% resolved on a premium tier, but failures rising: 0% the week before, 20% last week
+        runs(10, "sre", "incident-triage", model="opus", day=10, **LEAN)
+        + runs(8, "sre", "incident-triage", model="opus", day=17, **LEAN)
+        + runs(2, "sre", "incident-triage", model="opus", day=17, task_outcome="failed", **LEAN),
+    )
+    doc = report(db)
+    assert [(f["team"], f["agent"]) for f in doc["quietly_failing"]] == [("sre", "incident-triage")]
+    assert doc["cheaper_tier_candidates"] == []
+
+
+def test_agents_unknown_to_the_registry_are_listed(registry: Path, db: str) -> None:
+    build(
+        registry,
+        db,
+        runs(3, "sre", "ghost-agent", **LEAN) + runs(3, "sre", "incident-triage", **LEAN),
+    )
+    unknown = report(db)["not_in_registry"]
+    assert [(f["team"], f["agent"], f["runs"]) for f in unknown] == [("sre", "ghost-agent", 3)]
+    text = run_cli("ledger", "report", "--db", db, *WINDOW).stdout
+    assert "Agents not in the registry" in text and "sre/ghost-agent" in text
+
+
+def test_empty_sections_say_so_and_small_amounts_show(registry: Path, db: str) -> None:
+    tiny = {"input_tokens": 100, "output_tokens": 10, "human_review_minutes": 0}
+    build(registry, db, runs(1, "support", "ticket-responder", model="haiku", **tiny))
+    text = run_cli("ledger", "report", "--db", db, *WINDOW).stdout
+    assert "Cheaper-tier candidates: none" in text
+    assert "Quietly failing workloads: none" in text
+    cost = report(db)["total"]["cost_usd"]
+    assert 0 < cost < 0.01
+    assert f"│ ${cost:.2g} │" in text  # not $0.00

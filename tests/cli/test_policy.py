@@ -182,3 +182,28 @@ def test_advisory_team_guardrail_loosening_a_required_value_fails(
     checks = {c["id"]: c for c in run.json()["agents"][0]["checks"]}
     assert checks["guardrails-not-loosened"]["status"] == "fail"
     assert TEAM in checks["guardrails-not-loosened"]["reason"]
+
+
+def test_a_fresh_hub_shows_the_built_in_defaults(tmp_path: Path) -> None:
+    assert run_cli("init", str(tmp_path), "--hub").exit_code == 0
+    assert run_cli("new", "team", "sre", "--root", str(tmp_path)).exit_code == 0
+    assert (
+        run_cli("new", "agent", "triage", "--team", "sre", "--root", str(tmp_path)).exit_code == 0
+    )
+    run = run_cli("policy", "triage", "--root", str(tmp_path), "--format", "json")
+    assert run.exit_code == 0
+    policy = run.json()["policy"]
+    assert policy["tools.allowed_statuses"] == {
+        "value": ["vetted"], "sources": [], "enforcement": "required", "builtin": True
+    }  # fmt: skip
+    assert policy["certificate.validity_days"]["value"] == 90
+    assert policy["telemetry.ledger_window_days"]["value"] == 30
+    text = run_cli("policy", "triage", "--root", str(tmp_path)).stdout
+    assert "tools.allowed_statuses        [vetted]  (required)" in text
+    assert "from built-in default: no guardrail sets it" in text
+
+
+def test_policy_help_offers_only_its_formats() -> None:
+    helped = run_cli("policy", "--help").stdout
+    assert "text" in helped and "json" in helped
+    assert "sarif" not in helped and "github" not in helped

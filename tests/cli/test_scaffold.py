@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from hubrails.core.registry.safeyaml import parse
+from tests.gitrepo import commit_all
 from tests.helpers import edit, run_cli, write
 
 KINDS = ("team", "tool", "skill", "prompt", "guardrail", "agent")
@@ -22,15 +24,17 @@ def init(*args: str) -> None:
 
 
 def validate_clean(root: Path) -> None:
+    """Valid: no findings but the placeholder warnings on what the user is to fill in."""
     run = run_cli("validate", "--root", str(root), "--format", "json")
     assert run.exit_code == 0, run.stdout
-    assert run.json()["findings"] == []
+    assert [f for f in run.json()["findings"] if f["rule"] != "placeholder"] == []
 
 
 def test_init_hub_is_valid_at_once(tmp_path: Path) -> None:
     root = tmp_path / "acme-hub"
     init(str(root), "--hub", "--owner", "@acme/ai-platform", "--email", "ai@acme.example")
     assert git.Repo(root).git_dir  # git init ran
+    assert git.Repo(root).head.reference.name == "main"  # what hub.ref and the workflow name
     assert (root / ".gitignore").read_text().splitlines()[-1] == ".hub/"
     assert "id: hub-validate" in (root / ".pre-commit-config.yaml").read_text()
     # A GitHub workflow, not a manifest: its 'on:' key is YAML 1.1's true, which hub refuses.
@@ -67,6 +71,7 @@ def test_init_config_files_pass_their_own_tools(tmp_path: Path) -> None:
 def test_init_spoke_names_its_hub(tmp_path: Path) -> None:
     hub, spoke = tmp_path / "hub", tmp_path / "sre-agents"
     init(str(hub), "--hub")
+    commit_all(hub)  # a spoke reads its hub at hub.ref
     init(str(spoke), "--spoke", "--team", "sre", "--hub-url", "../hub")
     config = parse((spoke / "hub.yaml").read_text()).data
     assert config["role"] == "spoke" and config["team"] == "sre"
@@ -202,6 +207,7 @@ def test_new_refuses_bad_and_taken_names(hub_root: Path, args: list[str], messag
 def test_new_in_a_spoke_uses_its_team_and_refuses_tools(tmp_path: Path) -> None:
     init(str(tmp_path / "hub"), "--hub")
     assert run_cli("new", "team", "sre", "--root", str(tmp_path / "hub")).exit_code == 0
+    commit_all(tmp_path / "hub")
     spoke = tmp_path / "spoke"
     init(str(spoke), "--spoke", "--team", "sre", "--hub-url", "../hub")
     assert run_cli("new", "agent", "pager", "--root", str(spoke)).exit_code == 0
@@ -257,3 +263,130 @@ def test_init_spoke_and_new_agent_point_at_the_runtime_export(tmp_path: Path) ->
     assert "hub export claude-code my-bot DIR" in run.stdout
     tool = run_cli("new", "tool", "my-tool", "--root", str(tmp_path / "hub"))
     assert "hub export" not in tool.stdout
+
+
+def test_new_waiver_is_valid_and_kinds_agree(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    run = run_cli("new", "waiver", "sre-approvals", "--root", str(tmp_path))
+    assert run.exit_code == 0, run.stderr
+    assert (tmp_path / "registry/waivers/sre-approvals.yaml").is_file()
+    validate_clean(tmp_path)
+    unknown = run_cli("new", "widget", "x", "--root", str(tmp_path))
+    assert unknown.exit_code == 2
+    listed = unknown.stderr.split("kinds: ", 1)[1].strip()
+    assert listed == "skill, tool, prompt, guardrail, agent, team, waiver"
+    helped = " ".join(run_cli("new", "--help").stdout.split())
+    assert "skill, tool, prompt, guardrail, agent, team or waiver" in helped
+
+
+def test_new_with_an_unknown_team_exits_2(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    run = run_cli("new", "agent", "x", "--team", "nosuchteam", "--root", str(tmp_path))
+    assert run.exit_code == 2
+    assert "no team 'nosuchteam'" in run.stderr
+    assert not (tmp_path / "registry/spokes/nosuchteam").exists()
+
+
+def test_init_writes_a_review_rate_the_ledger_report_uses(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    text = (tmp_path / "hub.yaml").read_text(encoding="utf-8")
+    assert "  review_hourly_usd: 90   # USD per hour of human review" in text
+    run = run_cli("ledger", "report", "--root", str(tmp_path))
+    assert "review at $90.00/h" in run.stdout, run.stdout + run.stderr
+
+
+def test_placeholders_warn_until_replaced(tmp_path: Path) -> None:
+    init(str(tmp_path), "--hub")
+    run = run_cli("validate", "--root", str(tmp_path), "--format", "json")
+    assert run.exit_code == 0
+    found = {(f["rule"], f["path"], f["message"]) for f in run.json()["findings"]}
+    assert found == {
+        (
+            "placeholder",
+            "registry/teams/platform.yaml",
+            "owner '@your-org/platform' is a placeholder",
+        ),
+        (
+            "placeholder",
+            "registry/teams/platform.yaml",
+            "contact email 'platform@example.com' is a placeholder",
+        ),
+    }
+    assert run_cli("validate", "--root", str(tmp_path), "--strict").exit_code == 1
+    team = tmp_path / "registry/teams/platform.yaml"
+    edit(team, "@your-org/platform", "@acme/ai-platform")
+    edit(team, "platform@example.com", "ai-platform@acme.example")
+    run = run_cli("validate", "--root", str(tmp_path), "--format", "json")
+    assert run.json()["findings"] == []
+
+
+def fake_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct_url: str | None) -> None:
+    """A hubrails dist-info, found first on sys.path, as pip writes it (PEP 610)."""
+    info = tmp_path / "site" / "hubrails-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: hubrails\nVersion: 0.1.0\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(direct_url)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+
+
+def test_init_pins_what_holds_for_a_local_install(tmp_path: Path) -> None:
+    run = run_cli("init", str(tmp_path / "r"), "--hub")  # this checkout: an editable install
+    assert "pre-commit hook: local (the hub on PATH)" in run.stdout
+    hooks = parse((tmp_path / "r/.pre-commit-config.yaml").read_text()).data["repos"][0]
+    assert hooks["repo"] == "local"
+    assert hooks["hooks"][0]["entry"] == "hub validate"
+    assert "v0.1.0" not in (tmp_path / "r/.pre-commit-config.yaml").read_text()
+    workflow = (tmp_path / "r/.github/workflows/hub.yaml").read_text()
+    assert "which CI cannot reach: say where CI gets it with 'hub init --install SPEC'" in workflow
+    assert "git+https://github.com/hubrails/hubrails@v0.1.0" not in workflow
+
+
+def test_init_pins_from_the_index_and_from_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_install(tmp_path / "a", monkeypatch, None)
+    init(str(tmp_path / "indexed"), "--hub")
+    config = parse((tmp_path / "indexed/.pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0]["rev"] == "v0.1.0"
+    assert (
+        'run: "pip install hubrails==0.1.0"'
+        in (tmp_path / "indexed/.github/workflows/hub.yaml").read_text()
+    )
+    url = "https://git.acme.example/tools/hubrails.git"
+    fake_install(
+        tmp_path / "b",
+        monkeypatch,
+        json.dumps({"url": url, "vcs_info": {"vcs": "git", "commit_id": "a" * 40}}),
+    )
+    init(str(tmp_path / "from-git"), "--hub")
+    config = parse((tmp_path / "from-git/.pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0] == {"repo": url, "rev": "a" * 40, "hooks": [{"id": "hub-validate"}]}
+    assert (
+        f"'hubrails @ git+{url}@{'a' * 40}'"
+        in (tmp_path / "from-git/.github/workflows/hub.yaml").read_text()
+    )
+
+
+def test_init_pins_given_on_the_command_line(tmp_path: Path) -> None:
+    spec = "hubrails @ git+https://git.acme.example/hubrails@v0.2.0"
+    init(str(tmp_path), "--hub", "--hook-rev", "v0.2.0", "--install", spec)
+    config = parse((tmp_path / ".pre-commit-config.yaml").read_text()).data
+    assert config["repos"][0]["rev"] == "v0.2.0"
+    workflow = parse((tmp_path / ".github/workflows/hub.yaml").read_text()).data
+    steps = [s.get("run", "") for s in workflow["jobs"]["hub"]["steps"]]
+    assert f"pip install '{spec}'" in steps
+    assert "cannot reach" not in (tmp_path / ".github/workflows/hub.yaml").read_text()
+
+
+def test_init_spoke_reads_the_hubs_default_branch(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    init(str(hub), "--hub")
+    git.Repo(hub).git.checkout("-q", "-b", "trunk")  # a hub whose default branch is not main
+    commit_all(hub)
+    init(str(tmp_path / "spoke"), "--spoke", "--team", "platform", "--hub-url", "../hub")
+    assert parse((tmp_path / "spoke/hub.yaml").read_text()).data["hub"]["ref"] == "trunk"
+    validate_clean(tmp_path / "spoke")
+    given = tmp_path / "other"
+    init(str(given), "--spoke", "--team", "platform", "--hub-url", "../hub", "--hub-ref", "v1")
+    assert parse((given / "hub.yaml").read_text()).data["hub"]["ref"] == "v1"

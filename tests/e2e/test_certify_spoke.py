@@ -57,8 +57,8 @@ def certify_json(*args: str) -> tuple[int, dict[str, object], str]:
 
 
 def test_spoke_certifies_against_the_bare_hub(spoke: Path, hub_work: Path) -> None:
-    code, document, _ = certify_json()
-    assert code == 0, document
+    code, document, err = certify_json()
+    assert code == 0, (document, err)
     with git.Repo(hub_work) as repo:
         assert document["hub"] == {"commit": repo.head.commit.hexsha, "dirty": False, "ref": "main"}
     assert any(p.is_dir() for p in (spoke.parent / "cache" / "hubs").iterdir())

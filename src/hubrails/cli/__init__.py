@@ -27,12 +27,22 @@ def main(argv: list[str] | None = None) -> int:
             from hubrails.core.runtime.guard_main import run
 
             return run(args[1:])
+        from hubrails.cli import complete
+
+        request = complete.requested()
+        if request is not None:  # a shell asks for completions: kinds and names answered here
+            reply = complete.answer(request[1])
+            if reply is not None:
+                sys.stdout.write(reply + "\n")
+                return 0
+        named = sys.argv[0].replace("\\", "/").rsplit("/", 1)[-1] if argv is None else "hub"
+        prog = request[0] if request else ("hubrails" if named == "hubrails" else "hub")
         # A run lasts seconds and builds hundreds of thousands of objects that reference
         # counting frees: the cycle collector would only scan them again and again (hub
         # certify --all on 1,000 agents: 2.1 s -> 1.4 s), and once more at exit, which freezing
         # them skips.
         gc.disable()
-        return _run(args)
+        return _run(args, prog)
     except KeyboardInterrupt:  # also while the application is imported, in the first 100 ms
         sys.stderr.write("hub: interrupted\n")
         return 130
@@ -41,17 +51,40 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
 
 
-def _run(args: list[str]) -> int:
+def _completion(args: list[str], prog: str) -> int:
+    """``--install-completion [SHELL]`` (for both ``hub`` and ``hubrails``) and
+    ``--show-completion [SHELL]``, the shell named or else detected."""
+    from hubrails.cli import complete
+    from hubrails.errors import HubError
+
+    shell = args[1] if len(args) > 1 else None
+    if len(args) > 2 or (shell is not None and shell not in complete.SHELLS):
+        raise HubError(
+            f"{args[0]} takes one shell: {', '.join(complete.SHELLS)}",
+            hint=f"e.g. hub {args[0]} zsh",
+        )
+    if args[0] == "--show-completion":
+        sys.stdout.write(complete.script(shell, prog) + "\n")
+        return 0
+    for chosen, path in complete.install(shell):
+        sys.stdout.write(f"{chosen} completion installed in {path}\n")
+    sys.stdout.write("completion takes effect in a new shell\n")
+    return 0
+
+
+def _run(args: list[str], prog: str = "hub") -> int:
     """``args`` run by the application, every failure turned into an exit code."""
     import typer
 
     from hubrails.errors import ExitCode, HubError
 
     try:
+        if args[:1] in (["--install-completion"], ["--show-completion"]):
+            return _completion(args, prog)
         from hubrails.cli.app import application
 
         app = application(args[0] if args else None)
-        code = app(args=args, prog_name="hub", standalone_mode=False)
+        code = app(args=args, prog_name=prog, standalone_mode=False)
     except HubError as error:
         sys.stderr.write(error.render())
         return int(error.exit_code)

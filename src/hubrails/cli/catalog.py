@@ -40,10 +40,14 @@ KindOption = Annotated[
 
 def _open(root: Path | None, hub: Path | None) -> tuple[HubConfig, HubConfig | None, Catalog]:
     from hubrails.core.catalog.query import load_catalog
-    from hubrails.core.registry.config import load_config, local_hub, locate
+    from hubrails.core.hub.locate import lookup_hub
+    from hubrails.core.registry.config import load_config, locate
 
     config = load_config(locate(root))
-    hub_config = load_config(locate(hub)) if hub else local_hub(config)
+    found = lookup_hub(config, locate(hub) if hub else None, throttle=True)
+    for message in (*found.warnings, *([found.unavailable] if found.unavailable else [])):
+        sys.stderr.write(f"hub: warning: {message}\n")
+    hub_config = found.config
     return config, hub_config, load_catalog(config, hub_config)
 
 

@@ -11,7 +11,7 @@ import typer
 
 from hubrails.cli._common import RootOption
 from hubrails.errors import ExitCode, HubError
-from hubrails.render import Format
+from hubrails.render import Format, OutputFormat
 
 if TYPE_CHECKING:
     from hubrails.core.certify.agent_files import Workspace
@@ -125,26 +125,29 @@ def certify_command(
 
 def policy_command(
     agent: Annotated[str, typer.Argument(help="The agent: its name or the path of its file.")],
-    output: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.TEXT,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.TEXT,
     hub: HubOption = None,
     root: RootOption = None,
 ) -> None:
     """Print an agent's effective policy (hub ⊓ team ⊓ agent) and where each value comes from.
 
-    Exit 0: no team or agent value loosens the policy above it. Exit 1: one does.
+    Fields no guardrail sets show certify's built-in defaults. Exit 0: no team or agent value
+    loosens the policy above it. Exit 1: one does.
 
     Exit 2: the invocation is wrong.
     """
     from hubrails.core.certify.agent_policy import policies
+    from hubrails.core.certify.policy import BUILT_IN
 
-    if output not in (Format.TEXT, Format.JSON):
-        raise HubError(f"hub policy writes text or json, not {output.value}")
     ws = _workspace(root, hub)
     _warn(ws.hub.warnings)
     loaded = ws.agent(ws.find_agent(agent))
     full, required, _ = policies(ws, loaded)
     from hubrails.render import policy_renderer
 
-    policy_renderer(output)(loaded.path, full, required, sys.stdout)
+    defaults = {k: v for k, v in BUILT_IN.items() if k not in full.values}
+    policy_renderer(output)(loaded.path, full, required, sys.stdout, defaults)
     if full.loosenings:
         raise typer.Exit(ExitCode.FINDINGS)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from hubrails.cli._common import RootOption
-from hubrails.errors import ExitCode
+from hubrails.errors import ExitCode, HubError
 
 
 def codeowners_command(
@@ -34,11 +34,20 @@ def codeowners_command(
     Exit 0 when written or current, 1 with --check when out of date, 2 on bad input.
     """
     from hubrails.core.catalog import codeowners
-    from hubrails.core.registry.config import load_config, local_hub, locate
+    from hubrails.core.hub.locate import lookup_hub
+    from hubrails.core.registry.config import load_config, locate
     from hubrails.core.scaffold.write import replace_file
 
     config = load_config(locate(root))
-    hub_config = load_config(locate(hub)) if hub else local_hub(config)
+    found = lookup_hub(config, locate(hub) if hub else None, throttle=False)
+    if found.unavailable:
+        raise HubError(
+            found.unavailable,
+            hint="a spoke's Team manifest lives in the hub: check hub.url, or pass --hub PATH",
+        )
+    for message in found.warnings:
+        sys.stderr.write(f"hub: warning: {message}\n")
+    hub_config = found.config
     text = codeowners.render(config, hub_config)
     if codeowners.is_current(config.root, text):
         sys.stdout.write(f"{codeowners.TARGET} is up to date\n")

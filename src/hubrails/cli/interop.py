@@ -71,7 +71,7 @@ def import_skill_command(
     rel = manifest_path(config.role, "Skill", skill.name, owner, platform)
     dest = rel.rsplit("/", 1)[0]
     plan = import_plan(skill, owner, dest, schema_ref(config.root, rel, "Skill"))
-    write_new(config.root, plan)
+    write_new(config.root, plan, (f"{dest}/{f}" for f in skill.executable))
     sys.stdout.write(f"imported skill {skill.name} into {dest}/ ({len(plan)} files)\n")
 
 
@@ -89,7 +89,7 @@ def export_skill_command(
     against the Agent Skills rules. Exit 2 if it breaks them or FOLDER/NAME exists.
     """
     from hubrails.core.catalog.query import find
-    from hubrails.core.interop.agent_skills import export_plan
+    from hubrails.core.interop.agent_skills import executables, export_plan
     from hubrails.core.registry import safefile, safeyaml
 
     config, catalog = _open(root)
@@ -104,7 +104,7 @@ def export_skill_command(
 
     target = folder / name
     make_folder(target, exist_ok=False)
-    write_new(target, dict(files))
+    write_new(target, dict(files), executables(manifest.parent, files))
     sys.stdout.write(f"exported skill {name} to {target} ({len(files)} files)\n")
 
 
@@ -136,6 +136,14 @@ def import_mcp_command(
     remote: Annotated[
         bool, typer.Option("--remote", help="Use the remote endpoint, not the package.")
     ] = False,
+    var: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--var",
+            help="NAME=VALUE for a URL variable ({host}) or an argument's valueHint; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     team: TeamOption = None,
     root: RootOption = None,
 ) -> None:
@@ -156,10 +164,29 @@ def import_mcp_command(
     config, catalog = _open(root)
     owner, platform = owning_team(catalog, team, config.team)
     server = read_json(server_json, "server.json")
-    listed = read_json(tools, "the tools list") if tools else {}
-    tool_list = listed.get("tools", []) if isinstance(listed, dict) else listed
+    from hubrails.core.interop.mcp_legacy import tools_of
+
+    variables: dict[str, str] = {}
+    for item in var or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise HubError(f"--var {item}: expected NAME=VALUE")
+        variables[key] = value
+    notes: list[str] = []
+    tool_list: list[object] = []
+    if tools:
+        tool_list, notes = tools_of(read_json(tools, "the tools list"), str(tools))
+        if not tool_list and not action:
+            raise HubError(f"{tools} lists no tools", hint="pass --action NAME for each action")
     document = tool_document(
-        server, team=owner, name=name, tools=tool_list, actions=list(action or ()), remote=remote
+        server,
+        team=owner,
+        name=name,
+        tools=tool_list,
+        actions=list(action or ()),
+        remote=remote,
+        variables=variables,
+        notes=notes,
     )
     tool = document["metadata"]["name"]
     check_name(tool, "tool name (pass --name)")
@@ -176,7 +203,10 @@ def import_mcp_command(
         )
     write_new(config.root, {rel: text})
     count = len(document["spec"]["actions"])
-    sys.stdout.write(f"imported {tool} as {rel} (status proposed, {count} actions)\n")
+    actions = f"{count} action{'' if count == 1 else 's'}"
+    sys.stdout.write(f"imported {tool} as {rel} (status proposed, {actions})\n")
+    for note in notes:
+        sys.stdout.write(f"  note: {note}\n")
 
 
 def _register_runtime_exports() -> None:

@@ -34,6 +34,19 @@ def validate_command(
         ),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the index cache.")] = False,
+    fetch: Annotated[
+        bool,
+        typer.Option(
+            "--fetch", help="Fetch a spoke's hub now, not at most once per fetch_every_minutes."
+        ),
+    ] = False,
+    require_hub: Annotated[
+        bool,
+        typer.Option(
+            "--require-hub",
+            help="Fail (exit 2) when a spoke's hub cannot be fetched, instead of warning.",
+        ),
+    ] = False,
     root: RootOption = None,
 ) -> None:
     """Validate manifests: schemas, layout, names, references and version ranges.
@@ -41,14 +54,22 @@ def validate_command(
     Exit 0 when clean, 1 when there are findings (errors, or warnings with --strict),
     2 when the invocation itself is wrong.
     """
-    from hubrails.core.registry.config import load_config, local_hub, locate
+    from hubrails.core.hub.locate import lookup_hub
+    from hubrails.core.registry.config import load_config, locate
     from hubrails.core.validate.run import validate
+    from hubrails.errors import HubError
     from hubrails.render import validation_renderer
 
     given = list(paths or [])
     config = load_config(locate(root, given))
-    hub_config = load_config(locate(hub, [])) if hub else local_hub(config)
-    result = validate(config, given, hub=hub_config, use_cache=not no_cache)
+    found = lookup_hub(config, locate(hub, []) if hub else None, throttle=not fetch)
+    if found.unavailable and require_hub:
+        raise HubError(found.unavailable, hint="--require-hub: hub references must be checked")
+    for message in found.warnings:
+        sys.stderr.write(f"hub: warning: {message}\n")
+    result = validate(
+        config, given, hub=found.config, use_cache=not no_cache, hub_problem=found.unavailable
+    )
     validation_renderer(output)(result, sys.stdout, config.root)
     if result.failed(strict=strict):
         raise typer.Exit(ExitCode.FINDINGS)

@@ -4,10 +4,10 @@ write to the stream they are given, read nothing and decide no exit code."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from types import ModuleType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -76,12 +76,14 @@ def certification_renderer(fmt: Format) -> CertificationRenderer:
     return render_certification
 
 
-PolicyRenderer = Callable[[str, "EffectivePolicy", "EffectivePolicy", TextIO], None]
+PolicyRenderer = Callable[
+    [str, "EffectivePolicy", "EffectivePolicy", TextIO, "Mapping[str, Any] | None"], None
+]
 
 
-def policy_renderer(fmt: Format) -> PolicyRenderer:
+def policy_renderer(fmt: OutputFormat) -> PolicyRenderer:
     """The function that renders an effective policy (``hub policy``): text or JSON."""
-    if fmt is Format.JSON:
+    if fmt is OutputFormat.JSON:
         from hubrails.render.json.certify import render_policy
     else:
         from hubrails.render.text.certify import render_policy

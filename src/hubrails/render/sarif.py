@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
 
 from hubrails import __version__
 from hubrails.core.registry.findings import Severity
@@ -16,6 +18,42 @@ if TYPE_CHECKING:
     from hubrails.core.certify.results import Certification
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+RULES_DOC = "https://github.com/hubrails/hubrails/blob/main/docs/rules.md"
+CHECKS_DOC = "https://github.com/hubrails/hubrails/blob/main/docs/checks.md"
+FINGERPRINT = "hubrailsFinding/v1"  # partialFingerprints key: rule, file and message, no line
+
+
+def _uri(path: str) -> str:
+    """A repository-relative path as a percent-encoded ``uri-reference``."""
+    return quote(path, safe="/")
+
+
+def _fingerprint(*parts: str) -> dict[str, str]:
+    """Stable across runs and line moves, so a re-upload updates alerts instead of adding."""
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+    return {FINGERPRINT: digest}
+
+
+def _rule(rule_id: str, short: str, full: str, help_text: str, doc: str) -> dict[str, Any]:
+    """A ``reportingDescriptor`` with what GitHub code scanning requires (GH2012)."""
+    return {
+        "id": rule_id,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": f"{help_text}\n\nSee [{doc}]({doc})."},
+        "helpUri": doc,
+    }
+
+
+def _validation_rule(rule_id: str) -> dict[str, Any]:
+    text = describe(rule_id)
+    return _rule(
+        rule_id,
+        text,
+        f"hubrails validate rule {rule_id}: {text}",
+        f"{text} Each result's message ends with the fix for that finding.",
+        RULES_DOC,
+    )
 
 
 def validation_log(result: ValidationResult) -> dict[str, Any]:
@@ -31,11 +69,12 @@ def validation_log(result: ValidationResult) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.path},
+                        "artifactLocation": {"uri": _uri(f.path)},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     }
                 }
             ],
+            "partialFingerprints": _fingerprint(f.rule, f.path, f.message),
         }
         for f in result.findings
     ]
@@ -49,11 +88,10 @@ def validation_log(result: ValidationResult) -> dict[str, Any]:
                         "name": "hubrails",
                         "version": __version__,
                         "informationUri": "https://hubrails.dev",
-                        "rules": [
-                            {"id": r, "shortDescription": {"text": describe(r)}} for r in rule_ids
-                        ],
+                        "rules": [_validation_rule(r) for r in rule_ids],
                     }
                 },
+                "automationDetails": {"id": "hub-validate/"},
                 "results": results,
             }
         ],
@@ -74,7 +112,13 @@ def certification_log(
 
     index = {spec.id: i for i, spec in enumerate(CHECKS)}
     rules: list[dict[str, Any]] = [
-        {"id": s.id, "shortDescription": {"text": s.title}, "help": {"text": s.remediation}}
+        _rule(
+            s.id,
+            s.title,
+            f"hubrails certify check {s.id} ({s.severity}): {s.title}.",
+            f"To pass: {s.remediation}.",
+            CHECKS_DOC,
+        )
         for s in CHECKS
     ]
     results: list[dict[str, Any]] = []
@@ -89,6 +133,9 @@ def certification_log(
                     "level": "warning" if check.status.value == "warn" else "error",
                     "message": {"text": f"{result.team}/{result.name}: {p.message}"},
                     "locations": [_location(p.path, p.line)],
+                    "partialFingerprints": _fingerprint(
+                        check.id, result.team, result.name, p.path, p.message
+                    ),
                 }
                 if check.waiver is not None:
                     justification = f"{check.waiver.reason} ({check.waiver.path})"
@@ -97,17 +144,22 @@ def certification_log(
     for problem in problems or []:
         rule = f"certificate-{problem.kind}"
         if rule not in {r["id"] for r in rules}:
-            rules.append({"id": rule, "shortDescription": {"text": f"Certificate {problem.kind}"}})
+            text = f"Certificate {problem.kind}"
+            full = f"hub certify --verify: a certificate is {problem.kind}."
+            fix = "Recertify the agent with 'hub certify --write' and commit the certificate."
+            rules.append(_rule(rule, text, full, fix, CHECKS_DOC))
         results.append(
             {
                 "ruleId": rule,
                 "level": "error",
                 "message": {"text": problem.message},
                 "locations": [_location(problem.path, 1)],
+                "partialFingerprints": _fingerprint(rule, problem.path, problem.message),
             }
         )
     log = validation_log(ValidationResult())
     log["runs"][0]["tool"]["driver"]["rules"] = rules
+    log["runs"][0]["automationDetails"] = {"id": "hub-certify/"}
     log["runs"][0]["results"] = results
     return log
 
@@ -115,7 +167,7 @@ def certification_log(
 def _location(path: str, line: int) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": path},
+            "artifactLocation": {"uri": _uri(path)},
             "region": {"startLine": line},
         }
     }

@@ -36,18 +36,32 @@ def emit_command(
     run_id: Annotated[
         str | None, typer.Option(help="Run id (default: a new UUID).", show_default=False)
     ] = None,
-    cache_read_tokens: Annotated[int | None, typer.Option(show_default=False)] = None,
-    cache_write_tokens: Annotated[int | None, typer.Option(show_default=False)] = None,
+    cache_read_tokens: Annotated[
+        int | None,
+        typer.Option(help="Input tokens read from the prompt cache.", show_default=False),
+    ] = None,
+    cache_write_tokens: Annotated[
+        int | None,
+        typer.Option(help="Input tokens written to the prompt cache.", show_default=False),
+    ] = None,
     cost_usd: Annotated[
         float | None, typer.Option(help="Known cost (else priced at ingest).", show_default=False)
     ] = None,
-    duration_ms: Annotated[int | None, typer.Option(show_default=False)] = None,
+    duration_ms: Annotated[
+        int | None, typer.Option(help="How long the run took, in milliseconds.", show_default=False)
+    ] = None,
     label: Annotated[
         list[str] | None, typer.Option(help="KEY=VALUE label (repeatable).", show_default=False)
     ] = None,
     to: Annotated[
-        Path, typer.Option("--to", envvar="HUB_LEDGER_FILE", help="The JSON Lines file.")
-    ] = Path("runs.jsonl"),
+        Path | None,
+        typer.Option(
+            "--to",
+            envvar="HUB_LEDGER_FILE",
+            help="The JSON Lines file (default: .hub/runs.jsonl in the repository, git-ignored).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Append one validated run record to a JSON Lines file, safely under concurrent writers.
 
@@ -58,6 +72,8 @@ def emit_command(
     from hubrails.errors import HubError
     from hubrails.ledger import emit_run
 
+    if to is None:
+        to = _default_file()
     labels = {}
     for item in label or []:
         key, sep, value = item.partition("=")
@@ -83,3 +99,15 @@ def emit_command(
         labels=labels or None,
     )
     sys.stdout.write(json.dumps(record) + "\n")
+
+
+def _default_file() -> Path:
+    """``.hub/runs.jsonl`` of the repository around the current folder (else of the folder)."""
+    from hubrails.core.registry.config import find_root
+    from hubrails.errors import ConfigError
+
+    try:
+        base = find_root(Path.cwd())
+    except ConfigError:
+        base = Path.cwd()
+    return base / ".hub" / "runs.jsonl"

@@ -63,7 +63,7 @@ def report_command(
     Exit 0, or 2 on a usage error.
     """
     from hubrails.core.ledger.pricing import load_pricing
-    from hubrails.core.ledger.registry_facts import budgets, review_hourly_usd
+    from hubrails.core.ledger.registry_facts import budgets, known_names, review_hourly_usd
     from hubrails.core.ledger.report import build_report
     from hubrails.core.ledger.window import window
 
@@ -80,6 +80,7 @@ def report_command(
             team=team,
             budgets=budgets(config),
             review_hourly_usd=review_hourly_usd(config),
+            known=known_names(config).agents,
         )
     finally:
         store.engine.dispose()

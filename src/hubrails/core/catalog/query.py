@@ -141,6 +141,11 @@ def owning_team(catalog: Catalog, team: str | None, default: str | None) -> tupl
     owner = team or default or platform
     if owner is None:
         raise HubError("no owning team", hint="pass --team NAME (or create the platform team)")
+    teams = sorted(e.asset.name for e in catalog.entries if e.asset.kind == "Team")
+    if team is not None and teams and team not in teams:
+        raise HubError(
+            f"no team '{team}'", hint=f"teams: {', '.join(teams)}; create one with 'hub new team'"
+        )
     return owner, platform
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubrails.core.certify.agent_files import Loaded, Workspace
-from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.policy import BUILT_IN, EffectivePolicy
 from hubrails.core.registry.document import Pointer, dotted
 
 CLASSES = ("public", "internal", "confidential", "restricted")
-DEFAULT_ALLOWED_STATUSES = ("vetted",)
+DEFAULT_ALLOWED_STATUSES = tuple(BUILT_IN["tools.allowed_statuses"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from hubrails.core.certify.check_context import (
     Skip,
     spec_of,
 )
-from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.policy import BUILT_IN, EffectivePolicy
 from hubrails.core.certify.secrets import find_secrets
 
 
@@ -71,7 +71,13 @@ def check_ledger(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     """Where a ledger store is configured and reachable, the agent has recent records."""
     if not ctx.ledger_url:
         return Skip("no ledger configured")
-    window = policy.get("telemetry.ledger_window_days", 30)
+    window = policy.get("telemetry.ledger_window_days", BUILT_IN["telemetry.ledger_window_days"])
+    from hubrails.store import missing_sqlite_file
+
+    if missing_sqlite_file(ctx.ledger_url):
+        return Skip(
+            f"the ledger at {ctx.ledger_url} has no records yet ('hub ledger ingest' creates it)"
+        )
     seen = ledger_records_seen(ctx.ledger_url, ctx.team, ctx.name, window)
     if seen is None:
         # no URL: it is machine-specific (a path) and may hold a password; certificates keep it

@@ -35,8 +35,14 @@ def check_tools_vetted(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
             continue
         status = spec_of(tool).get("status", "proposed")
         if status not in allowed:
+            where = f"{tool.path}:{tool.line(('spec', 'status'))}"
+            fix = (
+                f"once the platform team has vetted it, set 'status: vetted' at {where}"
+                if status == "proposed" and "vetted" in allowed
+                else f"use a tool whose status is {' or '.join(allowed)}"
+            )
             problems.append(
-                ctx.at(at, f"tool '{name}' is {status}; policy allows {', '.join(allowed)}")
+                ctx.at(at, f"tool '{name}' is {status}; policy allows {', '.join(allowed)}: {fix}")
             )
         if name in denied:
             problems.append(ctx.at(at, f"tool '{name}' is denied by policy (tools.deny)"))
@@ -95,10 +101,19 @@ def check_data(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
         tool_class = spec_of(ctx.tools.get(name)).get("data_classification")
         rank = rank_of(CLASSES, tool_class)
         if rank is not None and rank > ceiling:
+            tool = ctx.tools.get(name)
+            line = ctx.agent.line(("spec", "data_classification"))
+            lower = (
+                f", or lower 'data_classification' at {tool.path}:"
+                f"{tool.line(('spec', 'data_classification'))} if the tool handles less"
+                if tool is not None
+                else ""
+            )
             problems.append(
                 ctx.at(
                     ("spec", "tools", i, "name"),
-                    f"tool '{name}' handles {tool_class} data, above the agent's {declared}",
+                    f"tool '{name}' handles {tool_class} data, above the agent's {declared}: "
+                    f"set 'data_classification: {tool_class}' at {ctx.agent.path}:{line}{lower}",
                 )
             )
     return problems

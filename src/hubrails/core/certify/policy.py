@@ -44,6 +44,12 @@ FIELDS: dict[str, tuple[Merge, tuple[str, ...]]] = {
     "data.max_classification": (Merge.THRESHOLD, CLASSIFICATIONS),
     "certificate.validity_days": (Merge.MAXIMUM, ()),
 }
+# What certify enforces when no guardrail sets a field (docs/checks.md); hub policy shows them.
+BUILT_IN: dict[str, Any] = {
+    "tools.allowed_statuses": ["vetted"],
+    "telemetry.ledger_window_days": 30,
+    "certificate.validity_days": 90,
+}
 # A lower level's allow list must not name what a level above denies.
 _DENIED_BY = {"models.allow": "models.deny"}
 

@@ -12,11 +12,11 @@ from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
 from hubrails.core.certify.check_context import AgentContext, CheckSpec, Problem, Skip
 from hubrails.core.certify.checks import CHECKS
 from hubrails.core.certify.parsed_cache import Parsed
-from hubrails.core.certify.policy import EffectivePolicy
+from hubrails.core.certify.policy import BUILT_IN, EffectivePolicy
 from hubrails.core.certify.results import AgentResult, Certification, CheckResult, Status
 from hubrails.core.certify.waivers import Waiver, load_waivers
 
-DEFAULT_VALIDITY_DAYS = 90
+DEFAULT_VALIDITY_DAYS: int = BUILT_IN["certificate.validity_days"]
 MAX_VALIDITY_DAYS = 36_500  # a hundred years: a longer validity is this one
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hubrails.core.registry.config import CONFIG_NAME, HubConfig, load_config
-from hubrails.errors import ConfigError, HubError
+from hubrails.errors import ConfigError, HubFetchError
 
 if TYPE_CHECKING:
     from hubrails.core.vcs.checkout import CheckoutState
@@ -57,8 +57,49 @@ def cache_root() -> Path:
     return base / "hubrails"
 
 
-def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
-    """The hub of ``config``'s repository; ``hub_path`` (``--hub``) overrides ``hub.yaml``."""
+DEFAULT_FETCH_MINUTES = 10
+
+
+def fetch_every(config: HubConfig) -> float:
+    """Seconds between fetches of a cached hub on the fast path (``hub.fetch_every_minutes``)."""
+    hub = (config.raw or {}).get("hub") or {}
+    return float(hub.get("fetch_every_minutes", DEFAULT_FETCH_MINUTES)) * 60
+
+
+@dataclass(frozen=True)
+class HubLookup:
+    """What validate and the catalog check against: the hub's config (``None`` in a hub, or
+    when the hub cannot be had), warnings to print, and why it is unavailable."""
+
+    config: HubConfig | None
+    warnings: tuple[str, ...] = ()
+    unavailable: str | None = None
+
+
+def lookup_hub(
+    config: HubConfig, hub_path: Path | None = None, *, throttle: bool = True
+) -> HubLookup:
+    """The hub as :func:`find_hub` resolves it; ``throttle`` fetches a cached clone at most
+    once per ``hub.fetch_every_minutes``; an unreachable hub without a cached copy is reported
+    as ``unavailable`` instead of raised, so a hook stays usable offline."""
+    if config.role == "hub" and hub_path is None:
+        return HubLookup(None)
+
+    try:
+        hub = find_hub(config, hub_path, fetch_every=fetch_every(config) if throttle else None)
+    except HubFetchError as exc:
+        return HubLookup(None, unavailable=exc.message)
+    if hub.is_self:
+        return HubLookup(None)
+    return HubLookup(hub.config, hub.warnings)
+
+
+def find_hub(
+    config: HubConfig, hub_path: Path | None = None, *, fetch_every: float | None = None
+) -> Hub:
+    """The hub of ``config``'s repository; ``hub_path`` (``--hub``) overrides ``hub.yaml``.
+    A git URL or a local repository is used at ``hub.ref`` from the clone cache; a plain folder
+    (no git) as it is."""
     from hubrails.core.vcs.checkout import CheckoutState
     from hubrails.core.vcs.hub_clone import materialise_hub
 
@@ -71,7 +112,7 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
     if config.role == "hub":
         return Hub(config, is_self=True)
     if not config.hub_url:
-        raise HubError(
+        raise HubFetchError(
             "this spoke's hub.yaml names no hub",
             path=str(config.config_path),
             hint="add 'hub: {url: GIT_URL, ref: main}' to hub.yaml, or pass --hub PATH",
@@ -80,7 +121,7 @@ def find_hub(config: HubConfig, hub_path: Path | None = None) -> Hub:
     local = Path(url)
     if local.is_dir() and (local / CONFIG_NAME).is_file() and not (local / ".git").exists():
         return Hub(load_config(local.resolve()))  # a plain folder: use it as it is
-    got = materialise_hub(url, config.hub_ref, cache_root())
+    got = materialise_hub(url, config.hub_ref, cache_root(), fetch_every=fetch_every)
     if not (got.path / CONFIG_NAME).is_file():
         raise ConfigError(
             f"the hub at {config.hub_url} (ref {config.hub_ref}) has no {CONFIG_NAME}",

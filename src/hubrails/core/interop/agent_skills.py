@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,11 +73,27 @@ def read_folder(folder: Path) -> dict[str, bytes]:
                     else (exc.message)
                 )
                 raise HubError(f"{rel}: {message}", path=str(path), hint=exc.hint) from None
+            info = path.stat()
+            if info.st_mode & (stat.S_ISUID | stat.S_ISGID):
+                raise HubError(
+                    f"{rel} is setuid or setgid: refused",
+                    path=str(path),
+                    hint=f"a skill's scripts run as the user: chmod ug-s {rel}",
+                )
     return files
 
 
 def _unlistable(error: OSError) -> None:
     raise HubError(f"cannot list the folder: {error.strerror}", path=str(error.filename))
+
+
+def executables(folder: Path, files: dict[str, bytes]) -> frozenset[str]:
+    """The files of ``files`` (relative to ``folder``) that are executable by their owner."""
+    return frozenset(
+        rel
+        for rel in files
+        if (folder / rel).is_file() and (folder / rel).stat().st_mode & stat.S_IXUSR
+    )
 
 
 def _text(files: dict[str, bytes], rel: str, where: Path) -> str:
@@ -131,13 +148,25 @@ class SkillFolder:
     front: dict[str, Any]
     files: dict[str, bytes]
     evals: list[Any]
+    executable: frozenset[str] = frozenset()
 
 
 def read_skill(folder: Path) -> SkillFolder:
-    """Read an Agent Skills folder; a :class:`HubError` if it breaks the rules."""
+    """Read an Agent Skills folder; a :class:`HubError` if it breaks the rules (among them:
+    the folder's name is the skill's name)."""
     files = read_folder(folder)
     front = check_skill_doc(_text(files, SKILL_DOC, folder), str(folder / SKILL_DOC))
-    return SkillFolder(front["name"], front, files, read_evals(files, folder))
+    named = folder.resolve().name
+    if named != front["name"]:
+        raise HubError(
+            f"the folder is named '{named}' but its SKILL.md names the skill '{front['name']}'",
+            path=str(folder / SKILL_DOC),
+            hint="the Agent Skills rules require the folder name to equal 'name': rename the "
+            "folder or fix the name",
+        )
+    return SkillFolder(
+        front["name"], front, files, read_evals(files, folder), executables(folder, files)
+    )
 
 
 def import_plan(skill: SkillFolder, team: str, dest: str, schema: str) -> dict[str, str | bytes]:

@@ -89,7 +89,30 @@ def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
     return list(actions.values())
 
 
-def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
+def fill_url(url: str, declared: Any, given: dict[str, str], where: str) -> str:
+    """``url`` with its ``{name}`` variables replaced by ``--var name=VALUE``; refused, naming
+    the variable, when one is not given (a default is only the publisher's example)."""
+    declared = _dict(declared)
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in given:
+            return given[name]
+        info = _dict(declared.get(name))
+        about = f" ({info['description']})" if isinstance(info.get("description"), str) else ""
+        default = info.get("default")
+        example = f"; the server suggests {default}" if isinstance(default, str) else ""
+        raise HubError(
+            f"the {where} URL {url} needs the variable '{name}'{about}",
+            hint=f"pass --var {name}=VALUE{example}",
+        )
+
+    return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", value, url)
+
+
+def _mcp_from_package(
+    package: dict[str, Any], given: dict[str, str], notes: list[str]
+) -> dict[str, Any]:
     kind = package.get("registryType")
     if kind not in _REGISTRY_TYPES or not isinstance(package.get("identifier"), str):
         raise HubError(
@@ -105,9 +128,9 @@ def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
         command = package.get("runtimeHint") or _RUNTIME.get(kind)
         if command:
             mcp["command"] = command
-            mcp["args"] = _args(package, kind, ident, version)
+            mcp["args"] = _args(package, kind, ident, version, given, notes)
     elif isinstance(transport.get("url"), str):
-        mcp["url"] = transport["url"]
+        mcp["url"] = fill_url(transport["url"], transport.get("variables"), given, "package")
     env = [
         v["name"]
         for v in package.get("environmentVariables") or []
@@ -118,21 +141,52 @@ def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
     return mcp
 
 
-def _fixed(arguments: Any) -> list[str]:
-    """The arguments with a fixed value (those the user must supply are left out)."""
+def _fixed(arguments: Any, given: dict[str, str], notes: list[str]) -> list[str]:
+    """The arguments: a fixed ``value``, else ``--var HINT=VALUE`` for its ``valueHint``, else
+    its ``default``; one with none of them is refused when required and noted when optional."""
     out: list[str] = []
     for arg in arguments or []:
-        if not isinstance(arg, dict) or not isinstance(arg.get("value"), str):
+        if not isinstance(arg, dict):
             continue
-        if arg.get("type") == "named" and isinstance(arg.get("name"), str):
+        named = arg.get("type") == "named" and isinstance(arg.get("name"), str)
+        hint = arg.get("valueHint") if isinstance(arg.get("valueHint"), str) else None
+        value = arg.get("value")
+        if not isinstance(value, str):
+            key = hint or (arg["name"].lstrip("-") if named else None)
+            value = given.get(key) if key else None
+            if value is None and isinstance(arg.get("default"), str):
+                value = arg["default"]
+                notes.append(f"argument {key or '?'}: the server's default {value!r} was used")
+        if not isinstance(value, str):
+            if not named and hint is None:
+                continue
+            label = hint or arg["name"]
+            if arg.get("isRequired") is True:
+                raise HubError(
+                    f"the package needs the argument '{label}', which has no value",
+                    hint=f"pass --var {label.lstrip('-')}=VALUE",
+                )
+            notes.append(
+                f"argument '{label}' has no value and was left out of args; pass "
+                f"--var {label.lstrip('-')}=VALUE to include it"
+            )
+            continue
+        if named:
             out.append(arg["name"])
-        out.append(arg["value"])
+        out.append(value)
     return out
 
 
-def _args(package: dict[str, Any], kind: str, ident: str, version: Any) -> list[str]:
+def _args(
+    package: dict[str, Any],
+    kind: str,
+    ident: str,
+    version: Any,
+    given: dict[str, str],
+    notes: list[str],
+) -> list[str]:
     pinned = isinstance(version, str)
-    runtime = _fixed(package.get("runtimeArguments"))
+    runtime = _fixed(package.get("runtimeArguments"), given, notes)
     spec = {
         "npm": f"{ident}@{version}" if pinned else ident,
         "pypi": f"{ident}=={version}" if pinned else ident,
@@ -140,7 +194,7 @@ def _args(package: dict[str, Any], kind: str, ident: str, version: Any) -> list[
         "nuget": f"{ident}@{version}" if pinned else ident,
     }.get(kind, ident)
     lead = {"npm": ["-y"], "oci": ["run", "-i", "--rm"]}.get(kind, [])
-    return [*lead, *runtime, spec, *_fixed(package.get("packageArguments"))]
+    return [*lead, *runtime, spec, *_fixed(package.get("packageArguments"), given, notes)]
 
 
 def tool_document(
@@ -151,10 +205,20 @@ def tool_document(
     tools: list[Any] | None = None,
     actions: list[str] | None = None,
     remote: bool = False,
+    variables: dict[str, str] | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The Tool manifest (as data) for a parsed ``server.json``."""
+    """The Tool manifest (as data) for a parsed ``server.json``; ``variables`` fill URL
+    variables and valueless arguments; what the reader should know is added to ``notes``."""
+    from hubrails.core.interop.mcp_legacy import LEGACY_VERSION, is_legacy, modernise
+
+    given = variables or {}
+    notes = notes if notes is not None else []
     if not isinstance(server, dict):
         raise HubError("server.json must be a JSON object")
+    if is_legacy(server):
+        server = modernise(server)
+        notes.append(f"server.json is in the older snake_case format ({LEGACY_VERSION})")
     for key in ("name", "description"):
         if not isinstance(server.get(key), str) or not server[key].strip():
             raise HubError(f"server.json needs a non-empty '{key}'")
@@ -163,14 +227,20 @@ def tool_document(
     if remote and not remotes:
         raise HubError("--remote: server.json lists no remotes")
     if packages and not remote:
-        mcp = _mcp_from_package(packages[0])
+        mcp = _mcp_from_package(packages[0], given, notes)
     elif remotes:
         first = remotes[0]
         if first.get("type") not in ("streamable-http", "sse") or not isinstance(
             first.get("url"), str
         ):
             raise HubError("a remote needs 'type' (streamable-http or sse) and 'url'")
-        mcp = {"transport": first["type"], "url": first["url"]}
+        url = fill_url(first["url"], first.get("variables"), given, "remote")
+        mcp = {"transport": first["type"], "url": url}
+        headers = [
+            h["name"] for h in first.get("headers") or [] if isinstance(h, dict) and h.get("name")
+        ]
+        if headers:
+            notes.append(f"the remote expects the header(s) {', '.join(map(str, headers))}")
     else:
         raise HubError("server.json lists neither packages nor remotes: nothing to run")
     listed = actions_from(tools or [], actions or [])

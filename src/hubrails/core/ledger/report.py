@@ -86,6 +86,7 @@ class Report:
     review_hotspots: tuple[Flagged, ...]
     failing: tuple[Flagged, ...]
     budgets: tuple[BudgetLine, ...]
+    unknown: tuple[Flagged, ...] = ()  # agents in the ledger that the registry does not declare
 
 
 def _key(group: Group, by: str) -> str:
@@ -178,8 +179,11 @@ def build_report(
     budgets: dict[str, float] | None = None,
     review_hourly_usd: float = 0.0,
     thresholds: Thresholds = Thresholds(),
+    known: frozenset[tuple[str, str]] | None = None,
 ) -> Report:
-    """Aggregate the ledger over ``span`` into every report section."""
+    """Aggregate the ledger over ``span`` into every report section; with ``known`` (the
+    registry's (team, agent) pairs), the agents it does not declare are listed too. A quietly
+    failing agent is no cheaper-tier candidate: a cheaper model would hide, not fix, that."""
     th, rate = thresholds, review_hourly_usd
     per_agent, per_model, weekly, by_key, everything = Sums(), Sums(), Sums(), Sums(), Sums()
     last_day = (span.until_ms - 1) // DAY_MS
@@ -200,6 +204,16 @@ def build_report(
         for (t, a), s in sorted(agent_totals.items())
         if s.review_minutes / 60 * rate > s.cost
     ]
+    failing = _failing(agent_totals, weekly.totals(), th)
+    troubled = {(f.team, f.agent) for f in failing}
+    candidates = [
+        c for c in _cheaper(per_model.totals(), book, span, th) if (c.team, c.agent) not in troubled
+    ]
+    unknown = [
+        Flagged(t, a, s.runs, "not declared in the registry", s.cost)
+        for (t, a), s in sorted(agent_totals.items())
+        if known is not None and (t, a) not in known
+    ]
     return Report(
         window=span,
         as_of=as_of,
@@ -212,8 +226,9 @@ def build_report(
             else _lines(rows, rate, total.cost)
         ),
         top_drivers=tuple(_lines(agents, rate, total.cost)[: th.top]),
-        cheaper_tier=tuple(_cheaper(per_model.totals(), book, span, th)),
+        cheaper_tier=tuple(candidates),
         review_hotspots=tuple(sorted(hotspots, key=lambda f: (f.cost - f.review_cost, f.team))),
-        failing=tuple(_failing(agent_totals, weekly.totals(), th)),
+        failing=tuple(failing),
         budgets=tuple(budget_status(store, budgets or {}, as_of, team)),
+        unknown=tuple(unknown),
     )

@@ -204,6 +204,7 @@ def _with_pull_request(promotion: Promotion, description: str, target: Target) -
         tools=promotion.tools,
         agents=promotion.agents,
         reviewers=promotion.reviewers,
+        hub_repository=target.remote_url or "",
     )
     url = pullrequest.review_url(target.remote_url, target.base_name, target.branch)
     title = pullrequest.title(promotion.team, promotion.skill)

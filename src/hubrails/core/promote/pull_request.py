@@ -30,6 +30,7 @@ def body(
     tools: tuple[ToolUse, ...],
     agents: tuple[AgentUse, ...],
     reviewers: tuple[str, ...],
+    hub_repository: str = "",
 ) -> str:
     """The markdown body a reviewer reads."""
     verb = "Updates the hub copy of" if update else "Promotes"
@@ -43,7 +44,7 @@ def body(
         "## Ownership and lineage",
         "",
         f"- Owner team: `{owner}` (was `{lineage.team}`)",
-        f"- Moved from `{source_folder}/` to `{target_folder}/`",
+        _moved(source_folder, target_folder, lineage.repository, hub_repository),
         f"- Source: version `{lineage.version}`, commit `{lineage.commit}` of "
         f"`{lineage.repository}`",
         "",
@@ -77,6 +78,13 @@ def body(
         f"_Opened by `hub promote` (hubrails {__version__})._",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _moved(source: str, target: str, source_repo: str, hub_repo: str) -> str:
+    """Where the skill moves from and to, naming both repositories (one, in a monorepo)."""
+    if not hub_repo or hub_repo == source_repo:
+        return f"- Moved from `{source}/` to `{target}/` in `{source_repo}`"
+    return f"- Moved from `{source}/` in `{source_repo}` to `{target}/` in the hub `{hub_repo}`"
 
 
 def review_url(remote_url: str | None, base: str, branch: str) -> str | None:

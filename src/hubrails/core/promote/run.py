@@ -69,6 +69,13 @@ def _in_hub(config: HubConfig, options: Options) -> Promotion:
             and team in (None, parts[0])
         ]
         if not folders:
+            agent_files = [p for p in listing.splitlines() if p.endswith(f"/agents/{name}.yaml")]
+            if agent_files:
+                raise HubError(
+                    f"'{name}' is an agent ({agent_files[0]}); hub promote promotes skills",
+                    hint="agents stay with their team: certify it with "
+                    f"'hub certify {name}', and promote the skills it uses",
+                )
             raise HubError(
                 f"no spoke skill '{options.skill}' is committed under {spokes}/TEAM/skills/",
                 hint="commit the skill first; hub promote promotes what is committed",
@@ -154,6 +161,13 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
         folder = f"{registry}/skills/{name}"
         entries = _named_in_utf8(spoke.files(base_commit, folder))
         if not entries:
+            agent = f"{registry}/agents/{name}.yaml"
+            if spoke.files(base_commit, agent) or (config.root / agent).exists():
+                raise HubError(
+                    f"'{name}' is an agent ({agent}); hub promote promotes skills",
+                    hint="agents stay in their team's repository: certify it with "
+                    f"'hub certify {name}', and promote the skills it uses",
+                )
             raise HubError(
                 f"no skill '{name}' is committed under {folder}/",
                 hint="commit the skill first; hub promote promotes what is committed",
@@ -192,6 +206,13 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
                 )
 
             promotion = _noted(build(source, target, options, agents), spoke, folder)
+            if promotion.commit is not None or options.dry_run:
+                step = (
+                    f"next: once the pull request is merged, delete {folder}/ from this "
+                    "repository (hub validate reports duplicate-name until then); agents keep "
+                    "referencing the skill by name"
+                )
+                promotion = replace(promotion, notes=(*promotion.notes, step))
             if options.dry_run or promotion.commit is None:
                 return promotion
             return replace(promotion, pushed=publish.push(hub, url, promotion.commit, ref))

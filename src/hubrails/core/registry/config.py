@@ -71,16 +71,6 @@ def locate(root: Path | None, paths: Sequence[Path] = ()) -> Path:
         return find_root(Path(paths[0]).resolve().parent)
 
 
-def local_hub(config: HubConfig) -> HubConfig | None:
-    """A spoke's hub when ``hub.url`` is a local folder holding ``hub.yaml``; else ``None``."""
-    if config.role != "spoke" or not config.hub_url:
-        return None
-    candidate = (config.root / config.hub_url).resolve()
-    if (candidate / CONFIG_NAME).is_file():
-        return load_config(candidate)
-    return None
-
-
 def load_config(root: Path, *, remember: bool = True, on_disk: bool = True) -> HubConfig:
     """Read and validate ``root/hub.yaml``; any problem is a :class:`ConfigError` (exit 2).
 

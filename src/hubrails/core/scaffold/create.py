@@ -9,18 +9,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 from pathlib import Path
 
-from hubrails import __version__
 from hubrails.core.registry import layout
 from hubrails.core.registry.layout import CODEOWNERS, check_name
+from hubrails.core.scaffold.pins import Pins, choose
 from hubrails.core.scaffold.templates import manifest, skill_doc
 from hubrails.errors import HubError
 
-PROJECT_URL = "https://github.com/hubrails/hubrails"
 HUB_FOLDERS = ("teams", "tools", "skills", "prompts", "guardrails", "spokes")
 SPOKE_FOLDERS = ("skills", "agents", "prompts", "guardrails")
 SCHEMA_URL = "https://hubrails.dev/schemas/v1/"
+HUB_ONLY = ("Tool", "Team", "Waiver")  # the hub's own: its catalog, teams and exceptions
+NEW_KINDS = ("skill", "tool", "prompt", "guardrail", "agent", "team", "waiver")  # hub new
 
 Plan = dict[str, str | bytes]
 
@@ -53,8 +55,11 @@ def init_plan(
     owners: tuple[str, ...] = (),
     email: str | None = None,
     example: bool = False,
+    pins: Pins | None = None,
 ) -> Plan:
-    """Every file of a new hub or spoke registry."""
+    """Every file of a new hub or spoke registry; ``pins`` say where the hook and CI's
+    hubrails come from (default: what holds for the installed hubrails)."""
+    pins = pins or choose()
     check_name(team, "team name")
     plan: Plan = {"hub.yaml": _hub_yaml(role, team, hub_url, hub_ref)}
     plan.update(schema_files())
@@ -65,10 +70,16 @@ def init_plan(
         plan.update({f"registry/{folder}/.gitkeep": "" for folder in folders})
         if role == "hub":
             plan.update(_platform(team, owners, email))
-    plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=PROJECT_URL, version=__version__)
+    if pins.hook_repo is None:
+        plan[".pre-commit-config.yaml"] = PRE_COMMIT_LOCAL
+    else:
+        plan[".pre-commit-config.yaml"] = PRE_COMMIT.format(url=pins.hook_repo, rev=pins.hook_rev)
     checks = CODEOWNERS_STEP if role == "hub" else ""
+    caveat = f"        # {pins.caveat}\n" if pins.caveat else ""
     plan[".github/workflows/hub.yaml"] = WORKFLOW.format(
-        url=PROJECT_URL, version=__version__, codeowners=checks
+        install=caveat + "        run: " + json.dumps(f"pip install {shlex.quote(pins.install)}"),
+        codeowners=checks,
+        require_hub="" if role == "hub" else " --require-hub",  # a spoke checks hub references
     )
     plan[".gitignore"] = "# hubrails local state (caches, the embedded ledger)\n.hub/\n"
     if role == "hub":
@@ -86,7 +97,12 @@ def _hub_yaml(role: str, team: str, hub_url: str | None, hub_ref: str) -> str:
     ]
     if role == "spoke":
         lines += [f"team: {team}", "hub:", f"  url: {json.dumps(hub_url)}", f"  ref: {hub_ref}"]
-    lines += ["registry: registry", "ledger:", '  url: "sqlite:///.hub/ledger.db"']
+    lines += [
+        "registry: registry",
+        "ledger:",
+        '  url: "sqlite:///.hub/ledger.db"',
+        "  review_hourly_usd: 90   # USD per hour of human review: reports price review time at it",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -124,9 +140,25 @@ PRE_COMMIT = """\
 # Install once per clone: pre-commit install
 repos:
   - repo: {url}
-    rev: v{version}
+    rev: {rev}
     hooks:
       - id: hub-validate
+"""
+
+PRE_COMMIT_LOCAL = """\
+# pre-commit (https://pre-commit.com): validate manifests before every commit.
+# Install once per clone: pre-commit install
+# A local hook: it runs the hub on your PATH (hubrails was installed from a local folder);
+# 'hub init --hook-rev REV' pins the project's hook repository instead.
+repos:
+  - repo: local
+    hooks:
+      - id: hub-validate
+        name: hub validate
+        entry: hub validate
+        language: system
+        files: ^(hub\\.yaml|.*registry/.*\\.(ya?ml|md))$
+        always_run: true
 """
 
 WORKFLOW = """\
@@ -147,9 +179,9 @@ jobs:
         with:
           python-version: "3.12"
       - name: Install hubrails
-        run: pip install "hubrails @ git+{url}@v{version}"
+{install}
       - name: Validate manifests
-        run: hub validate --format github
+        run: hub validate --format github{require_hub}
       - name: Verify agent certificates
         run: hub certify --all --verify
 {codeowners}"""
@@ -167,13 +199,13 @@ def manifest_path(
     team's assets (and every Tool and Team), ``spokes/TEAM/`` for other teams' in a hub."""
     folder = layout.FOLDER_OF_KIND[kind]
     if role == "spoke":
-        if kind in ("Tool", "Team"):
+        if kind in HUB_ONLY:
             raise HubError(
                 f"a {kind} belongs in the hub repository, not in a spoke",
                 hint="run this in the hub repository, or propose it to the platform team",
             )
         base = f"registry/{folder}"
-    elif kind in ("Tool", "Team"):
+    elif kind in HUB_ONLY:
         base = f"registry/{folder}"
     elif kind == "Agent" or (team is not None and team != platform_team):
         base = f"registry/spokes/{team}/{folder}"
@@ -192,6 +224,8 @@ def new_plan(
     description: str | None,
     platform_team: str | None,
     model: str,
+    skills: tuple[tuple[str, str], ...] = (),
+    tools: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
 ) -> Plan:
     """The file(s) of a new ``kind`` manifest called ``name`` in the registry at ``root``."""
     check_name(name)
@@ -208,6 +242,8 @@ def new_plan(
         email=f"{name}@example.com",
         model=model,
         scope="team" if "/spokes/" in rel or role == "spoke" else "hub",
+        skills=skills,
+        tools=tools,
     )
     plan: Plan = {rel: text}
     if kind == "Skill":

@@ -76,14 +76,19 @@ _SPECS = {
     "Agent": """\
   model: {model}
   data_classification: internal
-  skills: []                    # e.g. - {{name: incident-summary, version: "^1.0.0"}}
-  tools: []                     # e.g. - {{name: github, version: "^2.0.0", actions: [...]}}
-  logging:
+{uses}  logging:
     enabled: true
     retention_days: 90
   telemetry:
     enabled: true
     exporter: otlp
+""",
+    "Waiver": """\
+  agent: replace-me             # the agent whose check is waived (its metadata.name)
+  check: approvals              # a check id from docs/checks.md
+  reason: Say why the exception is acceptable and what replaces the check meanwhile.
+  granted_by: "@replace-me"     # who grants it: a platform team owner
+  expires: "{expires}"          # quoted; past this day the waiver no longer counts
 """,
 }
 
@@ -116,8 +121,11 @@ def manifest(
     platform: bool = False,
     model: str = "claude-sonnet-4-5",
     scope: str = "hub",
+    skills: tuple[tuple[str, str], ...] = (),
+    tools: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
 ) -> str:
-    """A new ``kind`` manifest called ``name``."""
+    """A new ``kind`` manifest called ``name``; an agent's ``skills`` are (name, range) and its
+    ``tools`` (name, range, actions)."""
     title = name.replace("-", " ").capitalize()
     head = _ENVELOPE.format(
         schema=schema,
@@ -134,11 +142,44 @@ def manifest(
         platform="true" if platform else "false",
         model=_q(model),
         scope=scope,
+        expires=_in_days(30),
+        uses=_uses(skills, tools),
     )
     return head + body
+
+
+def _in_days(days: int) -> str:
+    import datetime
+
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
 
 
 def skill_doc(name: str, description: str) -> str:
     """A new ``SKILL.md`` that agrees with its ``skill.yaml``."""
     title = name.replace("-", " ").capitalize()
     return SKILL_DOC.format(name=name, description=_q(description), title=title)
+
+
+def _uses(
+    skills: tuple[tuple[str, str], ...], tools: tuple[tuple[str, str, tuple[str, ...]], ...]
+) -> str:
+    """An agent's ``skills:`` and ``tools:`` lines."""
+    lines = []
+    if skills:
+        lines.append("  skills:")
+        lines += [f"    - {{name: {n}, version: {_q(r)}}}" for n, r in skills]
+    else:
+        lines.append(
+            '  skills: []                    # e.g. - {name: incident-summary, version: "^1.0.0"}'
+        )
+    if tools:
+        lines.append("  tools:")
+        for n, r, actions in tools:
+            lines += [f"    - name: {n}", f"      version: {_q(r)}"]
+            lines.append(f"      actions: [{', '.join(actions)}]")
+    else:
+        lines.append(
+            "  tools: []                     "
+            '# e.g. - {name: github, version: "^2.0.0", actions: [...]}'
+        )
+    return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from hubrails.errors import HubError
@@ -11,11 +12,13 @@ from hubrails.errors import HubError
 Plan = dict[str, str | bytes]
 
 
-def write_new(root: Path, plan: Plan) -> list[str]:
+def write_new(root: Path, plan: Plan, executable: Iterable[str] = ()) -> list[str]:
     """Write every file of ``plan`` under ``root``, all or nothing: refuse (exit 2) before
     writing anything if a file exists or a target leads outside ``root`` (through ``..`` or a
     linked folder); each file is written to a temporary one, and all are then linked into
-    place (a link never replaces a file); when that cannot finish, what was written goes."""
+    place (a link never replaces a file); when that cannot finish, what was written goes.
+    The files named in ``executable`` get the execute bits (as the umask allows)."""
+    run = set(executable)
     targets = {rel: inside(root, rel) for rel in plan}
     taken = sorted(p for p, t in targets.items() if t.exists() or t.is_symlink())
     if taken:
@@ -36,6 +39,8 @@ def write_new(root: Path, plan: Plan) -> list[str]:
                     made.append(parent)
             inside(root, rel)  # (again: a folder made meanwhile could be a link)
             staged.append((_staged(target, text), target))
+            if rel in run:
+                staged[-1][0].chmod(0o777 & ~_umask())
         for temp, target in staged:
             _place(temp, target)
             written.append(target)
@@ -116,3 +121,9 @@ def replace_file(path: Path, text: str, root: Path) -> None:
             raise
     except OSError as exc:
         raise HubError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

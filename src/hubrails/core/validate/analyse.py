@@ -68,7 +68,46 @@ def _analyse(
         _check_approvals(report, doc)
     if kind in ("Tool", "Pricing"):
         _check_unique_names(report, doc, kind)
+    if kind == "Team":
+        _check_placeholders(report, doc)
     return text
+
+
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+def _check_placeholders(report: FileReport, doc: Document) -> None:
+    """Warn on what ``hub init`` and ``hub new`` write for the user to replace: owners such as
+    ``@your-org/sre`` and contacts at example.com (RFC 2606's documentation domains)."""
+    spec = spec_of(doc)
+    owners = spec.get("owners")
+    for i, owner in enumerate(owners if isinstance(owners, list) else []):
+        if isinstance(owner, str) and owner.lower().startswith(("@your-org/", "@your-")):
+            _warn(
+                report,
+                doc,
+                ("spec", "owners", i),
+                f"owner '{owner}' is a placeholder",
+                "put the team's real code-host handles here: CODEOWNERS is built from them",
+            )
+    contact = spec.get("contact")
+    for key, value in contact.items() if isinstance(contact, dict) else []:
+        domain = value.rsplit("@", 1)[-1].lower() if isinstance(value, str) else ""
+        if "@" in str(value) and domain in _PLACEHOLDER_DOMAINS:
+            _warn(
+                report,
+                doc,
+                ("spec", "contact", key),
+                f"contact {key} '{value}' is a placeholder",
+                "give an address people can reach",
+            )
+
+
+def _warn(report: FileReport, doc: Document, at: Pointer, message: str, hint: str) -> None:
+    line, column = doc.mark(at)
+    report.findings.append(
+        Finding("placeholder", Severity.WARNING, report.path, line, column, message, hint)
+    )
 
 
 def _err(

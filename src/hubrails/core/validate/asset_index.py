@@ -9,9 +9,12 @@ from collections.abc import Iterable, Mapping
 from hubrails.core.registry.versions import Verdicts
 from hubrails.core.validate.reports import Asset, FileReport
 
+HUB_PREFIX = "hub:"  # the hub's files, told apart from the spoke's files at the same paths
+
 
 class Index:
-    """Assets by kind and name, from the repository's reports (and the hub's, for a spoke);
+    """Assets by kind and name, from the repository's reports (and the hub's, for a spoke,
+    their paths prefixed ``hub:``);
     ``names`` gives every name of a kind where the reports are only part of the registry, and
     ``versions`` answers questions about version texts."""
 
@@ -20,6 +23,7 @@ class Index:
         reports: Iterable[FileReport],
         names: Mapping[str, list[str]] | None = None,
         versions: Verdicts | None = None,
+        hub: Iterable[FileReport] = (),
     ) -> None:
         self.names = names or {}
         self.versions = versions or Verdicts()
@@ -29,13 +33,14 @@ class Index:
         self.models: set[str] = set()
         self._buckets: dict[str, dict[str, list[str]]] = {}
         self._hints: dict[tuple[str, str], str] = {}
-        for report in reports:
-            if report.asset is not None:
-                self.by_kind[report.asset.kind][report.asset.name].append(
-                    (report.path, report.asset)
-                )
-                if report.asset.kind == "Pricing":
-                    self.models.update(report.asset.provides)
+        for prefix, group in (("", reports), (HUB_PREFIX, hub)):
+            for report in group:
+                if report.asset is not None:
+                    self.by_kind[report.asset.kind][report.asset.name].append(
+                        (prefix + report.path, report.asset)
+                    )
+                    if report.asset.kind == "Pricing":
+                        self.models.update(report.asset.provides)
 
     def get(self, kind: str, name: str) -> list[tuple[str, Asset]]:
         """Every asset of ``kind`` called ``name`` with its file."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.versions import Verdicts
-from hubrails.core.validate.asset_index import Index
+from hubrails.core.validate.asset_index import HUB_PREFIX, Index
 from hubrails.core.validate.reports import Asset, FileReport, Ref
 
 _INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
@@ -19,6 +19,7 @@ def cross_check(
     focus: set[str] | None = None,
     names: Mapping[str, list[str]] | None = None,
     verdicts: Verdicts | None = None,
+    hub_name: str = "",
 ) -> list[Finding]:
     """Findings that need more than one file, reported on the file that must change.
 
@@ -26,11 +27,12 @@ def cross_check(
     the result can concern those files: from them, to the assets they define, or to nothing at
     all. Everything else would be filtered out anyway; this keeps one-file runs fast. ``names``
     completes the names of kinds that ``reports`` hold only in part (for "did you mean");
-    ``verdicts`` answers version questions asked before.
+    ``verdicts`` answers version questions asked before; ``hub_name`` names the hub repository
+    in messages.
     """
-    index = Index([*reports, *(hub or [])], names, verdicts)
+    index = Index(reports, names, verdicts, hub=hub or ())
     findings: list[Finding] = []
-    findings += _duplicates(index, {r.path for r in reports})
+    findings += _duplicates(index, {r.path for r in reports}, hub_name)
     findings += _platform_team(reports, index)
     findings += _waiver_team(reports, index)
     focused = None
@@ -67,7 +69,7 @@ def _finding(
     return Finding(rule, severity, path, at.line, at.column, message, hint, tuple(related))
 
 
-def _duplicates(index: Index, local: set[str]) -> list[Finding]:
+def _duplicates(index: Index, local: set[str], hub_name: str = "") -> list[Finding]:
     findings = []
     for kind, names in index.by_kind.items():
         if kind == "SkillDoc":
@@ -79,16 +81,20 @@ def _duplicates(index: Index, local: set[str]) -> list[Finding]:
                 if path not in local:
                     continue
                 others = [p for p, _ in entries if p != path]
-                findings.append(
-                    _finding(
-                        "duplicate-name",
-                        Severity.ERROR,
-                        path,
-                        asset,
-                        f"{kind} '{name}' is also defined in {', '.join(others)}",
-                        "names are unique per kind; rename one, or promote and reuse the other",
-                        others,
+                in_hub = [p.removeprefix(HUB_PREFIX) for p in others if p.startswith(HUB_PREFIX)]
+                if in_hub:
+                    where = f"the hub {hub_name}".rstrip()
+                    message = f"{kind} '{name}' is also defined in {where}: {', '.join(in_hub)}"
+                    own = path.rsplit("/", 1)[0] + "/" if kind == "Skill" else path
+                    hint = (
+                        f"the hub has its own copy (a merged promotion?): delete this one, {own}, "
+                        "and keep referencing the name"
                     )
+                else:
+                    message = f"{kind} '{name}' is also defined in {', '.join(others)}"
+                    hint = "names are unique per kind; rename one, or promote and reuse the other"
+                findings.append(
+                    _finding("duplicate-name", Severity.ERROR, path, asset, message, hint, others)
                 )
     return findings
 

@@ -50,6 +50,8 @@ RULES: dict[str, str] = {
     "skill-md-allowed-tools": "SKILL.md's allowed-tools is not a string.",
     "skill-md-mismatch": "skill.yaml and SKILL.md disagree on name or description.",
     "hub-unavailable": "A spoke's references to the hub could not be checked.",
+    "placeholder": "A value hub init or hub new wrote for you to replace (@your-org/..., "
+    "example.com).",
 }
 
 

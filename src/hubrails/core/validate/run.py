@@ -51,6 +51,7 @@ def validate(
     *,
     hub: HubConfig | None = None,
     use_cache: bool = True,
+    hub_problem: str | None = None,
 ) -> ValidationResult:
     """Validate the registry of ``config``; with ``paths``, report only on those files."""
     wanted = _requested(config, paths) if paths else None
@@ -66,7 +67,8 @@ def validate(
         part = View(reports, hub_reports, {})
     findings = [f for r in part.reports for f in r.findings]
     verdicts = Verdicts(store.verdicts())
-    cross = cross_check(part.reports, part.hub, wanted, part.names or None, verdicts)
+    hub_name = (config.hub_url or str(hub.root)) if hub is not None else ""
+    cross = cross_check(part.reports, part.hub, wanted, part.names or None, verdicts, hub_name)
     if verdicts.learned:
         store.keep_verdicts(verdicts.known)
     if config.role == "spoke" and hub is None:
@@ -78,8 +80,10 @@ def validate(
                 "hub.yaml",
                 1,
                 1,
-                "references to the hub's assets were not checked: the hub is not available",
-                "pass --hub PATH to a checkout of the hub repository",
+                "references to the hub's assets were not checked: "
+                + (hub_problem or "the hub is not available"),
+                "check hub.url and hub.ref and your access to the hub, or pass --hub PATH to a "
+                "checkout of it; --require-hub makes this an error",
             )
         )
     findings += cross

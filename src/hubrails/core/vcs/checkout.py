@@ -23,11 +23,35 @@ def is_repository(path: Path) -> bool:
     return True
 
 
-def init_repository(path: Path) -> None:
-    """``git init`` in ``path``."""
+def init_repository(path: Path, branch: str = "main") -> None:
+    """``git init`` in ``path``, on ``branch`` (``hub.ref`` and the workflows name it), whatever
+    git's ``init.defaultBranch`` says."""
     import git
 
-    git.Repo.init(path).close()
+    git.Repo.init(path, initial_branch=branch).close()
+
+
+def default_branch(url: str) -> str | None:
+    """The branch a repository's HEAD names (``git ls-remote --symref``), or ``None`` when it
+    cannot be asked within a few seconds."""
+    import os
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "ls-remote", "--symref", "--", url, "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in done.stdout.splitlines():
+        if line.startswith("ref: refs/heads/") and line.endswith("\tHEAD"):
+            return line.removeprefix("ref: refs/heads/").removesuffix("\tHEAD")
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ class MaterialisedHub:
 
 
 _NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}  # fail, never wait for a password, in CI or a hook
+_FETCHED = "hubrails-fetched"  # in the clone's .git: touched after each successful fetch
 
 
 def hub_cache_folder(cache_root: Path, url: str) -> Path:
@@ -51,24 +52,97 @@ def hub_cache_folder(cache_root: Path, url: str) -> Path:
     return cache_root / "hubs" / key
 
 
-def materialise_hub(url: str, ref: str, cache_root: Path) -> MaterialisedHub:
-    """Check the hub out at ``ref`` in the cache: clone once, fetch after; when the fetch fails,
-    keep the last cached copy and say which commit it is."""
+def materialise_hub(
+    url: str, ref: str, cache_root: Path, *, fetch_every: float | None = None
+) -> MaterialisedHub:
+    """Check the hub out at ``ref`` in the cache: clone once, fetch after (with
+    ``fetch_every`` seconds, only when the last fetch is older than that); when the fetch
+    fails, keep the last cached copy and say which commit it is and how old."""
+    folder = hub_cache_folder(cache_root, url)
+    marker = folder / ".git" / "hubrails-checkout"  # "REF COMMIT" of the last checkout
+    last = (_read(marker) or "").split(" ")
+    if len(last) == 2 and last[0] == ref and _fresh(folder, fetch_every):
+        return MaterialisedHub(folder, last[1])  # no fetch due, so ref still names that commit
+    import fcntl
+
     import git
 
-    folder = hub_cache_folder(cache_root, url)
-    if not (folder / ".git").is_dir():
-        _clone_hub(url, folder)
-        warning = None
-    else:
-        warning = _fetch_hub(folder, url)
-    with git.Repo(folder) as repo:
-        if warning is not None:
-            return MaterialisedHub(folder, repo.head.commit.hexsha, warning)
-        commit = _resolve_hub_ref(repo, ref, url)
-        repo.git.checkout("--detach", "--force", commit)
-        repo.git.clean("-fdx")
-        return MaterialisedHub(folder, commit)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with (folder.parent / f"{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel hook processes share one clone
+        warning, fetched = None, True
+        if not (folder / ".git").is_dir():
+            _clone_hub(url, folder)
+            _touch(folder)
+        elif not _fresh(folder, fetch_every):
+            marker.unlink(missing_ok=True)  # a fetch may move the tree: no fast path meanwhile
+            warning = _fetch_hub(folder, url)
+        else:
+            fetched = False
+        with git.Repo(folder) as repo:
+            try:
+                commit = _resolve_hub_ref(repo, ref, url, warning)
+            except HubFetchError:
+                if fetched:
+                    raise
+                warning = _fetch_hub(folder, url)  # a ref the cached copy has not seen yet
+                commit = _resolve_hub_ref(repo, ref, url, warning)
+            if _head(repo) != commit or _read(marker) != f"{ref} {commit}":
+                marker.unlink(missing_ok=True)
+                repo.git.checkout("--detach", "--force", commit)
+                repo.git.clean("-ffdx", "-e", "/.hub")
+                marker.write_text(f"{ref} {commit}", encoding="utf-8")
+            if warning is not None:
+                warning = f"{warning}: using the cached copy at commit {commit}"
+            return MaterialisedHub(folder, commit, warning)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _touch(folder: Path) -> None:
+    (folder / ".git" / _FETCHED).write_bytes(b"")
+
+
+def _fresh(folder: Path, fetch_every: float | None) -> bool:
+    """Whether the last fetch is recent enough to skip fetching."""
+    if fetch_every is None:
+        return False
+    import time
+
+    try:
+        age = time.time() - (folder / ".git" / _FETCHED).stat().st_mtime
+    except OSError:
+        return False
+    return 0 <= age < fetch_every
+
+
+def fetch_age(folder: Path) -> str:
+    """How long ago the cached clone in ``folder`` was last fetched, in words."""
+    import time
+
+    try:
+        seconds = max(0.0, time.time() - (folder / ".git" / _FETCHED).stat().st_mtime)
+    except OSError:
+        return "at an unknown time"
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h ago"
+    return f"{seconds / 86400:.0f} days ago"
+
+
+def _head(repo: object) -> str | None:
+    try:
+        return str(repo.head.commit.hexsha)  # type: ignore[attr-defined]
+    except ValueError:
+        return None
 
 
 def _clone_hub(url: str, folder: Path) -> None:
@@ -97,21 +171,20 @@ def _fetch_hub(folder: Path, url: str) -> str | None:
             repo.remotes.origin.set_url(url)
             repo.remotes.origin.fetch(prune=True, tags=True, force=True)
         except git.GitError as exc:
-            try:
-                commit = repo.head.commit.hexsha
-            except ValueError:
+            if _head(repo) is None and not repo.refs:
                 raise HubFetchError(
                     f"cannot fetch the hub from {url}: {_git_reason(exc)}",
                     hint="pass --hub PATH to a local checkout of the hub",
                 ) from None
             return (
-                f"cannot fetch the hub from {url} ({_git_reason(exc)}); "
-                f"using the cached copy at commit {commit}"
+                f"cannot fetch the hub from {url} ({_git_reason(exc)}); the cached copy may "
+                f"be stale (last fetched {fetch_age(folder)})"
             )
+    _touch(folder)
     return None
 
 
-def _resolve_hub_ref(repo: object, ref: str, url: str) -> str:
+def _resolve_hub_ref(repo: object, ref: str, url: str, warning: str | None = None) -> str:
     import git
 
     assert isinstance(repo, git.Repo)
@@ -120,6 +193,8 @@ def _resolve_hub_ref(repo: object, ref: str, url: str) -> str:
             return str(repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}"))
         except git.GitCommandError:
             continue
+    if warning is not None:
+        raise HubFetchError(warning, hint=f"the cached copy has no '{ref}' either")
     raise HubFetchError(
         f"the hub at {url} has no branch, tag or commit '{ref}'",
         hint="fix hub.ref in hub.yaml",

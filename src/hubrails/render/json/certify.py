@@ -11,6 +11,8 @@ from hubrails import __version__
 from hubrails.render.json.validate import SHAPE_VERSION
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from hubrails.core.certify.certificate import VerifyProblem
     from hubrails.core.certify.policy import EffectivePolicy
     from hubrails.core.certify.results import Certification
@@ -70,12 +72,20 @@ def render_certification(
 
 
 def render_policy(
-    path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
+    path: str,
+    policy: EffectivePolicy,
+    required: EffectivePolicy,
+    out: TextIO,
+    defaults: Mapping[str, Any] | None = None,
 ) -> None:
-    """Write an effective policy, each value with its sources, and any loosening attempts."""
+    """Write an effective policy, each value with its sources, and any loosening attempts;
+    built-in ``defaults`` have no sources and ``"builtin": true``."""
     values = policy.to_dict()
     for name, value in values.items():
         value["enforcement"] = "required" if name in required.values else "advisory"
+    for name, default in (defaults or {}).items():
+        values[name] = {"value": default, "sources": [], "enforcement": "required", "builtin": True}
+    values = dict(sorted(values.items()))
     document = {
         "version": SHAPE_VERSION,
         "agent": path,

@@ -69,6 +69,7 @@ def report_document(report: Report) -> dict[str, Any]:
         "cheaper_tier_candidates": [asdict(c) for c in report.cheaper_tier],
         "review_hotspots": [asdict(f) for f in report.review_hotspots],
         "quietly_failing": [asdict(f) for f in report.failing],
+        "not_in_registry": [asdict(f) for f in report.unknown],
         "budgets": budget_data(report.budgets),
     }
 

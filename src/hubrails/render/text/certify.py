@@ -3,12 +3,14 @@ terminal (rich decides; ``NO_COLOR`` is honoured)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from hubrails.core.certify.certificate import VerifyProblem
     from hubrails.core.certify.policy import EffectivePolicy
     from hubrails.core.certify.results import AgentResult, Certification
@@ -94,12 +96,18 @@ def _verdict_style(bad: object) -> str:
 
 
 def render_policy(
-    path: str, policy: EffectivePolicy, required: EffectivePolicy, out: TextIO
+    path: str,
+    policy: EffectivePolicy,
+    required: EffectivePolicy,
+    out: TextIO,
+    defaults: Mapping[str, Any] | None = None,
 ) -> None:
-    """The effective policy, a line per field: value, enforcement and where it comes from."""
+    """The effective policy, a line per field: value, enforcement and where it comes from;
+    then the built-in ``defaults`` certify applies to the fields no level sets."""
     console = Console(file=out, highlight=False, soft_wrap=True)
     console.print(Text(f"effective policy of {path}", style="bold underline"))
-    width = max((len(name) for name in policy.values), default=0)
+    defaults = defaults or {}
+    width = max((len(name) for name in [*policy.values, *defaults]), default=0)
     for name, value in sorted(policy.values.items()):
         shown = value.value
         if isinstance(shown, list):
@@ -112,6 +120,14 @@ def render_policy(
         console.print(line)
         for s in value.sources:
             console.print(Text(f"  {'':<{width}}    from {s.path}:{s.line} ({s.level})", "dim"))
+    for name, default in sorted(defaults.items()):
+        shown = "[" + ", ".join(map(str, default)) + "]" if isinstance(default, list) else default
+        line = Text(f"  {name:<{width}}  ")
+        line.append(str(shown), style="bold")
+        line.append("  (required)", style="dim")
+        console.print(line)
+        where = "built-in default: no guardrail sets it (docs/checks.md)"
+        console.print(Text(f"  {'':<{width}}    from {where}", "dim"))
     for loose in policy.loosenings:
         console.print(Text(f"✗ loosening: {loose.message()}", style="bold red"))
     if not policy.loosenings:

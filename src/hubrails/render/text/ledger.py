@@ -19,7 +19,12 @@ _STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-bu
 
 
 def _usd(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.2f}"
+    """Dollars and cents; an amount under a cent with the digits that show it ($0.0042)."""
+    if value is None:
+        return "—"
+    if 0 < abs(value) < 0.01:
+        return f"${value:.2g}" if abs(value) >= 0.0001 else f"${value:.1e}"
+    return f"${value:,.2f}"
 
 
 def _cost(line: Line) -> str:
@@ -30,6 +35,14 @@ def _cost(line: Line) -> str:
 def _more(console: Console, shown: int, count: int) -> None:
     if count > shown:
         console.print(f"  … and {count - shown} more (see --format json)")
+
+
+def _print(console: Console, table: Table, empty: str) -> None:
+    """A section: its table, or its title and what an empty section means."""
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print(f"[bold]{table.title}[/]: {empty}")
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -74,7 +87,7 @@ def render_report(report: Report, out: TextIO) -> None:
     drivers = _table("Top cost drivers", "agent", "cost", "share", "runs")
     for line in report.top_drivers:
         drivers.add_row(line.key, _cost(line), f"{line.share:.1%}", f"{line.totals.runs:,}")
-    console.print(drivers)
+    _print(console, drivers, "no runs in the window")
     cheaper = _table(
         "Cheaper-tier candidates", "agent", "model", "success", "cost", "next tier",
         "saving / month",
@@ -84,19 +97,25 @@ def render_report(report: Report, out: TextIO) -> None:
             f"{c.team}/{c.agent}", f"{c.model} ({c.tier})", f"{c.success_rate:.0%}",
             _usd(c.cost), f"{c.cheaper_model} ({c.cheaper_tier})", _usd(c.monthly_saving),
         )  # fmt: skip
-    console.print(cheaper)
+    _print(console, cheaper, "none (agents that fail quietly are never candidates)")
     _more(console, LISTED, len(report.cheaper_tier))
     review = _table("Review-time hotspots", "agent", "runs", "model cost", "review cost")
     for f in report.review_hotspots[:LISTED]:
         review.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost), _usd(f.review_cost))
-    console.print(review)
+    _print(console, review, "none (no agent's review costs more than its model)")
     _more(console, LISTED, len(report.review_hotspots))
     failing = _table("Quietly failing workloads", "agent", "runs", "failure rate", "why")
     for f in report.failing[:LISTED]:
         failing.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", f"{f.failure_rate:.0%}", f.reason)
-    console.print(failing)
+    _print(console, failing, "none")
     _more(console, LISTED, len(report.failing))
-    console.print(budget_table(report.budgets))
+    unknown = _table("Agents not in the registry", "agent", "runs", "cost")
+    for f in report.unknown[:LISTED]:
+        unknown.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost))
+    if report.unknown:
+        console.print(unknown)
+        _more(console, LISTED, len(report.unknown))
+    _print(console, budget_table(report.budgets), "no team has a budget")
 
 
 def render_budget(lines: list[BudgetLine], out: TextIO) -> None:
