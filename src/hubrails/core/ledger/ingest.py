@@ -78,7 +78,7 @@ def ingest(
     on_progress: Callable[[int], None] = lambda _n: None,
 ) -> IngestResult:
     """Ingest ``inputs`` (paths or ``-``) as one batch, streaming with flat memory."""
-    maker = RowMaker(book, known)
+    maker = RowMaker(book, known, daily=not store.postgres)
     count = _worker_count(inputs)
     workers = Workers(maker, count) if count else None  # started before any connection opens
     flags = Batch()
@@ -95,8 +95,11 @@ def ingest(
                         rejected += len(batch.rejects)
                         valid += len(batch.rows)
                         flags.add(batch)
+                        counts = False
                         if skip_invalid or not rejected:  # else nothing will be stored
-                            load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                            counts = load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                        if workers is not None and batch.worker >= 0:
+                            workers.keep(batch, counts)
                         now = opened.position()
                         on_progress(now - seen)
                         seen = now
@@ -104,6 +107,9 @@ def ingest(
                     if given != "-":
                         opened.raw.close()
             committed = skip_invalid or rejected == 0
+            if committed and workers is not None:
+                for sums in workers.sums():
+                    load.add_sums(sums)
             merged = load.finish() if committed else None
     finally:
         if workers is not None:

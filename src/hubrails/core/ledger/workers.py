@@ -2,11 +2,14 @@
 
 Each worker has one chunk in flight, so memory stays flat whatever the input size. A worker
 holds no copy of another's pipe ends, so when the ingest dies its workers see end-of-file
-and exit rather than linger.
+and exit rather than linger. A worker keeps the daily sums of its batches: the ingest says
+of each batch whether its sums count (all its rows were new), and asks for the totals once at
+the end, so sums never cross a pipe per batch nor get merged by the busy main process.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import multiprocessing
@@ -17,12 +20,16 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from hubrails.core.ledger.rows import Batch, RowMaker
+from hubrails.store.load import DailySums, merge_sums
 
 CHUNK_LINES = 10_000
+_PARSE, _KEEP, _SUMS = "parse", "keep", "sums"  # what the main process asks of a worker
 
 
-def chunks(lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[tuple[int, list[bytes]]]:
-    """Consecutive lists of ``size`` lines, each with the number of its first line."""
+def chunks(lines: Iterable[bytes], size: int = 0) -> Iterator[tuple[int, list[bytes]]]:
+    """Consecutive lists of ``size`` (default ``CHUNK_LINES``) lines, each with the number of
+    its first line."""
+    size = size or CHUNK_LINES
     iterator = iter(lines)
     start = 1
     while True:
@@ -36,6 +43,8 @@ def chunks(lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[tuple[in
 def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: list[Any]) -> None:
     for conn in foreign:
         conn.close()
+    total: DailySums = {}
+    pending: collections.deque[DailySums] = collections.deque()
     while True:
         try:
             task = tasks.recv()
@@ -43,7 +52,21 @@ def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: lis
             return
         if task is None:
             return
-        results.send(maker.batch(*task))
+        if task[0] == _KEEP:  # the verdict on this worker's oldest batch not yet judged
+            sums = pending.popleft()
+            if task[1]:
+                if total:
+                    merge_sums(total, sums)
+                else:
+                    total = sums
+        elif task[0] == _SUMS:
+            results.send(total)
+            total = {}
+        else:
+            batch = maker.batch(*task[1:])
+            pending.append(batch.daily)
+            batch.daily = {}
+            results.send(batch)
 
 
 class Workers:
@@ -78,16 +101,29 @@ class Workers:
             part = next(parts, None)
             if part is None:
                 break
-            self.pipes[index][0].send((name, *part))
+            self.pipes[index][0].send((_PARSE, name, *part))
             busy.append(index)
         while busy:
             index = busy.pop(0)
             batch: Batch = self.pipes[index][1].recv()
             part = next(parts, None)
             if part is not None:  # keep the worker busy while the caller stores the batch
-                self.pipes[index][0].send((name, *part))
+                self.pipes[index][0].send((_PARSE, name, *part))
                 busy.append(index)
+            batch.worker = index
             yield batch
+
+    def keep(self, batch: Batch, counts: bool) -> None:
+        """Say whether the daily sums of ``batch`` (which stay in its worker) count; every
+        batch ``map`` yields must be judged, in order, before ``sums``."""
+        self.pipes[batch.worker][0].send((_KEEP, counts))
+
+    def sums(self) -> Iterator[DailySums]:
+        """The daily sums of the batches that count, one worker's at a time."""
+        for task_in, _ in self.pipes:
+            task_in.send((_SUMS,))
+        for _, result_out in self.pipes:
+            yield result_out.recv()
 
     def close(self) -> None:
         """Stop the workers."""
