@@ -52,7 +52,7 @@ def duckdb_report(path: Path, since: str, until: str) -> int:
     """The report's grouping by DuckDB on the file; returns the number of groups."""
     import duckdb  # type: ignore[import-not-found, unused-ignore]
 
-    rows = duckdb.sql(
+    relation: Any = duckdb.sql(
         "SELECT team, agent, model, count(*), sum(input_tokens), sum(output_tokens), "
         "sum(cache_read_tokens), sum(human_review_minutes), "
         "sum(CASE WHEN task_outcome = 'resolved' THEN 1 ELSE 0 END), "
@@ -60,8 +60,8 @@ def duckdb_report(path: Path, since: str, until: str) -> int:
         f"FROM read_json('{path}', format = 'newline_delimited') "
         "WHERE ts >= CAST(? AS TIMESTAMP) AND ts < CAST(? AS TIMESTAMP) GROUP BY 1, 2, 3",
         params=[since, until],
-    ).fetchall()
-    return len(rows)
+    )
+    return len(relation.fetchall())
 
 
 def main() -> None:
