@@ -96,7 +96,7 @@ def test_sql_sums_match_the_runs_on_random_windows(
     # Parse in worker processes, in small chunks, so some batches are all new and others
     # repeat runs stored already: both ways of keeping the daily sums are exercised.
     monkeypatch.setattr(ingest, "PARALLEL_BYTES", 1)
-    monkeypatch.setattr(workers, "CHUNK_LINES", 150)
+    monkeypatch.setattr(workers, "BLOCK_BYTES", 40_000)
     rng = random.Random(seed)
     first = _records(rng, 0, 1500)
     again = first[200:500] + _records(rng, 1500, 1200)  # some repeated, most new

@@ -9,12 +9,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.reader import Opened, open_input
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import Batch, Known, RowMaker
-from hubrails.core.ledger.workers import Workers, chunks
+from hubrails.core.ledger.workers import Workers, blocks, chunks
 from hubrails.store.load import Conflict, loader
 from hubrails.store.sql import Store
 
@@ -64,7 +65,8 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
         for start, part in chunks(lines):
             yield maker.batch(opened.name, start, part)
     else:
-        yield from workers.map(opened.name, chunks(lines))
+        stream: Any = opened.lines  # a buffered binary stream
+        yield from workers.map(opened.name, blocks(first, stream))
 
 
 def ingest(

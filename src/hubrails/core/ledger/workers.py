@@ -17,12 +17,13 @@ import os
 import threading
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import IO, Any
 
 from hubrails.core.ledger.rows import Batch, RowMaker
 from hubrails.store.load import DailySums, merge_sums
 
 CHUNK_LINES = 10_000
+BLOCK_BYTES = 2 << 20  # what a worker is sent at a time: whole lines, about this many bytes
 _PARSE, _KEEP, _SUMS = "parse", "keep", "sums"  # what the main process asks of a worker
 
 
@@ -38,6 +39,28 @@ def chunks(lines: Iterable[bytes], size: int = 0) -> Iterator[tuple[int, list[by
             return
         yield start, chunk
         start += len(chunk)
+
+
+def blocks(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Consecutive blocks of whole lines (``first``, then ``stream``'s), each with the number of
+    its first line: one bytes object per block crosses the pipe, not a list of lines."""
+    start, head = 1, first
+    while True:
+        block = head + stream.read(BLOCK_BYTES)
+        head = b""
+        if not block:
+            return
+        if not block.endswith(b"\n"):
+            block += stream.readline()
+        yield start, block
+        start += block.count(b"\n") + (not block.endswith(b"\n"))
+
+
+def _lines(block: bytes) -> list[bytes]:
+    lines = block.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: list[Any]) -> None:
@@ -63,7 +86,8 @@ def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: lis
             results.send(total)
             total = {}
         else:
-            batch = maker.batch(*task[1:])
+            name, start, block = task[1:]
+            batch = maker.batch(name, start, _lines(block))
             pending.append(batch.daily)
             batch.daily = {}
             results.send(batch)
@@ -94,8 +118,8 @@ class Workers:
             self.pipes.append((task_in, result_out))
             self.processes.append(process)
 
-    def map(self, name: str, parts: Iterator[tuple[int, list[bytes]]]) -> Iterator[Batch]:
-        """The batches of ``parts`` of input ``name``, in order."""
+    def map(self, name: str, parts: Iterator[tuple[int, bytes]]) -> Iterator[Batch]:
+        """The batches of ``parts`` (blocks of lines) of input ``name``, in order."""
         busy: list[int] = []
         for index, _ in enumerate(self.pipes):
             part = next(parts, None)
