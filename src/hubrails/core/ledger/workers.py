@@ -25,6 +25,7 @@ from hubrails.store.load import DailySums, merge_sums
 CHUNK_LINES = 10_000
 BLOCK_BYTES = 2 << 20  # what a worker is sent at a time: whole lines, about this many bytes
 _PARSE, _KEEP, _SUMS = "parse", "keep", "sums"  # what the main process asks of a worker
+_SUMS_PART = 20_000  # daily sums sent at a time
 
 
 def chunks(lines: Iterable[bytes], size: int = 0) -> Iterator[tuple[int, list[bytes]]]:
@@ -82,9 +83,12 @@ def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: lis
                     merge_sums(total, sums)
                 else:
                     total = sums
-        elif task[0] == _SUMS:
-            results.send(total)
+        elif task[0] == _SUMS:  # in parts, so the main process never holds them all at once
+            items = list(total.items())
             total = {}
+            for i in range(0, len(items), _SUMS_PART):
+                results.send(dict(items[i : i + _SUMS_PART]))
+            results.send(None)
         else:
             name, start, block = task[1:]
             batch = maker.batch(name, start, _lines(block))
@@ -143,11 +147,12 @@ class Workers:
         self.pipes[batch.worker][0].send((_KEEP, counts))
 
     def sums(self) -> Iterator[DailySums]:
-        """The daily sums of the batches that count, one worker's at a time."""
+        """The daily sums of the batches that count, a part of one worker's at a time."""
         for task_in, _ in self.pipes:
             task_in.send((_SUMS,))
         for _, result_out in self.pipes:
-            yield result_out.recv()
+            while (part := result_out.recv()) is not None:
+                yield part
 
     def close(self) -> None:
         """Stop the workers."""
