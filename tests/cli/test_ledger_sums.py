@@ -106,6 +106,7 @@ def test_sql_sums_match_the_runs_on_random_windows(
             "ledger", "ingest", "--db", ledger_db, str(jsonl(registry / f"{n}.jsonl", records))
         )
         assert run.exit_code in (0, 1), run.stderr
+    assert _daily_matches_runs(ledger_db) > 0
     runs = stored(ledger_db, "ts_ms, team, agent, model, price_model, input_tokens, "
                   "output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, "
                   "review_minutes, outcome")  # fmt: skip
@@ -154,3 +155,68 @@ def test_sql_sums_match_the_runs_on_random_windows(
             }
     finally:
         store.engine.dispose()
+
+
+def _daily_matches_runs(url: str) -> int:
+    """Check that the daily sums are those of the stored runs; the number of daily rows."""
+    from sqlalchemy import create_engine, text
+
+    from hubrails.store import normalise_url
+    from hubrails.store.sql import DAILY_KEY_SQL, SUMS, SUMS_SQL
+
+    engine = create_engine(normalise_url(url, Path.cwd()))
+    try:
+        with engine.connect() as conn:
+            daily = conn.execute(
+                text(f"SELECT day, team, agent, model, {', '.join(SUMS)} FROM ledger_daily")
+            ).fetchall()
+            runs = conn.execute(
+                text(f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs GROUP BY 1, 2, 3, 4")
+            ).fetchall()
+    finally:
+        engine.dispose()
+    as_cents = {tuple(r[:4]): _cents([float(v) for v in r[4:]]) for r in daily}
+    assert as_cents == {tuple(r[:4]): _cents([float(v) for v in r[4:]]) for r in runs}
+    return len(daily)
+
+
+def test_schema_1_ledger_is_migrated_keeping_its_sums(registry: Path, ledger_db: str) -> None:
+    from sqlalchemy import create_engine, inspect, text
+
+    from hubrails.store import normalise_url
+    from hubrails.store.sql import SCHEMA_VERSION, SUMS
+
+    rng = random.Random(3)
+    path = jsonl(registry / "a.jsonl", _records(rng, 0, 300))
+    assert run_cli("ledger", "ingest", "--db", ledger_db, str(path)).exit_code in (0, 1)
+    engine = create_engine(normalise_url(ledger_db, Path.cwd()))
+    sums = ", ".join(
+        f"{c} {'FLOAT' if c in ('cost_usd', 'review_minutes') else 'BIGINT'} NOT NULL" for c in SUMS
+    )
+    with engine.begin() as conn:  # back to schema 1: the daily sums keyed by day first
+        conn.execute(text("CREATE TABLE old_daily AS SELECT * FROM ledger_daily"))
+        conn.execute(text("DROP TABLE ledger_daily"))
+        conn.execute(
+            text(
+                "CREATE TABLE ledger_daily (day INTEGER NOT NULL, team TEXT NOT NULL, "
+                f"agent TEXT NOT NULL, model TEXT NOT NULL, {sums}, "
+                "PRIMARY KEY (day, team, agent, model))"
+            )
+        )
+        names = f"day, team, agent, model, {', '.join(SUMS)}"
+        conn.execute(text(f"INSERT INTO ledger_daily ({names}) SELECT {names} FROM old_daily"))
+        conn.execute(text("DROP TABLE old_daily"))
+        conn.execute(text("DELETE FROM hub_schema_version"))
+        conn.execute(text("INSERT INTO hub_schema_version VALUES (1, 0)"))
+    engine.dispose()
+    more = jsonl(registry / "b.jsonl", _records(rng, 200, 300))  # a third seen already
+    assert run_cli("ledger", "ingest", "--db", ledger_db, str(more)).exit_code in (0, 1)
+    assert len(stored(ledger_db, "run_key")) == 500
+    assert _daily_matches_runs(ledger_db) > 100
+    engine = create_engine(normalise_url(ledger_db, Path.cwd()))
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version FROM hub_schema_version")).scalars().all()
+    key = inspect(engine).get_pk_constraint("ledger_daily")["constrained_columns"]
+    engine.dispose()
+    assert key == ["team", "agent", "model", "day"]
+    assert sorted(versions) == [1, SCHEMA_VERSION] and SCHEMA_VERSION == 2

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from hubrails.core.registry.state import salt
-from hubrails.core.validate.index_db import DATA, open_db, peek_db, transaction
+from hubrails.core.validate.index_db import DATA, INDEXES, open_db, peek_db, transaction
 from hubrails.core.validate.listings import RACY_NS, Listings
 from hubrails.core.validate.reports import Asset, FileReport, Ref, asset_from_row, ref_from_row
 
@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from hubrails.core.registry.config import HubConfig
 
 Stat = tuple[int, int, int, int]
+Encoded = tuple[bytes, bytes | None, list[bytes]]  # a report's rows: report, asset, references
 NO_STAT: Stat = (0, 0, 0, 0)
 _CHUNK = 400  # pairs per query: 800 parameters stay under SQLite's oldest limit of 999
+_BULK = 1000  # reports written to an empty cache from which its indexes are built afterwards
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -66,7 +68,7 @@ class IndexCache:
         self.db = None if path is None else peek_db(path, key) if read_only else open_db(path, key)
         self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
         self._blobs: dict[str, bytes] | None = None
-        self._put: dict[str, tuple[str, Stat, FileReport]] = {}
+        self._put: dict[str, tuple[str, Stat, FileReport, Encoded]] = {}
         self._restamp: dict[str, Stat] = {}
         self._gone: set[str] = set()
         self._listings: Listings | None = None
@@ -119,9 +121,16 @@ class IndexCache:
         blob = self._blobs.get(path)
         return None if blob is None else _report(path, blob)
 
-    def put(self, path: str, content_digest: str, stat: Stat, report: FileReport) -> None:
-        """Remember the report for this content."""
-        self._put[path] = (content_digest, stat, report)
+    def put(
+        self,
+        path: str,
+        content_digest: str,
+        stat: Stat,
+        report: FileReport,
+        encoded: Encoded | None = None,
+    ) -> None:
+        """Remember the report for this content (``encoded``: its blobs, if made already)."""
+        self._put[path] = (content_digest, stat, report, encoded or encode(report))
 
     def listings(self) -> Listings:
         """Folder listings for walking the registry, remembered by :meth:`save`."""
@@ -163,38 +172,47 @@ class IndexCache:
         return True
 
     def _write(self, db: sqlite3.Connection) -> None:
-        gone = [(p,) for p in self._gone | set(self._put)]
-        for table in DATA:
-            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        stored = self.stamps()  # every file with rows in the data tables has its stamp
+        gone = [(p,) for p in self._gone | (self._put.keys() & stored.keys())]
+        if gone:
+            for table in DATA:
+                db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        bulk = not stored and len(self._put) >= _BULK  # a first run: index the rows afterwards
+        if bulk:
+            for name in INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+        put = self._put
         db.executemany(
-            "INSERT INTO reports VALUES (?, ?)",
-            ((p, orjson.dumps(r.to_row())) for p, (_, _, r) in self._put.items()),
+            "INSERT INTO reports VALUES (?, ?)", ((p, e[0]) for p, (*_, e) in put.items())
         )
         db.executemany(
             "INSERT INTO assets VALUES (?, ?, ?, ?)",
             (
-                (p, r.asset.kind, r.asset.name, orjson.dumps(list(r.asset)))
-                for p, (_, _, r) in self._put.items()
+                (p, r.asset.kind, r.asset.name, e[1])
+                for p, (_, _, r, e) in put.items()
                 if r.asset is not None
             ),
         )
         db.executemany(
             "INSERT INTO refs VALUES (?, ?, ?, ?, ?)",
             (
-                (p, i, ref.kind, ref.name, orjson.dumps(list(ref)))
-                for p, (_, _, r) in self._put.items()
-                for i, ref in enumerate(r.refs)
+                (p, i, ref.kind, ref.name, blob)
+                for p, (_, _, r, e) in put.items()
+                for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
             ),
         )
         db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
+            ((p, d, *stat, self.now) for p, (d, stat, *_) in put.items()),
         )
         db.executemany(
             "UPDATE files SET size = ?, mtime = ?, ctime = ?, inode = ?, checked = ? "
             "WHERE path = ?",
             ((*stat, self.now, p) for p, stat in self._restamp.items()),
         )
+        if bulk:
+            for statement in INDEXES.values():
+                db.execute(statement)
         # Listings are merged into what is stored now (another run may have saved since this
         # one read them), under the write lock.
         if self._listings is not None and self._listings.changed:
@@ -280,6 +298,16 @@ class IndexCache:
             return self._query(sql, *args)
         except sqlite3.Error:
             return []
+
+
+def encode(report: FileReport) -> Encoded:
+    """The blobs the cache keeps of ``report``."""
+    asset = report.asset
+    return (
+        orjson.dumps(report.to_row()),
+        None if asset is None else orjson.dumps(list(asset)),
+        [orjson.dumps(list(ref)) for ref in report.refs],
+    )
 
 
 def _report(path: str, blob: bytes) -> FileReport | None:
