@@ -91,6 +91,7 @@ def test_sql_sums_match_the_runs_on_random_windows(
     from hubrails.core.ledger.window import Window
     from hubrails.core.registry.config import load_config
     from hubrails.store import normalise_url
+    from hubrails.store.reader import sqlite_reader
     from hubrails.store.sql import open_store
 
     # Parse in worker processes, in small chunks, so some batches are all new and others
@@ -122,6 +123,8 @@ def test_sql_sums_match_the_runs_on_random_windows(
         (): lambda r: (),
     }
     store = open_store(normalise_url(ledger_db, Path.cwd()))
+    reader = sqlite_reader(normalise_url(ledger_db, Path.cwd()))
+    assert (reader is None) == ledger_db.startswith("postgresql")
     book = load_pricing(load_config(registry))
 
     def per_total(since: int, until: int) -> tuple[Any, ...]:
@@ -141,6 +144,9 @@ def test_sql_sums_match_the_runs_on_random_windows(
                 expected = _per_run(runs, since, until, key)
                 found = grouped(store, Window(since, until), names)
                 got = {k: _cents(v) for k, v in found.items()}
+                if reader is not None:  # the same sums without SQLAlchemy
+                    plain = grouped(reader, Window(since, until), names)
+                    assert {k: _cents(v) for k, v in plain.items()} == got
                 if names == ("day",):
                     got = {(int(k[0]),): v for k, v in got.items()}
                 assert got == expected, (since, until, names)

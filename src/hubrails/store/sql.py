@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,18 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
+from hubrails.store.reader import (
+    BUSY_TIMEOUT_S,
+    DAILY_KEY_SQL,
+    DAY_MS,
+    SCHEMA_VERSION,
+    SUMS,
+    SUMS_SQL,
+    Query,
+)
 
-SCHEMA_VERSION = 2  # 2: ledger_daily keyed by (team, agent, model, day), clustered
-BUSY_TIMEOUT_S = 600
+__all__ = ["DAILY_KEY_SQL", "DAY_MS", "SCHEMA_VERSION", "SUMS", "SUMS_SQL", "Store", "open_store"]
+
 _SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
 metadata = MetaData()
@@ -78,25 +87,6 @@ runs = Table(
 # The columns a loader writes, in order (every column of ``runs``).
 COLUMNS: tuple[str, ...] = tuple(c.name for c in runs.columns)
 
-# What a report adds up, per run; ``daily`` keeps these sums per day, team, agent and model,
-# updated in the ingest transaction, so reports over millions of runs read thousands of rows.
-SUMS = (
-    "runs", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-    "cost_usd", "unpriced", "review_minutes", "resolved", "escalated", "failed", "abandoned",
-)  # fmt: skip
-SUMS_SQL = (
-    "count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
-    "sum(cache_write_tokens), coalesce(sum(cost_usd), 0), "
-    "sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), sum(review_minutes), "
-    "sum(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END)"
-)
-DAY_MS = 86_400_000
-# The day, team, agent and model (the priced id, else the name given) of a run, as SQL.
-DAILY_KEY_SQL = f"ts_ms / {DAY_MS}, team, agent, coalesce(price_model, model)"
-
 # Keyed (and in SQLite stored, without a rowid) in the order reports group by: a report over
 # any window reads the rows in group order, with no sort and no lookup per row.
 daily = Table(
@@ -140,6 +130,15 @@ class Store:
         """One read transaction."""
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    def queries(self, batch: Sequence[Query]) -> list[list[Any]]:
+        """The rows of each query, all in one read transaction."""
+        with self.read() as conn:
+            return [list(conn.execute(text(sql), params).fetchall()) for sql, params in batch]
+
+    def close(self) -> None:
+        """Close the engine's connections."""
+        self.engine.dispose()
 
 
 def _sqlite_engine(url: str) -> Engine:

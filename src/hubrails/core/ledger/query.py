@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-
 from hubrails.core.ledger.window import Window
-from hubrails.store.sql import DAY_MS, SUMS, SUMS_SQL, Store
+from hubrails.store.reader import DAY_MS, SUMS, SUMS_SQL, Queries, Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,7 @@ _RUN_KEYS = {
 _DAILY_SUMS = ", ".join(f"sum({c})" for c in SUMS)
 
 
-def grouped(store: Store, span: Window, keys: Sequence[str], team: str | None = None) -> Sums:
+def grouped(store: Queries, span: Window, keys: Sequence[str], team: str | None = None) -> Sums:
     """The sums (in the order of ``SUMS``) of the runs in ``span`` grouped by ``keys`` (of
     team, agent, model and day), added up in SQL: whole days from the daily sums, the partial
     days at either end from the runs; only those few groups are merged in Python."""
@@ -87,7 +85,7 @@ def grouped(store: Store, span: Window, keys: Sequence[str], team: str | None = 
     n = len(keys)
     by = ", ".join(str(i + 1) for i in range(n)) if n else ""
     group = f" GROUP BY {by}" if n else ""
-    queries: list[tuple[str, dict[str, Any]]] = []
+    queries: list[Query] = []
     if first < end:
         cols = "".join(f"{_DAILY_KEYS[k]}, " for k in keys)
         queries.append(
@@ -111,16 +109,15 @@ def grouped(store: Store, span: Window, keys: Sequence[str], team: str | None = 
                 )
             )
     sums = Sums()
-    with store.read() as conn:
-        for sql, params in queries:
-            for row in conn.execute(text(sql), {**params, "team": team}).fetchall():
-                if row[n] is None or row[n] == 0:  # no runs (an aggregate without GROUP BY)
-                    continue
-                sums.add(tuple(row[:n]), [k(v or 0) for k, v in zip(_KINDS, row[n:], strict=True)])
+    for rows in store.queries([(sql, {**params, "team": team}) for sql, params in queries]):
+        for row in rows:
+            if row[n] is None or row[n] == 0:  # no runs (an aggregate without GROUP BY)
+                continue
+            sums.add(tuple(row[:n]), [k(v or 0) for k, v in zip(_KINDS, row[n:], strict=True)])
     return sums
 
 
-def team_costs(store: Store, span: Window) -> dict[str, tuple[float, int]]:
+def team_costs(store: Queries, span: Window) -> dict[str, tuple[float, int]]:
     """Per team: the priced cost and the number of unpriced runs in ``span``."""
     totals = grouped(store, span, ("team",)).totals()
     return {team: (t.cost, t.unpriced) for (team,), t in totals.items()}

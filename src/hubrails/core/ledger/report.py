@@ -10,7 +10,7 @@ from hubrails.core.ledger.budget import BudgetLine, budget_status
 from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.query import Sums, Totals, grouped
 from hubrails.core.ledger.window import DAY_MS, Window
-from hubrails.store.sql import Store
+from hubrails.store.reader import Queries
 
 BY = ("team", "agent", "model", "day")
 
@@ -162,7 +162,7 @@ def _failing(
 
 
 def build_report(
-    store: Store,
+    store: Queries,
     book: PriceBook,
     span: Window,
     *,
