@@ -1,6 +1,10 @@
 """Generate realistic ledger records: 40 teams, 400 agents, several models, skewed outcomes.
 
-Usage: python benchmarks/ledger_gen.py COUNT OUT.jsonl [--days 60] [--seed 1] [--end 2026-11-25]
+Usage: python benchmarks/ledger_gen.py COUNT OUT.jsonl [--days 60 | --months 10] [--shuffle]
+       [--seed 1] [--end 2026-11-25]
+
+``--shuffle`` writes the records in random order (logs merged from many machines) with run ids
+that are not zero-padded (``run-1-12345``), so neither time nor key order follows the file.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import argparse
 import itertools
 import json
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,8 +27,11 @@ def _pick(pairs: list[tuple[str, int]], rng: random.Random, n: int) -> list[str]
     return rng.choices(names, weights, k=n)
 
 
-def generate(count: int, out: Path, *, days: int, seed: int, end: datetime) -> None:
-    """Write ``count`` records to ``out`` (JSON Lines), spread over ``days`` before ``end``."""
+def generate(
+    count: int, out: Path, *, days: int, seed: int, end: datetime, shuffle: bool = False
+) -> None:
+    """Write ``count`` records to ``out`` (JSON Lines), spread over ``days`` before ``end``;
+    in time order (give or take a minute), or shuffled with unpadded run ids."""
     rng = random.Random(seed)
     agents = [(team, f"agent-{team[-2:]}-{j}") for team in TEAMS for j in range(10)]
     home = {agent: _pick(MODELS, rng, 1)[0] for agent in agents}  # each agent has a main model
@@ -31,12 +39,16 @@ def generate(count: int, out: Path, *, days: int, seed: int, end: datetime) -> N
     chosen = rng.choices(agents, cum_weights=weights, k=count)  # a few agents dominate cost
     step = days * 86400 / count
     start = end - timedelta(days=days)
+    order: Sequence[int] = range(count)
+    if shuffle:
+        order = list(order)
+        random.Random(seed + 1).shuffle(order)
     with out.open("w", encoding="utf-8") as f:
-        for i in range(count):
+        for i in order:
             team, agent = chosen[i]
             model = home[(team, agent)] if rng.random() < 0.9 else _pick(MODELS, rng, 1)[0]
             record = {
-                "run_id": f"run-{seed}-{i:08d}",
+                "run_id": f"run-{seed}-{i}" if shuffle else f"run-{seed}-{i:08d}",
                 "team": team,
                 "agent": agent,
                 "model": model,
@@ -60,11 +72,14 @@ def main() -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--days", type=int, default=60)
+    parser.add_argument("--months", type=int, help="spread over this many 30-day months")
+    parser.add_argument("--shuffle", action="store_true", help="records in random order")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--end", default="2026-11-25")
     args = parser.parse_args()
     end = datetime.fromisoformat(args.end).replace(tzinfo=UTC)
-    generate(args.count, args.out, days=args.days, seed=args.seed, end=end)
+    days = args.months * 30 if args.months else args.days
+    generate(args.count, args.out, days=days, seed=args.seed, end=end, shuffle=args.shuffle)
 
 
 if __name__ == "__main__":

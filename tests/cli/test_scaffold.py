@@ -258,6 +258,7 @@ def test_init_spoke_and_new_agent_point_at_the_runtime_export(tmp_path: Path) ->
     assert "hub export claude-code" not in hub.stdout  # a hub has no agents of its own to run
     spoke = run_cli("init", str(tmp_path / "s"), "--spoke", "--team", "sre", "--hub-url", "../hub")
     assert "hub export claude-code AGENT DIR" in spoke.stdout
+    assert run_cli("new", "team", "sre", "--root", str(tmp_path / "hub")).exit_code == 0
     run = run_cli("new", "agent", "my-bot", "--team", "sre", "--root", str(tmp_path / "hub"))
     assert run.exit_code == 0, run.stderr
     assert "hub export claude-code my-bot DIR" in run.stdout

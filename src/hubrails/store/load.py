@@ -79,9 +79,11 @@ class _SqliteLoader:
         marks = ", ".join("?" * len(COLUMNS))
         self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> bool:
+        """Store ``rows``; true when every one was new, so ``sums`` (theirs) count as given;
+        else the sums of the rows this batch did insert are added from SQL."""
         if not rows:
-            return
+            return True
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         # Writers hold the lock, so the rows this batch inserts are those past the last rowid.
         before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
@@ -90,7 +92,7 @@ class _SqliteLoader:
         self.inserted += cursor.rowcount
         if cursor.rowcount == len(rows):
             merge_sums(self.daily, sums)
-            return
+            return True
         self._check(cursor, source, rows, lines)
         cursor.execute(
             f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE rowid > ? "
@@ -98,6 +100,19 @@ class _SqliteLoader:
             (before,),
         )
         merge_sums(self.daily, {tuple(r[:4]): list(r[4:]) for r in cursor.fetchall()})
+        return False
+
+    def add_sums(self, sums: DailySums) -> None:
+        """Add daily sums kept elsewhere (by the parser processes) to the table."""
+        self._upsert(sums)
+
+    def _upsert(self, sums: DailySums) -> None:
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        marks = ", ".join("?" * (4 + len(SUMS)))
+        cursor.executemany(
+            _UPSERT_DAILY.format(source=f"VALUES ({marks})"),
+            ((*key, *values) for key, values in sums.items()),
+        )
 
     def _check(self, cursor: Any, source: str, rows: Sequence[Row], lines: Sequence[int]) -> None:
         """Compare the digests of the rows not inserted with the stored ones."""
@@ -120,12 +135,7 @@ class _SqliteLoader:
             self.conflicts.append(conflict)
 
     def finish(self) -> Merged:
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        marks = ", ".join("?" * (4 + len(SUMS)))
-        cursor.executemany(
-            _UPSERT_DAILY.format(source=f"VALUES ({marks})"),
-            [(*key, *sums) for key, sums in self.daily.items()],
-        )
+        self._upsert(self.daily)
         self.done = True
         return Merged(self.offered, self.inserted, self.conflict_count, tuple(self.conflicts))
 
@@ -142,14 +152,19 @@ class _PostgresLoader:
             )
         )
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> None:
+    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> bool:
+        """Stage ``rows``; the daily sums are added in SQL when merging (``sums`` are unused)."""
         if not rows:
-            return
+            return False
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         with cursor.copy(f"COPY {STAGING} ({_COLS}, src, line) FROM STDIN") as copy:
             for row, line in zip(rows, lines, strict=True):
                 copy.write_row((*row, source, line))
         self.offered += len(rows)
+        return False
+
+    def add_sums(self, sums: DailySums) -> None:
+        """Nothing: the merge adds the daily sums of the rows it inserts."""
 
     def finish(self) -> Merged:
         # One merge at a time: concurrent ingests neither deadlock on each other's keys nor

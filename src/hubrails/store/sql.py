@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,9 +31,18 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
+from hubrails.store.reader import (
+    BUSY_TIMEOUT_S,
+    DAILY_KEY_SQL,
+    DAY_MS,
+    SCHEMA_VERSION,
+    SUMS,
+    SUMS_SQL,
+    Query,
+)
 
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_S = 600
+__all__ = ["DAILY_KEY_SQL", "DAY_MS", "SCHEMA_VERSION", "SUMS", "SUMS_SQL", "Store", "open_store"]
+
 _SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
 metadata = MetaData()
@@ -78,37 +87,21 @@ runs = Table(
 # The columns a loader writes, in order (every column of ``runs``).
 COLUMNS: tuple[str, ...] = tuple(c.name for c in runs.columns)
 
-# What a report adds up, per run; ``daily`` keeps these sums per day, team, agent and model,
-# updated in the ingest transaction, so reports over millions of runs read thousands of rows.
-SUMS = (
-    "runs", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
-    "cost_usd", "unpriced", "review_minutes", "resolved", "escalated", "failed", "abandoned",
-)  # fmt: skip
-SUMS_SQL = (
-    "count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), "
-    "sum(cache_write_tokens), coalesce(sum(cost_usd), 0), "
-    "sum(CASE WHEN cost_usd IS NULL THEN 1 ELSE 0 END), sum(review_minutes), "
-    "sum(CASE WHEN outcome = 'resolved' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'escalated' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'failed' THEN 1 ELSE 0 END), "
-    "sum(CASE WHEN outcome = 'abandoned' THEN 1 ELSE 0 END)"
-)
-DAY_MS = 86_400_000
-# The day, team, agent and model (the priced id, else the name given) of a run, as SQL.
-DAILY_KEY_SQL = f"ts_ms / {DAY_MS}, team, agent, coalesce(price_model, model)"
-
+# Keyed (and in SQLite stored, without a rowid) in the order reports group by: a report over
+# any window reads the rows in group order, with no sort and no lookup per row.
 daily = Table(
     "ledger_daily",
     metadata,
-    Column("day", Integer, primary_key=True),  # days since 1970-01-01 (UTC)
     Column("team", Text, primary_key=True),
     Column("agent", Text, primary_key=True),
     Column("model", Text, primary_key=True),
+    Column("day", Integer, primary_key=True),  # days since 1970-01-01 (UTC)
     *(
         Column(name, Float if name in ("cost_usd", "review_minutes") else BigInteger,
                nullable=False)
         for name in SUMS
     ),
+    sqlite_with_rowid=False,
 )  # fmt: skip
 
 
@@ -137,6 +130,15 @@ class Store:
         """One read transaction."""
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    def queries(self, batch: Sequence[Query]) -> list[list[Any]]:
+        """The rows of each query, all in one read transaction."""
+        with self.read() as conn:
+            return [list(conn.execute(text(sql), params).fetchall()) for sql, params in batch]
+
+    def close(self) -> None:
+        """Close the engine's connections."""
+        self.engine.dispose()
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -227,7 +229,9 @@ def _ensure_schema(store: Store) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
         metadata.create_all(conn, checkfirst=True)
         found = conn.execute(select(schema_version.c.version)).scalars().all()
-        if not found:
+        if found and max(found) == 1:
+            _daily_by_group(conn, store.postgres)
+        if not found or max(found) < SCHEMA_VERSION:
             conn.execute(
                 schema_version.insert().values(
                     version=SCHEMA_VERSION, applied_ms=int(time.time() * 1000)
@@ -239,3 +243,14 @@ def _ensure_schema(store: Store) -> None:
                 f"understands ({SCHEMA_VERSION})",
                 hint="upgrade hubrails",
             )
+
+
+def _daily_by_group(conn: Connection, postgres: bool) -> None:
+    """Schema 1 to 2: the daily sums, keyed by day first, copied into the table keyed by group."""
+    conn.execute(text("ALTER TABLE ledger_daily RENAME TO hub_daily_v1"))
+    if postgres:  # the old key's index keeps its name, which the new table's needs
+        conn.execute(text("ALTER INDEX ledger_daily_pkey RENAME TO hub_daily_v1_pkey"))
+    daily.create(conn)
+    names = ", ".join(c.name for c in daily.columns)
+    conn.execute(text(f"INSERT INTO ledger_daily ({names}) SELECT {names} FROM hub_daily_v1"))
+    conn.execute(text("DROP TABLE hub_daily_v1"))

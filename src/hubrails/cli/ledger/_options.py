@@ -11,6 +11,7 @@ import typer
 
 if TYPE_CHECKING:
     from hubrails.core.registry.config import HubConfig
+    from hubrails.store.reader import Queries
     from hubrails.store.sql import Store
 
 DbOption = Annotated[
@@ -40,6 +41,23 @@ def open_ledger(root: Path | None, db: str | None) -> tuple[HubConfig, Store]:
 
     config = load_config(locate(root))
     return config, open_store(ledger_url(config, db))
+
+
+def open_for_reading(root: Path | None, db: str | None) -> tuple[HubConfig, Queries]:
+    """The registry's configuration and its ledger to read from: a SQLite ledger at this
+    schema without SQLAlchemy, else the store opened (created or migrated) as for writing."""
+    from hubrails.core.ledger.registry_facts import ledger_url
+    from hubrails.core.registry.config import load_config, locate
+    from hubrails.store.reader import sqlite_reader
+
+    config = load_config(locate(root))
+    url = ledger_url(config, db)
+    reader = sqlite_reader(url)
+    if reader is not None:
+        return config, reader
+    from hubrails.store.sql import open_store
+
+    return config, open_store(url)
 
 
 AsOfOption = Annotated[

@@ -15,7 +15,7 @@ from hubrails.cli.ledger._options import (
     SummaryFormat,
     TeamOption,
     as_of,
-    open_ledger,
+    open_for_reading,
 )
 from hubrails.errors import ExitCode
 
@@ -69,7 +69,7 @@ def report_command(
 
     moment = as_of(moment_given)
     span = window(since, until, moment)
-    config, store = open_ledger(root, db)
+    config, store = open_for_reading(root, db)
     try:
         report = build_report(
             store,
@@ -83,7 +83,7 @@ def report_command(
             known=known_names(config).agents,
         )
     finally:
-        store.engine.dispose()
+        store.close()
     from hubrails.render import report_renderer
 
     report_renderer(output.value)(report, sys.stdout)
@@ -107,11 +107,11 @@ def budget_command(
     from hubrails.core.ledger.registry_facts import budgets
 
     moment = as_of(moment_given)
-    config, store = open_ledger(root, db)
+    config, store = open_for_reading(root, db)
     try:
         lines = budget_status(store, budgets(config), moment, team)
     finally:
-        store.engine.dispose()
+        store.close()
     if output is SummaryFormat.JSON:
         from hubrails.render.json.ledger import render_budget
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from hubrails.core.ledger.query import team_costs
 from hubrails.core.ledger.window import DAY_MS, month_to_date
-from hubrails.store.sql import Store
+from hubrails.store.reader import Queries
 
 OVER, PROJECTED_OVER, OK, NO_BUDGET = "over", "projected-over", "ok", "no-budget"
 
@@ -30,7 +30,7 @@ class BudgetLine:
 
 
 def budget_status(
-    store: Store, budgets: dict[str, float], as_of: datetime, team: str | None = None
+    store: Queries, budgets: dict[str, float], as_of: datetime, team: str | None = None
 ) -> list[BudgetLine]:
     """Every team with a budget or with spending this month, worst first."""
     span, month_days = month_to_date(as_of)

@@ -9,12 +9,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.reader import Opened, open_input
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import Batch, Known, RowMaker
-from hubrails.core.ledger.workers import Workers, chunks
+from hubrails.core.ledger.workers import Workers, blocks, chunks
 from hubrails.errors import HubError
 from hubrails.store.load import Conflict, loader
 from hubrails.store.sql import Store
@@ -65,7 +66,8 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
         for start, part in chunks(lines):
             yield maker.batch(opened.name, start, part)
     else:
-        yield from workers.map(opened.name, chunks(lines))
+        stream: Any = opened.lines  # a buffered binary stream
+        yield from workers.map(opened.name, blocks(first, stream))
 
 
 def _read(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:
@@ -92,7 +94,7 @@ def ingest(
     on_progress: Callable[[int], None] = lambda _n: None,
 ) -> IngestResult:
     """Ingest ``inputs`` (paths or ``-``) as one batch, streaming with flat memory."""
-    maker = RowMaker(book, known)
+    maker = RowMaker(book, known, daily=not store.postgres)
     count = _worker_count(inputs)
     workers = Workers(maker, count) if count else None  # started before any connection opens
     flags = Batch()
@@ -109,8 +111,11 @@ def ingest(
                         rejected += len(batch.rejects)
                         valid += len(batch.rows)
                         flags.add(batch)
+                        counts = False
                         if skip_invalid or not rejected:  # else nothing will be stored
-                            load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                            counts = load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                        if workers is not None and batch.worker >= 0:
+                            workers.keep(batch, counts)
                         now = opened.position()
                         on_progress(now - seen)
                         seen = now
@@ -118,6 +123,9 @@ def ingest(
                     if given != "-":
                         opened.raw.close()
             committed = skip_invalid or rejected == 0
+            if committed and workers is not None:
+                for sums in workers.sums():
+                    load.add_sums(sums)
             merged = load.finish() if committed else None
     finally:
         if workers is not None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-
 from hubrails.core.ledger.window import Window
-from hubrails.store.sql import DAILY_KEY_SQL, DAY_MS, SUMS, SUMS_SQL, Store
+from hubrails.store.reader import DAY_MS, SUMS, SUMS_SQL, Queries, Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,49 +64,60 @@ class Sums(dict[Any, list[float]]):
         return {key: Totals.of(values) for key, values in self.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
-    """Sums (in the order of ``SUMS``) of one team, agent, model (priced id, else as given)
-    and day (days since the epoch)."""
+# What each grouping key is, in the daily sums and in the runs (the same values in both).
+_DAILY_KEYS = {"team": "team", "agent": "agent", "model": "model", "day": "day"}
+_RUN_KEYS = {
+    "team": "team",
+    "agent": "agent",
+    "model": "coalesce(price_model, model)",
+    "day": f"ts_ms / {DAY_MS}",
+}
+_DAILY_SUMS = ", ".join(f"sum({c})" for c in SUMS)
 
-    team: str
-    agent: str
-    model: str
-    day: int
-    sums: tuple[float, ...]
 
-
-def days(store: Store, span: Window, team: str | None) -> Iterator[Group]:
-    """Sums per team, agent, model and day of the runs in ``span``: whole days from the daily
-    sums, the partial days at either end from the runs themselves."""
+def grouped(store: Queries, span: Window, keys: Sequence[str], team: str | None = None) -> Sums:
+    """The sums (in the order of ``SUMS``) of the runs in ``span`` grouped by ``keys`` (of
+    team, agent, model and day), added up in SQL: whole days from the daily sums, the partial
+    days at either end from the runs; only those few groups are merged in Python."""
     first = -(-span.since_ms // DAY_MS)  # the first whole day
     end = span.until_ms // DAY_MS  # the day after the last whole day
     only = " AND team = :team" if team else ""
-    raw = f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE ts_ms >= :a AND ts_ms < :b"
-    queries: list[tuple[str, dict[str, Any]]] = []
+    n = len(keys)
+    by = ", ".join(str(i + 1) for i in range(n)) if n else ""
+    group = f" GROUP BY {by}" if n else ""
+    queries: list[Query] = []
     if first < end:
+        cols = "".join(f"{_DAILY_KEYS[k]}, " for k in keys)
         queries.append(
             (
-                f"SELECT day, team, agent, model, {', '.join(SUMS)} FROM ledger_daily "
-                f"WHERE day >= :a AND day < :b{only}",
+                f"SELECT {cols}{_DAILY_SUMS} FROM ledger_daily "
+                f"WHERE day >= :a AND day < :b{only}{group}",
                 {"a": first, "b": end},
             )
         )
         edges = [(span.since_ms, first * DAY_MS), (end * DAY_MS, span.until_ms)]
     else:
         edges = [(span.since_ms, span.until_ms)]
+    cols = "".join(f"{_RUN_KEYS[k]}, " for k in keys)
     for a, b in edges:
         if a < b:
-            queries.append((f"{raw}{only} GROUP BY 1, 2, 3, 4", {"a": a, "b": b}))
-    with store.read() as conn:
-        for sql, params in queries:
-            for row in conn.execute(text(sql), {**params, "team": team}):
-                yield Group(row[1], row[2], row[3], int(row[0]), tuple(v or 0 for v in row[4:]))
-
-
-def team_costs(store: Store, span: Window) -> dict[str, tuple[float, int]]:
-    """Per team: the priced cost and the number of unpriced runs in ``span``."""
+            queries.append(
+                (
+                    f"SELECT {cols}{SUMS_SQL} FROM ledger_runs "
+                    f"WHERE ts_ms >= :a AND ts_ms < :b{only}{group}",
+                    {"a": a, "b": b},
+                )
+            )
     sums = Sums()
-    for g in days(store, span, None):
-        sums.add(g.team, g.sums)
-    return {team: (t.cost, t.unpriced) for team, t in sums.totals().items()}
+    for rows in store.queries([(sql, {**params, "team": team}) for sql, params in queries]):
+        for row in rows:
+            if row[n] is None or row[n] == 0:  # no runs (an aggregate without GROUP BY)
+                continue
+            sums.add(tuple(row[:n]), [k(v or 0) for k, v in zip(_KINDS, row[n:], strict=True)])
+    return sums
+
+
+def team_costs(store: Queries, span: Window) -> dict[str, tuple[float, int]]:
+    """Per team: the priced cost and the number of unpriced runs in ``span``."""
+    totals = grouped(store, span, ("team",)).totals()
+    return {team: (t.cost, t.unpriced) for (team,), t in totals.items()}

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from hubrails.core.ledger.budget import BudgetLine, budget_status
 from hubrails.core.ledger.pricing import PriceBook
-from hubrails.core.ledger.query import Group, Sums, Totals, days
+from hubrails.core.ledger.query import Sums, Totals, grouped
 from hubrails.core.ledger.window import DAY_MS, Window
-from hubrails.store.sql import Store
+from hubrails.store.reader import Queries
 
 BY = ("team", "agent", "model", "day")
 
@@ -89,14 +89,8 @@ class Report:
     unknown: tuple[Flagged, ...] = ()  # agents in the ledger that the registry does not declare
 
 
-def _key(group: Group, by: str) -> str:
-    if by == "team":
-        return group.team
-    if by == "agent":
-        return f"{group.team}/{group.agent}"
-    if by == "model":
-        return group.model
-    return datetime.fromtimestamp(group.day * DAY_MS / 1000, UTC).date().isoformat()
+def _day(day: int) -> str:
+    return datetime.fromtimestamp(day * DAY_MS / 1000, UTC).date().isoformat()
 
 
 def _lines(sums: dict[str, Totals], rate: float, total_cost: float) -> list[Line]:
@@ -169,7 +163,7 @@ def _failing(
 
 
 def build_report(
-    store: Store,
+    store: Queries,
     book: PriceBook,
     span: Window,
     *,
@@ -185,14 +179,26 @@ def build_report(
     registry's (team, agent) pairs), the agents it does not declare are listed too. A quietly
     failing agent is no cheaper-tier candidate: a cheaper model would hide, not fix, that."""
     th, rate = thresholds, review_hourly_usd
-    per_agent, per_model, weekly, by_key, everything = Sums(), Sums(), Sums(), Sums(), Sums()
+    per_model = grouped(store, span, ("team", "agent", "model"), team)
+    per_agent, everything, by_key = Sums(), Sums(), Sums()
+    for (t, a, m), sums in per_model.items():
+        per_agent.add((t, a), sums)
+        everything.add("total", sums)
+        if by != "day":
+            by_key.add(t if by == "team" else f"{t}/{a}" if by == "agent" else m, sums)
+    if by == "day":
+        for (day,), sums in grouped(store, span, ("day",), team).items():
+            by_key.add(_day(int(day)), sums)
+    weekly = Sums()
     last_day = (span.until_ms - 1) // DAY_MS
-    for g in days(store, span, team):
-        per_agent.add((g.team, g.agent), g.sums)
-        per_model.add((g.team, g.agent, g.model), g.sums)
-        weekly.add((g.team, g.agent, (last_day - g.day) // 7), g.sums)  # 0: the last 7 days
-        by_key.add(_key(g, by), g.sums)
-        everything.add("total", g.sums)
+    for week in (0, 1):  # 0: the last 7 days of the window, 1: the 7 days before
+        since = max(span.since_ms, (last_day - 6 - 7 * week) * DAY_MS)
+        until = min(span.until_ms, (last_day + 1 - 7 * week) * DAY_MS)
+        if since < until:
+            for (t, a), sums in grouped(
+                store, Window(since, until), ("team", "agent"), team
+            ).items():
+                weekly.add((t, a, week), sums)
     total = everything.totals().get("total", Totals())
     rows = by_key.totals()
     agent_totals = per_agent.totals()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -54,6 +55,7 @@ class Batch:
     unknown_teams: Counter[str] = field(default_factory=Counter)
     unknown_agents: Counter[str] = field(default_factory=Counter)
     unpriced: Counter[str] = field(default_factory=Counter)
+    worker: int = -1  # the worker process that made it (its daily sums stay there), or -1
 
     def add(self, other: Batch) -> None:
         """Count ``other``'s flags in this batch (its rows and rejects are not kept)."""
@@ -65,9 +67,10 @@ class Batch:
 class RowMaker:
     """Makes the table row of a record: its key, digest, price entry and cost."""
 
-    def __init__(self, book: PriceBook, known: Known) -> None:
+    def __init__(self, book: PriceBook, known: Known, *, daily: bool = True) -> None:
         self.book = book
         self.known = known
+        self.daily = daily  # whether batches carry their daily sums (PostgreSQL adds them in SQL)
         self.models: dict[str, Model | None] = {}
         self.now_ms = int(time.time() * 1000)
 
@@ -102,6 +105,7 @@ class RowMaker:
         """Parse ``lines`` (the first is line ``start`` of ``name``) into a batch."""
         out = Batch(name)
         teams, agents = self.known.teams, self.known.agents
+        daily = out.daily if self.daily else None
         for item in parse(name, lines, start):
             if isinstance(item, Reject):
                 out.rejects.append(item)
@@ -109,7 +113,8 @@ class RowMaker:
             row = self.row(item[1])
             out.rows.append(row)
             out.lines.append(item[0])
-            _count(out.daily, row)
+            if daily is not None:
+                _count(daily, row)
             if row[_HOW] == "unpriced":
                 out.unpriced[row[_MODEL]] += 1
             if teams and row[_TEAM] not in teams:
@@ -123,7 +128,8 @@ def _count(daily: DailySums, row: Row) -> None:
     """Add one row to its day's sums (in the order of SUMS)."""
     key = (row[_TS] // DAY_MS, row[_TEAM], row[_AGENT], row[_PRICED] or row[_MODEL])
     sums = daily.get(key)
-    if sums is None:
+    if sums is None:  # shared strings: the sums of a whole ingest are pickled once, compactly
+        key = (key[0], sys.intern(key[1]), sys.intern(key[2]), sys.intern(key[3]))
         sums = daily[key] = [0] * 12
     cost = row[_COST]
     sums[0] += 1

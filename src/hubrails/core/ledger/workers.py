@@ -1,23 +1,38 @@
-"""Parsing on every core: chunks of input lines, turned into batches by worker processes (the
-pool of :mod:`hubrails.core.parallel`), in order, one chunk in flight per worker so that memory
-stays flat whatever the input size."""
+"""Parsing on every core: worker processes turn chunks of lines into batches, in order.
+
+Each worker has one chunk in flight, so memory stays flat whatever the input size. A worker
+holds no copy of another's pipe ends, so when the ingest dies its workers see end-of-file
+and exit rather than linger. A worker keeps the daily sums of its batches: the ingest says
+of each batch whether its sums count (all its rows were new), and asks for the totals once at
+the end, so sums never cross a pipe per batch nor get merged by the busy main process.
+"""
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import itertools
-import sys
+import multiprocessing
+import os
+import signal
+import threading
 from collections.abc import Iterable, Iterator
+from multiprocessing.connection import Connection
+from typing import IO, Any
 
 from hubrails.core.ledger.rows import Batch, RowMaker
-from hubrails.core.parallel import Pool
+from hubrails.store.load import DailySums, merge_sums
 
 CHUNK_LINES = 10_000
+BLOCK_BYTES = 2 << 20  # what a worker is sent at a time: whole lines, about this many bytes
+_PARSE, _KEEP, _SUMS = "parse", "keep", "sums"  # what the main process asks of a worker
+_SUMS_PART = 20_000  # daily sums sent at a time
 
-_Task = tuple[str, int, list[bytes]]  # input name, number of the first line, the lines
 
-
-def chunks(lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[tuple[int, list[bytes]]]:
-    """Consecutive lists of ``size`` lines, each with the number of its first line."""
+def chunks(lines: Iterable[bytes], size: int = 0) -> Iterator[tuple[int, list[bytes]]]:
+    """Consecutive lists of ``size`` (default ``CHUNK_LINES``) lines, each with the number of
+    its first line."""
+    size = size or CHUNK_LINES
     iterator = iter(lines)
     start = 1
     while True:
@@ -28,20 +43,128 @@ def chunks(lines: Iterable[bytes], size: int = CHUNK_LINES) -> Iterator[tuple[in
         start += len(chunk)
 
 
-def _batch(maker: RowMaker, task: _Task) -> Batch:
-    return maker.batch(*task)
+def blocks(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Consecutive blocks of whole lines (``first``, then ``stream``'s), each with the number of
+    its first line: one bytes object per block crosses the pipe, not a list of lines."""
+    start, head = 1, first
+    while True:
+        block = head + stream.read(BLOCK_BYTES)
+        head = b""
+        if not block:
+            return
+        if not block.endswith(b"\n"):
+            block += stream.readline()
+        yield start, block
+        start += block.count(b"\n") + (not block.endswith(b"\n"))
+
+
+def _lines(block: bytes) -> list[bytes]:
+    lines = block.split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: list[Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in core.parallel: Ctrl-C is the parent's
+    for conn in foreign:
+        conn.close()
+    total: DailySums = {}
+    pending: collections.deque[DailySums] = collections.deque()
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:  # the ingest is gone
+            return
+        if task is None:
+            return
+        if task[0] == _KEEP:  # the verdict on this worker's oldest batch not yet judged
+            sums = pending.popleft()
+            if task[1]:
+                if total:
+                    merge_sums(total, sums)
+                else:
+                    total = sums
+        elif task[0] == _SUMS:  # in parts, so the main process never holds them all at once
+            items = list(total.items())
+            total = {}
+            for i in range(0, len(items), _SUMS_PART):
+                results.send(dict(items[i : i + _SUMS_PART]))
+            results.send(None)
+        else:
+            name, start, block = task[1:]
+            batch = maker.batch(name, start, _lines(block))
+            pending.append(batch.daily)
+            batch.daily = {}
+            results.send(batch)
 
 
 class Workers:
-    """A few worker processes sharing the row maker (and its price book)."""
+    """A few worker processes, each with its own pair of pipes."""
 
     def __init__(self, maker: RowMaker, count: int) -> None:
-        self.pool: Pool[RowMaker, _Task, Batch] = Pool(_batch, maker, count)
+        # fork is quick and shares the price book; with other threads running, spawn is safe.
+        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+        context: Any = multiprocessing.get_context(method)
+        self.pipes: list[tuple[Connection, Connection]] = []
+        self.processes = []
+        ours: list[Any] = []
+        for _ in range(count):
+            task_out, task_in = context.Pipe(duplex=False)
+            result_out, result_in = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_serve,
+                args=(maker, task_out, result_in, [*ours, task_in, result_out]),
+                daemon=True,
+            )
+            process.start()
+            task_out.close()
+            result_in.close()
+            ours += [task_in, result_out]
+            self.pipes.append((task_in, result_out))
+            self.processes.append(process)
 
-    def map(self, name: str, parts: Iterator[tuple[int, list[bytes]]]) -> Iterator[Batch]:
-        """The batches of ``parts`` of input ``name``, in order."""
-        return self.pool.imap((name, start, lines) for start, lines in parts)
+    def map(self, name: str, parts: Iterator[tuple[int, bytes]]) -> Iterator[Batch]:
+        """The batches of ``parts`` (blocks of lines) of input ``name``, in order."""
+        busy: list[int] = []
+        for index, _ in enumerate(self.pipes):
+            part = next(parts, None)
+            if part is None:
+                break
+            self.pipes[index][0].send((_PARSE, name, *part))
+            busy.append(index)
+        while busy:
+            index = busy.pop(0)
+            batch: Batch = self.pipes[index][1].recv()
+            part = next(parts, None)
+            if part is not None:  # keep the worker busy while the caller stores the batch
+                self.pipes[index][0].send((_PARSE, name, *part))
+                busy.append(index)
+            batch.worker = index
+            yield batch
+
+    def keep(self, batch: Batch, counts: bool) -> None:
+        """Say whether the daily sums of ``batch`` (which stay in its worker) count; every
+        batch ``map`` yields must be judged, in order, before ``sums``."""
+        self.pipes[batch.worker][0].send((_KEEP, counts))
+
+    def sums(self) -> Iterator[DailySums]:
+        """The daily sums of the batches that count, a part of one worker's at a time."""
+        for task_in, _ in self.pipes:
+            task_in.send((_SUMS,))
+        for _, result_out in self.pipes:
+            while (part := result_out.recv()) is not None:
+                yield part
 
     def close(self) -> None:
-        """Stop the workers: at once when an error or Ctrl-C is on its way out."""
-        self.pool.close(abort=sys.exc_info()[0] is not None)
+        """Stop the workers."""
+        for task_in, result_out in self.pipes:
+            with contextlib.suppress(OSError):
+                task_in.send(None)
+            task_in.close()
+            result_out.close()
+        for process in self.processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()

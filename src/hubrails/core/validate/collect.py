@@ -18,7 +18,7 @@ from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.analyse import analyse_file
-from hubrails.core.validate.reports import FileReport
+from hubrails.core.validate.reports import Encoded, FileReport, encode
 
 PARALLEL_THRESHOLD = 400  # files to analyse, from which forking workers pays off
 CHUNK = 200  # files a worker takes at a time
@@ -54,7 +54,9 @@ class _Settings:
         return cls(config.root, config.max_file_bytes, spoke_team, config.max_alias_nodes, digests)
 
 
-Outcome = tuple[str, FileReport | None]  # the content digest, and no report if it is the known one
+# The content digest, no report if it is the known one, and the report encoded for the cache
+# (by whoever analysed it, so that saving a first run's cache is not all left to this process).
+Outcome = tuple[str, FileReport | None, Encoded | None]
 
 
 class Refreshed(NamedTuple):
@@ -133,14 +135,14 @@ def refresh(
         paths.append(path)
         jobs.append((_Job(path, location, store.known_digest(path)), stat or cache.NO_STAT))
     outcomes = _run_all([job for job, _ in jobs], settings)
-    for (job, stat), (content_digest, report) in zip(jobs, outcomes, strict=True):
+    for (job, stat), (content_digest, report, encoded) in zip(jobs, outcomes, strict=True):
         if report is None:
             store.restamp(job.path, stat)
             report = store.stored(job.path) if load else None
             if report is None and load:  # a stored report that no longer decodes
                 report = _run(replace(job, known=None), settings)[1]
         else:
-            store.put(job.path, content_digest, stat, report)
+            store.put(job.path, content_digest, stat, report, encoded)
         if report is not None:
             reports[job.path] = report
     store.prune(set(paths))
@@ -174,7 +176,7 @@ def analyse_loaded(
         for path, location, item in files
     ]
     settings = _Settings(Path(), 0, spoke_team, max_alias_nodes)
-    return [report for _, report in _run_all(jobs, settings) if report is not None]
+    return [report for _, report, _ in _run_all(jobs, settings) if report is not None]
 
 
 def analyse_now(config: HubConfig, path: str) -> FileReport | None:
@@ -240,9 +242,10 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
     """Read the file if need be, and analyse it unless its content is the known one."""
     content, digest = (job.content, job.digest) if job.content is not None else _read(job, settings)
     if digest == job.known:
-        return digest, None
+        return digest, None, None
     if isinstance(content, safeyaml.LoadError):
-        return digest, FileReport(job.path, [Finding.from_load_error(content, job.path)])
+        report = FileReport(job.path, [Finding.from_load_error(content, job.path)])
+        return digest, report, encode(report) if settings.digests else None
     report = analyse_file(
         job.path,
         content,
@@ -250,7 +253,7 @@ def _run(job: _Job, settings: _Settings) -> Outcome:
         spoke_team=settings.spoke_team,
         max_alias_nodes=settings.max_alias_nodes,
     )
-    return digest, report
+    return digest, report, encode(report) if settings.digests else None
 
 
 def _run_chunk(settings: _Settings, jobs: list[_Job]) -> list[Outcome]:

@@ -13,23 +13,28 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from hubrails.core.registry.state import salt
-from hubrails.core.validate.index_db import DATA, open_db, peek_db, transaction
+from hubrails.core.validate.index_db import DATA, INDEXES, open_db, peek_db, transaction
+from hubrails.core.validate.index_queries import IndexQueries
 from hubrails.core.validate.listings import RACY_NS, Listings
-from hubrails.core.validate.reports import Asset, FileReport, Ref, asset_from_row, ref_from_row
+from hubrails.core.validate.reports import (
+    Encoded,
+    FileReport,
+    decode,
+    encode,
+)
 
 if TYPE_CHECKING:
     from hubrails.core.registry.config import HubConfig
 
 Stat = tuple[int, int, int, int]
 NO_STAT: Stat = (0, 0, 0, 0)
-_CHUNK = 400  # pairs per query: 800 parameters stay under SQLite's oldest limit of 999
+_BULK = 1000  # reports written to an empty cache from which its indexes are built afterwards
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -48,7 +53,7 @@ def index_path(config: HubConfig) -> Path:
     return config.root / ".hub" / "cache" / "index.sqlite"
 
 
-class IndexCache:
+class IndexCache(IndexQueries):
     """Reports from an earlier run, reusable while the file's content is unchanged.
 
     Like git's index, an unchanged ``stat`` saves reading the file — but only when the file was
@@ -66,7 +71,7 @@ class IndexCache:
         self.db = None if path is None else peek_db(path, key) if read_only else open_db(path, key)
         self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
         self._blobs: dict[str, bytes] | None = None
-        self._put: dict[str, tuple[str, Stat, FileReport]] = {}
+        self._put: dict[str, tuple[str, Stat, FileReport, Encoded]] = {}
         self._restamp: dict[str, Stat] = {}
         self._gone: set[str] = set()
         self._listings: Listings | None = None
@@ -117,11 +122,18 @@ class IndexCache:
         if self._blobs is None:
             self._blobs = dict(self._rows("SELECT path, report FROM reports"))
         blob = self._blobs.get(path)
-        return None if blob is None else _report(path, blob)
+        return None if blob is None else decode(path, blob)
 
-    def put(self, path: str, content_digest: str, stat: Stat, report: FileReport) -> None:
-        """Remember the report for this content."""
-        self._put[path] = (content_digest, stat, report)
+    def put(
+        self,
+        path: str,
+        content_digest: str,
+        stat: Stat,
+        report: FileReport,
+        encoded: Encoded | None = None,
+    ) -> None:
+        """Remember the report for this content (``encoded``: its blobs, if made already)."""
+        self._put[path] = (content_digest, stat, report, encoded or encode(report))
 
     def listings(self, distrust: frozenset[str] = frozenset()) -> Listings:
         """Folder listings for walking the registry, remembered by :meth:`save`; those of the
@@ -164,38 +176,47 @@ class IndexCache:
         return True
 
     def _write(self, db: sqlite3.Connection) -> None:
-        gone = [(p,) for p in self._gone | set(self._put)]
-        for table in DATA:
-            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        stored = self.stamps()  # every file with rows in the data tables has its stamp
+        gone = [(p,) for p in self._gone | (self._put.keys() & stored.keys())]
+        if gone:
+            for table in DATA:
+                db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)
+        bulk = not stored and len(self._put) >= _BULK  # a first run: index the rows afterwards
+        if bulk:
+            for name in INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+        put = self._put
         db.executemany(
-            "INSERT INTO reports VALUES (?, ?)",
-            ((p, orjson.dumps(r.to_row())) for p, (_, _, r) in self._put.items()),
+            "INSERT INTO reports VALUES (?, ?)", ((p, e[0]) for p, (*_, e) in put.items())
         )
         db.executemany(
             "INSERT INTO assets VALUES (?, ?, ?, ?)",
             (
-                (p, r.asset.kind, r.asset.name, orjson.dumps(list(r.asset)))
-                for p, (_, _, r) in self._put.items()
+                (p, r.asset.kind, r.asset.name, e[1])
+                for p, (_, _, r, e) in put.items()
                 if r.asset is not None
             ),
         )
         db.executemany(
             "INSERT INTO refs VALUES (?, ?, ?, ?, ?)",
             (
-                (p, i, ref.kind, ref.name, orjson.dumps(list(ref)))
-                for p, (_, _, r) in self._put.items()
-                for i, ref in enumerate(r.refs)
+                (p, i, ref.kind, ref.name, blob)
+                for p, (_, _, r, e) in put.items()
+                for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
             ),
         )
         db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((p, d, *stat, self.now) for p, (d, stat, _) in self._put.items()),
+            ((p, d, *stat, self.now) for p, (d, stat, *_) in put.items()),
         )
         db.executemany(
             "UPDATE files SET size = ?, mtime = ?, ctime = ?, inode = ?, checked = ? "
             "WHERE path = ?",
             ((*stat, self.now, p) for p, stat in self._restamp.items()),
         )
+        if bulk:
+            for statement in INDEXES.values():
+                db.execute(statement)
         # Listings are merged into what is stored now (another run may have saved since this
         # one read them), under the write lock.
         if self._listings is not None and self._listings.changed:
@@ -218,73 +239,9 @@ class IndexCache:
     def _keep_state(db: sqlite3.Connection, name: str, data: dict[str, Any]) -> None:
         db.execute("INSERT OR REPLACE INTO state VALUES (?, ?)", (name, orjson.dumps(data)))
 
-    # Queries for one-file runs; they see what :meth:`save` wrote.
-
-    def reports(self, paths: Iterable[str]) -> list[FileReport]:
-        """The stored reports of those of ``paths`` that are registry files."""
-        rows = self._in(
-            "SELECT path, report FROM reports WHERE path IN ({})", [(p,) for p in paths]
-        )
-        return [r for r in (_report(p, blob) for p, blob in rows) if r is not None]
-
-    def assets_named(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Asset]]:
-        """Every asset with one of the (kind, name) ``targets``."""
-        return self._assets("WHERE (kind, name) IN ({})", list(targets))
-
-    def assets_of_kind(self, *kinds: str) -> list[tuple[str, Asset]]:
-        """Every asset of one of ``kinds``."""
-        return self._assets("WHERE kind IN ({})", [(k,) for k in kinds])
-
-    def assets_at(self, paths: Iterable[str]) -> list[tuple[str, Asset]]:
-        """The assets defined in those of ``paths`` that define one."""
-        return self._assets("WHERE path IN ({})", [(p,) for p in paths])
-
-    def refs_to(self, targets: Iterable[tuple[str, str]]) -> list[tuple[str, Ref]]:
-        """Every reference to one of the (kind, name) ``targets``."""
-        rows = self._in("SELECT path, data FROM refs WHERE (kind, name) IN ({})", list(targets))
-        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
-
-    def dangling(self) -> list[tuple[str, Ref]]:
-        """Every reference (models aside) to an asset this registry does not define."""
-        rows = self._query(
-            "SELECT path, data FROM refs WHERE (kind, name) IN (SELECT kind, name FROM refs r"
-            " WHERE kind != 'Model' GROUP BY kind, name HAVING NOT EXISTS"
-            " (SELECT 1 FROM assets a WHERE a.kind = r.kind AND a.name = r.name))"
-        )
-        return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
-
-    def names(self, kind: str) -> list[str]:
-        """The names of every asset of ``kind``."""
-        return [n for (n,) in self._query("SELECT DISTINCT name FROM assets WHERE kind = ?", kind)]
-
-    def _assets(self, where: str, keys: list[tuple[str, ...]]) -> list[tuple[str, Asset]]:
-        rows = self._in(f"SELECT path, data FROM assets {where}", keys)
-        return [(p, asset_from_row(orjson.loads(data))) for p, data in rows]
-
-    def _in(self, sql: str, keys: list[tuple[str, ...]]) -> list[Any]:
-        """Rows of ``sql`` whose ``IN ({})`` holds ``keys`` (asked in chunks)."""
-        rows: list[Any] = []
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            one = "(" + ", ".join("?" * len(chunk[0])) + ")"
-            values = ", ".join([one] * len(chunk))
-            rows += self._query(sql.format(f"VALUES {values}"), *(v for k in chunk for v in k))
-        return rows
-
-    def _query(self, sql: str, *args: object) -> list[Any]:
-        """Rows of ``sql``; a damaged or locked cache raises ``sqlite3.Error``."""
-        return [] if self.db is None else self.db.execute(sql, args).fetchall()
-
     def _rows(self, sql: str, *args: object) -> list[Any]:
         """Rows of ``sql``, or none when the cache cannot be read (everything is analysed)."""
         try:
             return self._query(sql, *args)
         except sqlite3.Error:
             return []
-
-
-def _report(path: str, blob: bytes) -> FileReport | None:
-    try:
-        return FileReport.from_row(path, orjson.loads(blob))
-    except (IndexError, KeyError, TypeError, ValueError):
-        return None

@@ -9,6 +9,12 @@ from pathlib import Path
 
 from hubrails.core.registry.state import prepare_folder
 
+# The secondary indexes, by name: a first run that fills an empty cache builds them after the
+# rows (one sort each) rather than inserting every row into them one by one.
+INDEXES = {
+    "assets_by_name": "CREATE INDEX assets_by_name ON assets (kind, name)",
+    "refs_by_target": "CREATE INDEX refs_by_target ON refs (kind, name)",
+}
 TABLES = (
     "CREATE TABLE meta (key TEXT NOT NULL)",
     "CREATE TABLE files (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL,"
@@ -21,11 +27,12 @@ TABLES = (
     "CREATE TABLE reports (path TEXT PRIMARY KEY, report BLOB NOT NULL)",
     "CREATE TABLE assets (path TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
     " data BLOB NOT NULL)",
-    "CREATE INDEX assets_by_name ON assets (kind, name)",
+    INDEXES["assets_by_name"],
     "CREATE TABLE refs (path TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,"
-    " name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (path, position))",
-    "CREATE INDEX refs_by_target ON refs (kind, name)",
+    " name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (path, position)) WITHOUT ROWID",
+    INDEXES["refs_by_target"],
 )
+CACHE_KIB = 32768  # SQLite's page cache for writing: a first run writes tens of MiB
 DATA = ("files", "reports", "assets", "refs")  # the tables with a row (or rows) per file
 
 
@@ -39,6 +46,7 @@ def open_db(path: Path, key: str) -> sqlite3.Connection | None:
         except (OSError, sqlite3.Error):
             return None
         try:
+            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             _initialise(db, key)
             return db
         except sqlite3.DatabaseError:

@@ -3,12 +3,13 @@ one platform team, and SKILL.md agreeing with skill.yaml."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.versions import Verdicts
 from hubrails.core.validate.asset_index import HUB_PREFIX, Index
-from hubrails.core.validate.reports import Asset, FileReport, Ref
+from hubrails.core.validate.reports import FileReport, Ref, finding_at
+from hubrails.core.validate.skill_agreement import skill_docs
 
 _INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
 
@@ -49,24 +50,12 @@ def cross_check(
                     findings += found
                     if not found:
                         clean.add(key)
-    findings += _skill_docs(reports, index)
+    findings += skill_docs(reports, index)
     return findings
 
 
 def _missing(ref: Ref, index: Index) -> bool:
     return ref.kind != "Model" and not index.get(ref.kind, ref.name)
-
-
-def _finding(
-    rule: str,
-    severity: Severity,
-    path: str,
-    at: Ref | Asset,
-    message: str,
-    hint: str = "",
-    related: Iterable[str] = (),
-) -> Finding:
-    return Finding(rule, severity, path, at.line, at.column, message, hint, tuple(related))
 
 
 def _duplicates(index: Index, local: set[str], hub_name: str = "") -> list[Finding]:
@@ -94,7 +83,7 @@ def _duplicates(index: Index, local: set[str], hub_name: str = "") -> list[Findi
                     message = f"{kind} '{name}' is also defined in {', '.join(others)}"
                     hint = "names are unique per kind; rename one, or promote and reuse the other"
                 findings.append(
-                    _finding("duplicate-name", Severity.ERROR, path, asset, message, hint, others)
+                    finding_at("duplicate-name", Severity.ERROR, path, asset, message, hint, others)
                 )
     return findings
 
@@ -115,7 +104,7 @@ def _platform_team(reports: list[FileReport], index: Index) -> list[Finding]:
         return []
     local = {r.path for r in reports}
     return [
-        _finding(
+        finding_at(
             "platform-team",
             Severity.ERROR,
             path,
@@ -140,7 +129,7 @@ def _waiver_team(reports: list[FileReport], index: Index) -> list[Finding]:
     if not platform:
         return []  # platform-team reports that
     return [
-        _finding(
+        finding_at(
             "waiver-team",
             Severity.ERROR,
             r.path,
@@ -159,7 +148,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     if ref.kind == "Model":
         if index.models and ref.name not in index.models:
             return [
-                _finding(
+                finding_at(
                     "ref-model",
                     Severity.WARNING,
                     path,
@@ -172,7 +161,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     targets = index.get(ref.kind, ref.name)
     if not targets:
         return [
-            _finding(
+            finding_at(
                 "ref-unresolved",
                 Severity.ERROR,
                 path,
@@ -184,7 +173,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     if ref.version is not None:
         if not index.versions.is_range(ref.version):
             return [
-                _finding(
+                finding_at(
                     "ref-range-invalid",
                     Severity.ERROR,
                     path,
@@ -200,7 +189,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
         if versioned and not matching:  # an unversioned target is reported on its own file
             have = ", ".join(sorted({a.version or "" for _, a in versioned}))
             return [
-                _finding(
+                finding_at(
                     "ref-version",
                     Severity.ERROR,
                     path,
@@ -221,7 +210,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     )
     if state is not None:
         findings.append(
-            _finding(
+            finding_at(
                 f"ref-{state}",
                 _INACTIVE[state],
                 path,
@@ -236,7 +225,7 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
     missing = [a for a in ref.actions if a not in target.provides]
     if missing and ref.kind == "Tool":
         findings.append(
-            _finding(
+            finding_at(
                 "ref-action",
                 Severity.ERROR,
                 path,
@@ -247,56 +236,3 @@ def resolve(path: str, ref: Ref, index: Index) -> list[Finding]:
             )
         )
     return findings
-
-
-def _skill_docs(reports: list[FileReport], index: Index) -> list[Finding]:
-    findings = []
-    docs = {r.path.rsplit("/", 1)[0]: r for r in reports if r.asset and r.asset.kind == "SkillDoc"}
-    for report in reports:
-        asset = report.asset
-        if asset is None or asset.kind != "Skill":
-            continue
-        folder = report.path.rsplit("/", 1)[0]
-        doc = docs.get(folder)
-        if doc is None:
-            doc_path = f"{folder}/SKILL.md"
-            if not _has_doc(index, doc_path):
-                findings.append(
-                    _finding(
-                        "skill-md-missing",
-                        Severity.ERROR,
-                        report.path,
-                        asset,
-                        "the skill has no SKILL.md beside skill.yaml",
-                        "write the agent-facing instructions in SKILL.md",
-                    )
-                )
-            continue
-        assert doc.asset is not None
-        for field, mine, theirs in (
-            ("name", asset.name, doc.asset.name),
-            ("description", asset.description, doc.asset.description),
-        ):
-            if theirs is not None and mine is not None and mine != theirs:
-                findings.append(
-                    _finding(
-                        "skill-md-mismatch",
-                        Severity.ERROR,
-                        report.path,
-                        asset,
-                        f"metadata.{field} differs from the {field} in {doc.path}",
-                        f"make them identical; SKILL.md says: {_clip(theirs)}",
-                        [doc.path],
-                    )
-                )
-    return findings
-
-
-def _has_doc(index: Index, path: str) -> bool:
-    return any(
-        p == path for entries in index.by_kind.get("SkillDoc", {}).values() for p, _ in entries
-    )
-
-
-def _clip(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

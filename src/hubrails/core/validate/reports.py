@@ -5,8 +5,11 @@ Everything here round-trips through plain JSON, so the index cache can keep it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+import orjson
 
 from hubrails.core.registry.findings import Finding, Severity
 
@@ -106,3 +109,37 @@ def asset_from_row(row: list[Any]) -> Asset:
 def ref_from_row(row: list[Any]) -> Ref:
     """A reference from its cache row."""
     return Ref._make([*row[:-1], tuple(row[-1])])
+
+
+Encoded = tuple[bytes, bytes | None, list[bytes]]  # a report's rows: report, asset, references
+
+
+def encode(report: FileReport) -> Encoded:
+    """The blobs the cache keeps of ``report``."""
+    asset = report.asset
+    return (
+        orjson.dumps(report.to_row()),
+        None if asset is None else orjson.dumps(list(asset)),
+        [orjson.dumps(list(ref)) for ref in report.refs],
+    )
+
+
+def decode(path: str, blob: bytes) -> FileReport | None:
+    """The report stored by :func:`encode`, or ``None`` when the blob is damaged."""
+    try:
+        return FileReport.from_row(path, orjson.loads(blob))
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+
+
+def finding_at(
+    rule: str,
+    severity: Severity,
+    path: str,
+    at: Ref | Asset,
+    message: str,
+    hint: str = "",
+    related: Iterable[str] = (),
+) -> Finding:
+    """A finding at where a reference or an asset is written."""
+    return Finding(rule, severity, path, at.line, at.column, message, hint, tuple(related))
