@@ -20,6 +20,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 
 from hubrails.errors import HubError
+from tests.helpers import Run, run_cli
 
 BIG = int(os.environ.get("HUB_FUZZ_EXAMPLES", "0"))
 
@@ -75,10 +76,19 @@ KNOWN: tuple[Known, ...] = (
         )
         for name in ("EOFError", "BadGzipFile", "error")  # error: zlib.error
     ),
+    Known(
+        "certificate-expires-at",
+        "issue 18, internal errors: certify --verify of an expires_at that matches the schema "
+        "pattern but does not parse (2099-01-01t00:00:00z, 2099-02-30T00:00:00Z, +99:99)",
+        "ValueError",
+        "core/certify/certificate.py",
+    ),
 )
 
 EXAMPLES: Counter[str] = Counter()  # examples run, by test
 HITS: Counter[str] = Counter()  # tolerated known errors, by key
+EXITS: Counter[tuple[str, int]] = Counter()  # exit codes seen, by (command, code)
+REASONS: Counter[tuple[str, str]] | None = Counter() if os.environ.get("HUB_FUZZ_REASONS") else None
 
 
 def innermost(exc: BaseException) -> str:
@@ -139,6 +149,18 @@ def no_internal_error(what: str, sample: Any = None) -> Iterator[Guard]:
 def count(test: str) -> None:
     """One more example run by ``test``."""
     EXAMPLES[test] += 1
+
+
+def cli(*args: str) -> Run:
+    """``hub ARGS`` in-process (:func:`tests.helpers.run_cli`), its exit code counted by
+    command: the summary shows how deep the mutants got."""
+    run = run_cli(*args)
+    command = " ".join(a for a in args[:2] if not a.startswith(("-", "/")))
+    EXITS[command, run.exit_code] += 1
+    if REASONS is not None and run.exit_code == 2:  # HUB_FUZZ_REASONS=1: why mutants fail
+        first = (run.stderr.strip().splitlines() or [""])[0]
+        REASONS[command, re.sub(r"/\S+", "PATH", first)[:100]] += 1
+    return run
 
 
 def known_in_output(stderr: str) -> Known | None:

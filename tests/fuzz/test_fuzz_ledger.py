@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.known import HITS, budget, count, no_internal_error
+from tests.fuzz.known import HITS, budget, cli, count, no_internal_error
 from tests.fuzz.mutations import byte_mutant, json_dump, json_mutant
 from tests.fuzz.registry import example
-from tests.helpers import SEED, run_cli
+from tests.helpers import SEED
 
 RECORD = {
     **SEED,
@@ -161,7 +161,7 @@ def test_cli_ingest_report_budget(
         ("ledger", "budget", "--as-of", "2026-06-30", *common),
     ):
         with no_internal_error(" ".join(args[:2]), content) as guard:
-            run = run_cli(*args)
+            run = cli(*args)
         if not guard.ok:
             continue
         assert run.exit_code in (0, 1, 2), (args, run.exit_code, run.stderr)
@@ -196,11 +196,11 @@ def test_cli_emit_then_ingest(
     args = [part for option, value in options.items() for part in (option, value)]
     out = folder / "runs.jsonl"
     with no_internal_error("ledger emit", options) as guard:
-        run = run_cli("ledger", "emit", *args, "--to", str(out), "--root", str(hub))
+        run = cli("ledger", "emit", *args, "--to", str(out), "--root", str(hub))
     if not guard.ok or run.exit_code != 0 or not out.exists():
         return
     db = f"sqlite:///{folder / 'ledger.db'}"
     with no_internal_error("ledger ingest of emitted", out.read_bytes()) as guard:
-        run = run_cli("ledger", "ingest", str(out), "--db", db, "--root", str(hub))
+        run = cli("ledger", "ingest", str(out), "--db", db, "--root", str(hub))
     if guard.ok:
         assert run.exit_code in (0, 1), (run.exit_code, run.stderr)

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.known import budget, count, no_internal_error
+from tests.fuzz.known import budget, cli, count, no_internal_error
 from tests.fuzz.mutations import byte_mutant, line_mutant, tree_mutant, yaml_dump, yaml_mutant
 from tests.fuzz.registry import example, replaced, seeds
-from tests.helpers import expect_focused_runs_to_match, run_cli
+from tests.helpers import expect_focused_runs_to_match
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_cli_validate_and_certify_json_parses(
             ("certify", "--all", "--root", str(root), "--format", fmt),
         ):
             with no_internal_error(" ".join(args[:2]), sample) as guard:
-                run = run_cli(*args)
+                run = cli(*args)
             if not guard.ok:
                 continue
             assert run.exit_code in (0, 1, 2), (args, run.exit_code, run.stderr)
