@@ -77,6 +77,26 @@ KNOWN: tuple[Known, ...] = (
         for name in ("EOFError", "BadGzipFile", "error")  # error: zlib.error
     ),
     Known(
+        "ledger-nan-integrity",
+        'issue 18, internal errors: ledger ingest of "human_review_minutes": NaN '
+        "(IntegrityError); item 10: emit --cost-usd nan writes NaN, whose ingest exits 3",
+        "IntegrityError",
+        "store/load.py",
+    ),
+    Known(
+        "ledger-ts-overflow",
+        "issue 18, internal errors: ts of 9999-12-31T23:59:59-01:00 or "
+        "0001-01-01T00:00:00+01:00 (OverflowError, also emit --ts)",
+        "OverflowError",
+        "core/ledger/records.py",
+    ),
+    Known(
+        "emit-non-utf8-argument",
+        "issue 18, internal errors: emit: non-UTF-8 arguments (--team $'\\xff')",
+        "UnicodeEncodeError",
+        "core/ledger/emit.py",
+    ),
+    Known(
         "certificate-expires-at",
         "issue 18, internal errors: certify --verify of an expires_at that matches the schema "
         "pattern but does not parse (2099-01-01t00:00:00z, 2099-02-30T00:00:00Z, +99:99)",

@@ -170,20 +170,35 @@ def test_cli_ingest_report_budget(
             _json_or_known_non_finite(run.stdout)
 
 
-emit_values = st.one_of(
-    st.sampled_from(["0", "-1", "1e309", "nan", "inf", "9" * 30, "", " ", "x", "2026-06-06"]),
-    st.sampled_from(
-        ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "2026-06-06T14:21:00Z"]
-    ),
+_count = st.one_of(st.integers(-5, 10**20).map(str), st.sampled_from(["9" * 30, "-1", "0"]))
+_amount = st.one_of(
+    st.sampled_from(["nan", "inf", "-inf", "1e308", "1e309", "0.5", "-1", "0"]),
+    st.floats().map(str),
+)
+_name = st.one_of(
+    st.sampled_from(["sre", "incident-triage", "sonnet", "", " ", "\udcff", "x" * 300]),
     st.text(max_size=12).filter(lambda t: "\x00" not in t),
 )
+_ts = st.sampled_from(
+    ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "2026-06-06T14:21:00Z",
+     "2026-02-30T00:00:00Z", "2026-06-06", "now", "1e9"]
+)  # fmt: skip
+EMIT_OPTIONS = {
+    "--team": _name, "--agent": _name, "--model": _name, "--run-id": _name,
+    "--input-tokens": _count, "--output-tokens": _count, "--tool-calls": _count,
+    "--cache-read-tokens": _count, "--duration-ms": _count,
+    "--review-minutes": _amount, "--cost-usd": _amount, "--ts": _ts,
+    "--outcome": st.sampled_from(["resolved", "failed", "x"]),
+    "--label": st.tuples(_name, _name).map("=".join) | _name,
+}  # fmt: skip
 
 
 @budget(ci=40, share=0.04)
-@given(st.dictionaries(st.sampled_from(
-    ["--team", "--agent", "--model", "--input-tokens", "--output-tokens", "--tool-calls",
-     "--review-minutes", "--ts", "--run-id", "--cost-usd", "--duration-ms", "--label",
-     "--outcome", "--cache-read-tokens"]), emit_values, max_size=5))  # fmt: skip
+@given(
+    st.lists(st.sampled_from(sorted(EMIT_OPTIONS)), max_size=4, unique=True).flatmap(
+        lambda chosen: st.fixed_dictionaries({k: EMIT_OPTIONS[k] for k in chosen})
+    )
+)
 def test_cli_emit_then_ingest(
     hub: Path, tmp_path_factory: pytest.TempPathFactory, changes: dict[str, str]
 ) -> None:
@@ -196,7 +211,7 @@ def test_cli_emit_then_ingest(
     args = [part for option, value in options.items() for part in (option, value)]
     out = folder / "runs.jsonl"
     with no_internal_error("ledger emit", options) as guard:
-        run = cli("ledger", "emit", *args, "--to", str(out), "--root", str(hub))
+        run = cli("ledger", "emit", *args, "--to", str(out))
     if not guard.ok or run.exit_code != 0 or not out.exists():
         return
     db = f"sqlite:///{folder / 'ledger.db'}"
