@@ -341,3 +341,22 @@ def test_an_integer_past_64_bits_in_a_manifest_is_no_internal_error(registry: Pa
     first = run_cli("certify", "--all", "--format", "json")
     assert first.exit_code in (0, 1), first.stderr
     assert run_cli("certify", "--all", "--format", "json").json() == first.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("registry/pricing.yaml", "        - opus\n", "        - [opus]\n"),
+        ("registry/pricing.yaml", "        - opus\n", "        - {x: opus}\n"),
+        ("registry/pricing.yaml", "    - id: claude-opus-4-5\n", "    - id: [claude-opus-4-5]\n"),
+    ],
+)
+def test_pricing_names_of_any_shape_are_no_internal_error(
+    registry: Path, path: str, old: str, new: str
+) -> None:
+    # Found by the fuzzer: a list or mapping as a model's id or among its aliases was an
+    # unhashable TypeError in the model-allowed check (exit 3).
+    edit(registry / path, old, new)
+    run = run_cli("certify", "--all", "--format", "json")
+    assert run.exit_code in (0, 1), run.stderr
+    assert len(run.json()["agents"]) == 4

@@ -66,6 +66,13 @@ KNOWN: tuple[Known, ...] = (
         "core/validate/analyse.py",
         "unhashable",
     ),
+    Known(
+        "unhashable-action-certify",
+        "issue 18, internal errors: the same agent in certify (the tool-actions check)",
+        "TypeError",
+        "core/certify/checks_tools.py",
+        "unhashable",
+    ),
     *(
         Known(
             f"gzip-{name}",

@@ -86,7 +86,7 @@ def test_certify_verify(certified: Path, data: st.DataObject) -> None:
 WAIVER = waiver("2099-12-31").encode()
 
 
-@budget(ci=60, share=0.06)
+@budget(ci=30, share=0.06)
 @given(st.one_of(yaml_mutant(WAIVER), st.just(WAIVER)), st.sampled_from(["json", "sarif"]))
 def test_waivers(hub: Path, content: bytes, fmt: str) -> None:
     count("certify, mutated waiver")
@@ -133,7 +133,7 @@ def _safe(content: bytes) -> bool:
     return not isinstance(db, str) or (db.startswith("sqlite:///") and ".." not in db)
 
 
-@budget(ci=60, share=0.06)
+@budget(ci=40, share=0.06)
 @given(st.one_of(yaml_mutant(HUB_YAML), yaml_mutant(SPOKE_YAML), byte_mutant(HUB_YAML)))
 def test_hub_yaml(hub: Path, content: bytes) -> None:
     count("hub.yaml, validate + certify + catalog")

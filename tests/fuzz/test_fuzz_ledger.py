@@ -143,7 +143,7 @@ def _refuse(token: str) -> None:
     raise ValueError(f"{token} is not JSON")
 
 
-@budget(ci=40, share=0.06)
+@budget(ci=20, share=0.06)
 @given(ledger_file(), st.booleans())
 def test_cli_ingest_report_budget(
     hub: Path, tmp_path_factory: pytest.TempPathFactory, content: bytes, skip_invalid: bool
@@ -193,7 +193,7 @@ EMIT_OPTIONS = {
 }  # fmt: skip
 
 
-@budget(ci=40, share=0.04)
+@budget(ci=25, share=0.04)
 @given(
     st.lists(st.sampled_from(sorted(EMIT_OPTIONS)), max_size=4, unique=True).flatmap(
         lambda chosen: st.fixed_dictionaries({k: EMIT_OPTIONS[k] for k in chosen})
