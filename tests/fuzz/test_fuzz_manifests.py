@@ -64,13 +64,14 @@ def test_cli_validate_and_certify_json_parses(
     count("manifests, CLI validate + certify")
     rel, content = sample
     with replaced(root, rel, content) as path:
-        for args in (
+        commands: list[tuple[str, ...]] = [
             ("validate", "--root", str(root), "--format", fmt),
             ("validate", str(path), "--root", str(root), "--format", "json"),
             ("certify", "--all", "--root", str(root), "--format", fmt),
             ("policy", "incident-triage", "--root", str(root), "--format", "json"),
             ("catalog", "ls", "--root", str(root), "--format", "json"),
-        ):
+        ]
+        for args in commands:
             with no_internal_error(" ".join(args[:2]), sample) as guard:
                 run = cli(*args)
             if not guard.ok:
