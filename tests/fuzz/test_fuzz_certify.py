@@ -50,6 +50,8 @@ def certificate(draw: st.DrawFn, root: Path) -> tuple[str, bytes]:
     """A certificate path under ``root`` and a mutant of its content."""
     rel = draw(st.sampled_from(sorted(CERTIFICATES)))
     data = json.loads((root / rel).read_bytes())
+    if draw(st.integers(0, 49)) == 0:
+        return rel, b"[" * 100_000
     if draw(st.integers(0, 9)) == 0:  # a date that matches the schema's pattern but is no date
         data["predicate"]["expires_at"] = draw(st.sampled_from(EXPIRES))
         return rel, json.dumps(data, indent=2).encode()

@@ -85,6 +85,8 @@ line = st.one_of(
 def ledger_file(draw: st.DrawFn) -> bytes:
     """A ledger input: mutated lines, or one indented OTLP document; sometimes gzip, whose
     bytes may be mutated too."""
+    if draw(st.integers(0, 49)) == 0:
+        return b"[" * 100_000 + b"\n"  # deep nesting
     if draw(st.integers(0, 9)) == 0:
         body = draw(json_mutant(OTLP, indent=2))
     else:
