@@ -311,3 +311,38 @@ def test_schema_export(tmp_path: Path) -> None:
     (tmp_path / "s/tool.schema.json").write_text("{}")
     assert run_cli("schema", "export", str(tmp_path / "s"), "--force").exit_code == 0
     assert json.loads((tmp_path / "s/tool.schema.json").read_text())["title"] == "hubrails Tool"
+
+
+@pytest.mark.parametrize(
+    ("server", "tools", "code"),
+    [
+        ({**REMOTE_SERVER, "remotes": True}, TOOLS_LIST, 2),
+        ({**STDIO_SERVER, "packages": 5}, TOOLS_LIST, 2),
+        (
+            {**STDIO_SERVER, "packages": [{**STDIO_SERVER["packages"][0], "packageArguments": 1}]},  # type: ignore[index]
+            TOOLS_LIST,
+            0,
+        ),
+        (
+            {
+                **STDIO_SERVER,
+                "packages": [{**STDIO_SERVER["packages"][0], "environmentVariables": True}],  # type: ignore[index]
+            },
+            TOOLS_LIST,
+            0,
+        ),
+        (STDIO_SERVER, {"tools": 5}, 2),
+        (STDIO_SERVER, 7, 2),
+    ],
+)
+def test_import_mcp_values_of_the_wrong_shape(
+    registry: Path, tmp_path: Path, server: object, tools: object, code: int
+) -> None:
+    # Found by the fuzzer: `"remotes": true` and the like were a TypeError (exit 3).
+    (tmp_path / "server.json").write_text(json.dumps(server))
+    (tmp_path / "tools.json").write_text(json.dumps(tools))
+    run = run_cli(
+        "import", "mcp", str(tmp_path / "server.json"), "--tools", str(tmp_path / "tools.json")
+    )
+    assert run.exit_code == code, run.stderr
+    assert code == 0 or run.stderr.startswith("hub: ")

@@ -35,6 +35,11 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON array as it is; any other value (``true``, a number, an object) as none."""
+    return value if isinstance(value, list) else []
+
+
 def read_json(path: Path, what: str) -> Any:
     """A JSON file, or a :class:`HubError` with the line and column of the syntax error."""
     try:
@@ -110,7 +115,7 @@ def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
         mcp["url"] = transport["url"]
     env = [
         v["name"]
-        for v in package.get("environmentVariables") or []
+        for v in _list(package.get("environmentVariables"))
         if isinstance(v, dict) and isinstance(v.get("name"), str) and _ENV.match(v["name"])
     ]
     if env:
@@ -121,7 +126,7 @@ def _mcp_from_package(package: dict[str, Any]) -> dict[str, Any]:
 def _fixed(arguments: Any) -> list[str]:
     """The arguments with a fixed value (those the user must supply are left out)."""
     out: list[str] = []
-    for arg in arguments or []:
+    for arg in _list(arguments):
         if not isinstance(arg, dict) or not isinstance(arg.get("value"), str):
             continue
         if arg.get("type") == "named" and isinstance(arg.get("name"), str):
@@ -148,7 +153,7 @@ def tool_document(
     *,
     team: str,
     name: str | None = None,
-    tools: list[Any] | None = None,
+    tools: Any = None,
     actions: list[str] | None = None,
     remote: bool = False,
 ) -> dict[str, Any]:
@@ -158,8 +163,8 @@ def tool_document(
     for key in ("name", "description"):
         if not isinstance(server.get(key), str) or not server[key].strip():
             raise HubError(f"server.json needs a non-empty '{key}'")
-    packages = [p for p in server.get("packages") or [] if isinstance(p, dict)]
-    remotes = [r for r in server.get("remotes") or [] if isinstance(r, dict)]
+    packages = [p for p in _list(server.get("packages")) if isinstance(p, dict)]
+    remotes = [r for r in _list(server.get("remotes")) if isinstance(r, dict)]
     if remote and not remotes:
         raise HubError("--remote: server.json lists no remotes")
     if packages and not remote:
@@ -173,6 +178,8 @@ def tool_document(
         mcp = {"transport": first["type"], "url": first["url"]}
     else:
         raise HubError("server.json lists neither packages nor remotes: nothing to run")
+    if tools is not None and not isinstance(tools, list):
+        raise HubError("the tools list must be an array of tools (a tools/list result)")
     listed = actions_from(tools or [], actions or [])
     if not listed:
         raise HubError(
