@@ -40,9 +40,9 @@ def budget(ci: int, share: float) -> settings:
 
 @dataclass(frozen=True)
 class Known:
-    """An internal error issue 18 lists: the exception type, the file (relative to the
-    ``hubrails`` package; ``a|b`` for either) of the innermost hubrails frame, and a pattern
-    of its message."""
+    """An internal error issue 18 lists: the exception type, where the innermost hubrails frame
+    is (``file`` relative to the package, or ``file:function``; ``a|b`` for either), and a
+    pattern of its message."""
 
     key: str
     item: str
@@ -51,10 +51,11 @@ class Known:
     message: str = ""
 
     def matches(self, exc_name: str, where: str, message: str) -> bool:
-        """Whether an error is this one."""
+        """Whether an error (raised at ``where``, ``file:function``) is this one."""
+        places = (where, where.split(":", 1)[0])
         return (
             exc_name == self.exc
-            and where.endswith(tuple(self.where.split("|")))
+            and any(w in places for w in self.where.split("|"))
             and re.search(self.message, message) is not None
         )
 
@@ -62,10 +63,11 @@ class Known:
 KNOWN: tuple[Known, ...] = (
     Known(
         "unhashable-action",
-        "issue 18, internal errors: an agent with tools: [{name: slack, actions: [{x: y}]}]",
+        "issue 18, internal errors: an agent with tools: [{name: slack, actions: [{x: y}]}] "
+        "(also actions: true, approvals: true; all in _check_approvals)",
         "TypeError",
-        "core/validate/analyse.py",
-        "unhashable",
+        "core/validate/analyse.py:_check_approvals|core/validate/analyse.py:<dictcomp>",
+        "unhashable|not iterable",
     ),
     Known(
         "unhashable-action-certify",
@@ -176,7 +178,7 @@ def no_internal_error(what: str, sample: Any = None) -> Iterator[Guard]:
         guard.refused = exc
     except Exception as exc:
         where = innermost(exc)
-        entry = known(type(exc).__name__, where.split(":", 1)[0], str(exc))
+        entry = known(type(exc).__name__, where, str(exc))
         if entry is None:
             raise InternalError(
                 f"{what}: internal error {type(exc).__name__} at {where}: {exc!s:.300}\n"
@@ -206,11 +208,11 @@ def cli(*args: str) -> Run:
 def known_in_output(stderr: str) -> Known | None:
     """The known error a ``HUB_DEBUG=1`` subprocess traceback (or an internal-error message)
     on ``stderr`` shows, if any."""
-    frames = re.findall(r'File "[^"]*/hubrails/([^"]+)", line \d+, in (\w+)', stderr)
+    frames = re.findall(r'File "[^"]*/hubrails/([^"]+)", line \d+, in ([\w<>]+)', stderr)
     last = re.findall(r"^(\w+(?:\.\w+)*): (.*)$", stderr, re.MULTILINE)
     internal = re.search(r"hub: internal error: (\w+): (.*)", stderr)
     name, message = (internal.group(1), internal.group(2)) if internal else ("", "")
     if last and not internal:
         name, message = last[-1][0].rsplit(".", 1)[-1], last[-1][1]
-    where = frames[-1][0] if frames else ""
+    where = ":".join(frames[-1]) if frames else ""
     return known(name, where, message)

@@ -135,11 +135,7 @@ def _asset(doc: Document, kind: str) -> Asset | None:
     elif kind == "Pricing":
         models: list[Any] = spec["models"] if isinstance(spec.get("models"), list) else []
         provides = tuple(_names(models, "id")) + tuple(
-            alias
-            for m in models
-            if isinstance(m, dict)
-            for alias in (m.get("aliases") or [])
-            if isinstance(alias, str)
+            alias for m in models if isinstance(m, dict) for alias in _strings(m.get("aliases"))
         )
     return Asset(
         kind=kind,
@@ -161,6 +157,11 @@ def _labels(labels: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(labels, dict):
         return ()
     return tuple(sorted((str(k), v) for k, v in labels.items() if isinstance(v, str)))
+
+
+def _strings(items: Any) -> tuple[str, ...]:
+    """The strings of a list; a value of any other shape (``true``, a mapping) has none."""
+    return tuple(i for i in items if isinstance(i, str)) if isinstance(items, list) else ()
 
 
 def _names(items: Any, key: str) -> list[str]:
@@ -193,7 +194,7 @@ def _refs(doc: Document, kind: str) -> list[Ref]:
         for i, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 line, column = listed.mark((i, "name"))
-                actions = tuple(a for a in item.get("actions") or [] if isinstance(a, str))
+                actions = _strings(item.get("actions"))
                 version = _str(item.get("version"))
                 where = f"spec.{field}[{i}].name"
                 refs.append(Ref(target, item["name"], where, line, column, version, actions))
@@ -266,7 +267,7 @@ def _check_unique_names(report: FileReport, doc: Document, kind: str) -> None:
     for i, item in enumerate(items if isinstance(items, list) else []):
         names = [item.get(key)] if isinstance(item, dict) else []
         if kind == "Pricing" and isinstance(item, dict):
-            names += list(item.get("aliases") or [])
+            names += _strings(item.get("aliases"))
         for name in names:
             if not isinstance(name, str):
                 continue
