@@ -332,3 +332,31 @@ def test_all_lists_failing_agents_and_checks(registry: Path) -> None:
     assert lines[0].startswith("✗ sre/incident-triage: not certified")
     assert lines[1].startswith(f"  fail   logging: {SRE}:")
     assert lines[-1] == "✗ 3 of 4 agents certified"
+
+
+def test_an_integer_past_64_bits_in_a_manifest_is_no_internal_error(registry: Path) -> None:
+    # Found by the fuzzer: saving the parsed-manifest cache raised (exit 3).
+    baseline = registry / "registry/guardrails/baseline.yaml"
+    edit(baseline, "apiVersion: hubrails/v1", "apiVersion: -9223372036854775809")
+    first = run_cli("certify", "--all", "--format", "json")
+    assert first.exit_code in (0, 1), first.stderr
+    assert run_cli("certify", "--all", "--format", "json").json() == first.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        ("registry/pricing.yaml", "        - opus\n", "        - [opus]\n"),
+        ("registry/pricing.yaml", "        - opus\n", "        - {x: opus}\n"),
+        ("registry/pricing.yaml", "    - id: claude-opus-4-5\n", "    - id: [claude-opus-4-5]\n"),
+    ],
+)
+def test_pricing_names_of_any_shape_are_no_internal_error(
+    registry: Path, path: str, old: str, new: str
+) -> None:
+    # Found by the fuzzer: a list or mapping as a model's id or among its aliases was an
+    # unhashable TypeError in the model-allowed check (exit 3).
+    edit(registry / path, old, new)
+    run = run_cli("certify", "--all", "--format", "json")
+    assert run.exit_code in (0, 1), run.stderr
+    assert len(run.json()["agents"]) == 4

@@ -350,3 +350,38 @@ def test_import_refuses_a_folder_named_unlike_its_skill(registry: Path, tmp_path
     assert "the folder is named 'My_Skill' but its SKILL.md names the skill 'my-other'" in (
         run.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("server", "tools", "code"),
+    [
+        ({**REMOTE_SERVER, "remotes": True}, TOOLS_LIST, 2),
+        ({**STDIO_SERVER, "packages": 5}, TOOLS_LIST, 2),
+        (
+            {**STDIO_SERVER, "packages": [{**STDIO_SERVER["packages"][0], "packageArguments": 1}]},  # type: ignore[index]
+            TOOLS_LIST,
+            0,
+        ),
+        (
+            {
+                **STDIO_SERVER,
+                "packages": [{**STDIO_SERVER["packages"][0], "environmentVariables": True}],  # type: ignore[index]
+            },
+            TOOLS_LIST,
+            0,
+        ),
+        (STDIO_SERVER, {"tools": 5}, 2),
+        (STDIO_SERVER, 7, 2),
+    ],
+)
+def test_import_mcp_values_of_the_wrong_shape(
+    registry: Path, tmp_path: Path, server: object, tools: object, code: int
+) -> None:
+    # Found by the fuzzer: `"remotes": true` and the like were a TypeError (exit 3).
+    (tmp_path / "server.json").write_text(json.dumps(server))
+    (tmp_path / "tools.json").write_text(json.dumps(tools))
+    run = run_cli(
+        "import", "mcp", str(tmp_path / "server.json"), "--tools", str(tmp_path / "tools.json")
+    )
+    assert run.exit_code == code, run.stderr
+    assert code == 0 or run.stderr.startswith("hub: ")

@@ -316,3 +316,30 @@ def test_a_hub_yaml_change_validates_everything(registry: Path) -> None:
 def test_formats_are_checked(registry: Path) -> None:
     edit(registry / TOOL, "  homepage: https://docs.stripe.com/mcp\n", "  homepage: docs stripe\n")
     assert ("schema-format", TOOL, line_of(registry / TOOL, "homepage:")) in findings(TOOL)
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        (
+            "registry/skills/changelog-writer/skill.yaml",
+            "      actions:\n        - list_pull_requests\n        - list_commits\n",
+            "      actions: true\n",
+        ),
+        (
+            "registry/pricing.yaml",
+            "      aliases:\n        - opus\n        - claude-opus-4-5-20251101\n",
+            "      aliases: true\n",
+        ),
+    ],
+)
+def test_lists_given_as_true_are_a_finding(registry: Path, path: str, old: str, new: str) -> None:
+    # Found by the fuzzer: `actions: true` in a skill's tool, `aliases: true` on a model, were
+    # "'bool' object is not iterable" (exit 3).
+    edit(registry / path, old, new)
+    run = run_cli("validate", "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    assert any(f["path"] == path for f in run.json()["findings"])
+    assert run_cli("validate", path, "--format", "json").json()["findings"] == [
+        f for f in run.json()["findings"] if f["path"] == path
+    ]

@@ -106,8 +106,9 @@ def check_model(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
     for entry in models if isinstance(models, list) else []:
         if not isinstance(entry, dict):
             continue
-        known = {entry.get("id"), *(entry.get("aliases") or [])}
-        if model in known:
+        aliases = entry.get("aliases")
+        known = [entry.get("id"), *(aliases if isinstance(aliases, list) else [])]
+        if model in known:  # a list, not a set: an invalid table may hold lists or mappings
             priced = True
             names |= {n for n in known if isinstance(n, str)}
     problems = []

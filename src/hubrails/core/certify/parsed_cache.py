@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +57,18 @@ class DocCache:
             write_json(self.path, {"key": self.key, "files": self.entries})
 
 
+_INT_RANGE = range(-(2**63), 2**64)  # the integers orjson writes; YAML has no such limit
+
+
 def _plain(value: Any) -> bool:
-    """JSON round-trips it unchanged (YAML dates and non-string keys do not)."""
+    """JSON (as orjson writes it) round-trips it unchanged: YAML dates, non-string keys,
+    integers past 64 bits, NaN and infinities (written as null) do not."""
     if isinstance(value, dict):
         return all(isinstance(k, str) and _plain(v) for k, v in value.items())
     if isinstance(value, list):
         return all(_plain(v) for v in value)
-    return value is None or isinstance(value, str | int | float | bool)
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, int):
+        return value in _INT_RANGE
+    return isinstance(value, float) and math.isfinite(value)

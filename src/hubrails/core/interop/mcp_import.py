@@ -35,6 +35,11 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    """A JSON array as it is; any other value (``true``, a number, an object) as none."""
+    return value if isinstance(value, list) else []
+
+
 def read_json(path: Path, what: str) -> Any:
     """A JSON file, or a :class:`HubError` with the line and column of the syntax error."""
     try:
@@ -133,7 +138,7 @@ def _mcp_from_package(
         mcp["url"] = fill_url(transport["url"], transport.get("variables"), given, "package")
     env = [
         v["name"]
-        for v in package.get("environmentVariables") or []
+        for v in _list(package.get("environmentVariables"))
         if isinstance(v, dict) and isinstance(v.get("name"), str) and _ENV.match(v["name"])
     ]
     if env:
@@ -145,7 +150,7 @@ def _fixed(arguments: Any, given: dict[str, str], notes: list[str]) -> list[str]
     """The arguments: a fixed ``value``, else ``--var HINT=VALUE`` for its ``valueHint``, else
     its ``default``; one with none of them is refused when required and noted when optional."""
     out: list[str] = []
-    for arg in arguments or []:
+    for arg in _list(arguments):
         if not isinstance(arg, dict):
             continue
         named = arg.get("type") == "named" and isinstance(arg.get("name"), str)
@@ -202,7 +207,7 @@ def tool_document(
     *,
     team: str,
     name: str | None = None,
-    tools: list[Any] | None = None,
+    tools: Any = None,
     actions: list[str] | None = None,
     remote: bool = False,
     variables: dict[str, str] | None = None,
@@ -222,8 +227,8 @@ def tool_document(
     for key in ("name", "description"):
         if not isinstance(server.get(key), str) or not server[key].strip():
             raise HubError(f"server.json needs a non-empty '{key}'")
-    packages = [p for p in server.get("packages") or [] if isinstance(p, dict)]
-    remotes = [r for r in server.get("remotes") or [] if isinstance(r, dict)]
+    packages = [p for p in _list(server.get("packages")) if isinstance(p, dict)]
+    remotes = [r for r in _list(server.get("remotes")) if isinstance(r, dict)]
     if remote and not remotes:
         raise HubError("--remote: server.json lists no remotes")
     if packages and not remote:
@@ -243,6 +248,8 @@ def tool_document(
             notes.append(f"the remote expects the header(s) {', '.join(map(str, headers))}")
     else:
         raise HubError("server.json lists neither packages nor remotes: nothing to run")
+    if tools is not None and not isinstance(tools, list):
+        raise HubError("the tools list must be an array of tools (a tools/list result)")
     listed = actions_from(tools or [], actions or [])
     if not listed:
         raise HubError(
