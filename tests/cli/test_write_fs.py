@@ -91,13 +91,13 @@ def test_new_refuses_to_write_through_a_linked_folder(registry: Path, tmp_path: 
 
 
 def test_import_refuses_to_write_through_a_linked_folder(registry: Path, tmp_path: Path) -> None:
-    write(tmp_path, {"s/SKILL.md": "---\nname: linked-out\ndescription: d\n---\n", "s/x.md": "x"})
+    write(tmp_path, {"linked-out/SKILL.md": "---\nname: linked-out\ndescription: d\n---\n", "linked-out/x.md": "x"})
     outside = tmp_path / "outside"
     outside.mkdir()
     skills = registry / "registry/skills"
     skills.rename(tmp_path / "kept")
     skills.symlink_to(outside, target_is_directory=True)
-    run = run_cli("import", "skill", str(tmp_path / "s"))
+    run = run_cli("import", "skill", str(tmp_path / "linked-out"))
     assert run.exit_code == 2
     assert "leads outside" in run.stderr
     assert list(outside.iterdir()) == []
