@@ -91,7 +91,13 @@ def test_new_refuses_to_write_through_a_linked_folder(registry: Path, tmp_path: 
 
 
 def test_import_refuses_to_write_through_a_linked_folder(registry: Path, tmp_path: Path) -> None:
-    write(tmp_path, {"linked-out/SKILL.md": "---\nname: linked-out\ndescription: d\n---\n", "linked-out/x.md": "x"})
+    write(
+        tmp_path,
+        {
+            "linked-out/SKILL.md": "---\nname: linked-out\ndescription: d\n---\n",
+            "linked-out/x.md": "x",
+        },
+    )
     outside = tmp_path / "outside"
     outside.mkdir()
     skills = registry / "registry/skills"
