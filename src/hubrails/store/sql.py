@@ -32,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the collector's open runs (ledger_open_events, ledger_open_points)
 BUSY_TIMEOUT_S = 600
 _SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
@@ -110,6 +110,57 @@ daily = Table(
         for name in SUMS
     ),
 )  # fmt: skip
+
+
+# The collector's open runs: events and metric points received but not yet written as runs.
+# A row's key makes a retried request add nothing; closing a run deletes its rows
+# (docs/collector.md).
+open_events = Table(
+    "ledger_open_events",
+    metadata,
+    Column("event_key", Text, primary_key=True),
+    Column("run_key", Text, nullable=False),
+    Column("session_id", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("team", Text),
+    Column("agent", Text),
+    Column("model", Text),
+    Column("input_tokens", BigInteger, nullable=False),
+    Column("output_tokens", BigInteger, nullable=False),
+    Column("cache_read_tokens", BigInteger, nullable=False),
+    Column("cache_write_tokens", BigInteger, nullable=False),
+    Column("cost_usd", Float, nullable=False),
+    Column("ts_ms", BigInteger, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_events_run", "run_key"),
+)
+
+open_points = Table(
+    "ledger_open_points",
+    metadata,
+    Column("point_key", Text, primary_key=True),
+    Column("session_id", Text, nullable=False),
+    Column("series", Text, nullable=False),  # metric, type and model: one time series
+    Column("metric", String(32), nullable=False),
+    Column("cumulative", Integer, nullable=False),
+    Column("baseline", Integer, nullable=False),  # 1: the last point of a closed window
+    Column("team", Text),
+    Column("agent", Text),
+    Column("model", Text),
+    Column("start_ms", BigInteger, nullable=False),
+    Column("ts_ms", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_points_session", "session_id"),
+)
+
+# Sessions that sent log events: their metrics are never made into runs (no double count).
+log_sessions = Table(
+    "ledger_log_sessions",
+    metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("seen_ms", BigInteger, nullable=False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +278,7 @@ def _ensure_schema(store: Store) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
         metadata.create_all(conn, checkfirst=True)
         found = conn.execute(select(schema_version.c.version)).scalars().all()
-        if not found:
+        if not found or max(found) < SCHEMA_VERSION:
             conn.execute(
                 schema_version.insert().values(
                     version=SCHEMA_VERSION, applied_ms=int(time.time() * 1000)

@@ -1,0 +1,145 @@
+"""Open runs, kept in the store: events and metric points in, whole runs out, exactly once.
+
+Each event and point has a key (Claude Code's ``session.id`` and ``event.sequence``, else a
+digest of the record), so a retried request inserts nothing twice. A run closes when nothing
+arrived for it during the quiet period: its events become one ledger record, inserted and
+deleted in one transaction. An event for a run already stored is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Table, delete, func, select, text, update
+
+from hubrails.core.ledger import claude_code_logs, claude_code_metrics
+from hubrails.core.ledger.claude_code_logs import Event
+from hubrails.core.ledger.claude_code_metrics import Point
+from hubrails.core.ledger.records import Reject
+from hubrails.core.ledger.rows import RowMaker
+from hubrails.store.load import loader
+from hubrails.store.sql import Store, log_sessions, open_events, open_points, runs
+
+_CLOSE_LOCK = 7_4203  # pg_advisory_xact_lock key: one server closes runs at a time
+_CHUNK = 500
+CLOSED_KEPT_MS = 86_400_000  # closed metric points are kept a day, so retries add nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """What one closing pass wrote."""
+
+    runs: int
+    inserted: int
+    rejects: tuple[Reject, ...]
+
+
+def _insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        conn.execute(pg_insert(table).on_conflict_do_nothing(), list(rows))
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(table).on_conflict_do_nothing(), list(rows))
+
+
+def add(store: Store, events: Sequence[Event], points: Sequence[Point], now_ms: int) -> None:
+    """Keep ``events`` and ``points`` (those not kept already) in one transaction."""
+    with store.write() as conn:
+        if events:
+            _insert_ignore(
+                conn, open_events, [{**e._asdict(), "received_ms": now_ms} for e in events]
+            )
+            sessions = sorted({e.session_id for e in events})
+            _insert_ignore(
+                conn, log_sessions, [{"session_id": s, "seen_ms": now_ms} for s in sessions]
+            )
+            keys = sorted({e.run_key for e in events})
+            for i in range(0, len(keys), _CHUNK):
+                done = select(runs.c.run_key).where(runs.c.run_key.in_(keys[i : i + _CHUNK]))
+                conn.execute(delete(open_events).where(open_events.c.run_key.in_(done)))
+        if points:
+            _insert_ignore(
+                conn, open_points, [{**p._asdict(), "received_ms": now_ms} for p in points]
+            )
+
+
+def _event(row: Any) -> Event:
+    return Event(*row)
+
+
+def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Closed:
+    """Write every run quiet for ``quiet_ms`` as a ledger record (all of them when
+    ``quiet_ms`` is negative), in one transaction."""
+    cutoff = now_ms - quiet_ms
+    with loader(store) as load:
+        conn = load.conn
+        if store.postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CLOSE_LOCK})
+        ready = list(
+            conn.execute(
+                select(open_events.c.run_key)
+                .group_by(open_events.c.run_key)
+                .having(func.max(open_events.c.received_ms) <= cutoff)
+            ).scalars()
+        )
+        found: list[Event] = []
+        columns = [open_events.c[name] for name in Event._fields]
+        for i in range(0, len(ready), _CHUNK):
+            chunk = ready[i : i + _CHUNK]
+            found += map(
+                _event, conn.execute(select(*columns).where(open_events.c.run_key.in_(chunk)))
+            )
+            conn.execute(delete(open_events).where(open_events.c.run_key.in_(chunk)))
+        records = list(claude_code_logs.runs(found))
+        records += _close_points(conn, cutoff, now_ms)
+        lines = [orjson.dumps(r) for r in records]
+        batch = maker.batch("<open runs>", 1, lines)
+        load.add("<open runs>", batch.rows, batch.lines, batch.daily)
+        merged = load.finish()
+    return Closed(len(records), merged.inserted, tuple(batch.rejects))
+
+
+def _close_points(conn: Connection, cutoff: int, now_ms: int) -> list[dict[str, Any]]:
+    """Records of the metric-only sessions quiet since ``cutoff``; their points marked closed
+    (a cumulative series' closed points are what later windows subtract)."""
+    quiet = (
+        select(open_points.c.session_id)
+        .where(open_points.c.baseline == 0)
+        .group_by(open_points.c.session_id)
+        .having(func.max(open_points.c.received_ms) <= cutoff)
+    )
+    sessions = list(conn.execute(quiet).scalars())
+    records: list[dict[str, Any]] = []
+    columns = [open_points.c[name] for name in Point._fields]
+    for i in range(0, len(sessions), _CHUNK):
+        chunk = sessions[i : i + _CHUNK]
+        logged = set(
+            conn.execute(
+                select(log_sessions.c.session_id).where(log_sessions.c.session_id.in_(chunk))
+            ).scalars()
+        )
+        found = [
+            Point(*row)
+            for row in conn.execute(select(*columns).where(open_points.c.session_id.in_(chunk)))
+            if row.session_id not in logged
+        ]
+        records += claude_code_metrics.runs(found)
+        conn.execute(
+            update(open_points)
+            .where(open_points.c.session_id.in_(chunk), open_points.c.baseline == 0)
+            .values(baseline=1)
+        )
+    conn.execute(
+        delete(open_points).where(
+            open_points.c.baseline == 1, open_points.c.received_ms < now_ms - CLOSED_KEPT_MS
+        )
+    )
+    return records
