@@ -22,7 +22,8 @@ from hubrails.core.ledger.otlp import attributes
 
 PREFIX = "claude_code."
 API_REQUEST, API_ERROR, TOOL_RESULT = "api_request", "api_error", "tool_result"
-KINDS = frozenset((API_REQUEST, API_ERROR, TOOL_RESULT))
+USER_PROMPT = "user_prompt"  # where the run starts (its duration)
+KINDS = frozenset((API_REQUEST, API_ERROR, TOOL_RESULT, USER_PROMPT))
 DEFAULT_AGENT = "claude-code"
 
 

@@ -141,8 +141,8 @@ class _Span:
 def _below(span: _Span) -> Iterator[_Span]:
     """The descendants of ``span``, not entering another run span's subtree."""
     for child in span.children:
-        yield child
         if child.op != RUN_OPERATION:
+            yield child
             yield from _below(child)
 
 
