@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hubrails.core.ledger import claude_code_logs
 from tests.otlp_json import MODEL, api_request, event, logs
 
 
-def runs(*requests: dict) -> dict[str, dict]:
+def runs(*requests: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = [e for r in requests for e in claude_code_logs.events(r)]
     return {r["run_id"]: r for r in claude_code_logs.runs(found)}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from hubrails.core.ledger import claude_code_metrics
@@ -9,7 +11,7 @@ from hubrails.core.ledger.claude_code_metrics import Point
 from tests.otlp_json import MODEL, metrics, point
 
 
-def tokens(session: str, ts: int, scale: float = 1.0, start: int = 0) -> list[dict]:
+def tokens(session: str, ts: int, scale: float = 1.0, start: int = 0) -> list[dict[str, Any]]:
     return [
         point(session, n * scale, ts, start, type=kind)
         for kind, n in (("input", 100), ("output", 40), ("cacheRead", 900), ("cacheCreation", 5))
