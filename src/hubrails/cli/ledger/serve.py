@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -83,6 +84,9 @@ def serve_command(
             lifespan="on",
         )
     )
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again with the handler found
+    # here: one that ignores it, so the command ends with exit code 0.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
     try:
         server.run()
     finally:
