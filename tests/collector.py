@@ -96,9 +96,9 @@ def post(
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, answer.read(), dict(answer.headers)
+            return answer.status, answer.read(), {k.lower(): v for k, v in answer.headers.items()}
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), dict(exc.headers)
+        return exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
 
 
 def resource(team: str | None = "sre", **more: Any) -> Any:
