@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import zlib
 from typing import Any
 
@@ -54,27 +53,6 @@ def _messages(signal: str) -> tuple[Any, Any]:
     return metrics.ExportMetricsServiceRequest, metrics.ExportMetricsServiceResponse
 
 
-def _hex(item: dict[str, Any], *keys: str) -> None:
-    for key in keys:
-        value = item.get(key)
-        if isinstance(value, str) and value:
-            item[key] = base64.b64decode(value).hex()
-
-
-def _ids_to_hex(signal: str, obj: dict[str, Any]) -> None:
-    """Protobuf's JSON mapping writes bytes in base64, OTLP/JSON trace and span ids in hex."""
-    if signal == "traces":
-        for rs in obj.get("resourceSpans", ()):
-            for ss in rs.get("scopeSpans", ()):
-                for span in ss.get("spans", ()):
-                    _hex(span, "traceId", "spanId", "parentSpanId")
-    elif signal == "logs":
-        for rl in obj.get("resourceLogs", ()):
-            for sl in rl.get("scopeLogs", ()):
-                for record in sl.get("logRecords", ()):
-                    _hex(record, "traceId", "spanId")
-
-
 def decode(signal: str, body: bytes, content_type: str) -> dict[str, Any]:
     """The export request in ``body`` as OTLP/JSON (a dict), whatever its encoding."""
     if content_type == JSON:
@@ -85,8 +63,9 @@ def decode(signal: str, body: bytes, content_type: str) -> dict[str, Any]:
         if not isinstance(obj, dict):
             raise BadBodyError(400, "the body is not an OTLP/JSON export request (a JSON object)")
         return obj
-    from google.protobuf import json_format
     from google.protobuf.message import DecodeError
+
+    from hubrails.core.collector import proto
 
     request_class, _ = _messages(signal)
     message = request_class()
@@ -96,9 +75,8 @@ def decode(signal: str, body: bytes, content_type: str) -> dict[str, Any]:
         raise BadBodyError(
             400, f"the body is not a valid {request_class.__name__}: {exc}"
         ) from None
-    obj = json_format.MessageToDict(message)
-    _ids_to_hex(signal, obj)
-    return obj
+    convert = {"traces": proto.spans, "logs": proto.logs, "metrics": proto.metrics}[signal]
+    return convert(message)
 
 
 def response(signal: str, content_type: str, rejected: int, message: str) -> bytes:

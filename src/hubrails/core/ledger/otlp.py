@@ -148,6 +148,8 @@ def _below(span: _Span) -> Iterator[_Span]:
 
 def _add_usage(target: dict[str, Any], spans: list[_Span]) -> None:
     """Sum the usage of the model-call ``spans`` into ``target`` (span attributes)."""
+    if not spans:
+        return
     calls = [s for s in spans if s.op in CHAT_OPERATIONS or any(k in s.attrs for k in _USAGE)]
     for key in _USAGE:
         values = [s.attrs[key] for s in calls if type(s.attrs.get(key)) is int]
