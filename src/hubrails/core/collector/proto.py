@@ -1,5 +1,6 @@
 """OTLP protobuf messages as the OTLP/JSON dicts the mappings read, built directly (several
-times faster than protobuf's generic ``MessageToDict``); only the fields the mappings use."""
+times faster than protobuf's generic ``MessageToDict``); only the fields the mappings use,
+attributes as plain mappings."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ _KINDS = {
 }
 
 
-def _attrs(items: Any) -> list[dict[str, Any]]:
-    out = []
+def _attrs(items: Any) -> dict[str, Any]:
+    """Attributes as a plain mapping (``otlp.attributes`` takes one as it is): scalars only."""
+    out: dict[str, Any] = {}
     for kv in items:
         which = kv.value.WhichOneof("value")
-        kind = _KINDS.get(which or "")
-        out.append({"key": kv.key, "value": {kind: getattr(kv.value, which)} if kind else {}})
+        out[kv.key] = getattr(kv.value, which) if which in _KINDS else None
     return out
 
 

@@ -106,7 +106,7 @@ def run_key(session: str, prompt: str | None) -> str:
 def events(obj: dict[str, Any]) -> Iterator[Event]:
     """The events of an ``ExportLogsServiceRequest`` that count for runs; others are ignored."""
     for resource_logs in _list(obj, "resourceLogs"):
-        resource = attributes(_list(_dict(resource_logs, "resource"), "attributes"))
+        resource = attributes(_dict(resource_logs, "resource").get("attributes"))
         for scope_logs in _list(resource_logs, "scopeLogs"):
             for record in _list(scope_logs, "logRecords"):
                 if not isinstance(record, dict):

@@ -67,7 +67,7 @@ def _value(point: dict[str, Any]) -> float | None:
 def points(obj: dict[str, Any]) -> Iterator[Point]:
     """The Claude Code cost and token points of an ``ExportMetricsServiceRequest``."""
     for resource_metrics in _list(obj, "resourceMetrics"):
-        resource = attributes(_list(_dict(resource_metrics, "resource"), "attributes"))
+        resource = attributes(_dict(resource_metrics, "resource").get("attributes"))
         for scope_metrics in _list(resource_metrics, "scopeMetrics"):
             for metric in _list(scope_metrics, "metrics"):
                 name = metric.get("name") if isinstance(metric, dict) else None
@@ -76,9 +76,11 @@ def points(obj: dict[str, Any]) -> Iterator[Point]:
                 total = _dict(metric, "sum")
                 cumulative = int(total.get("aggregationTemporality") in _CUMULATIVE)
                 for point in _list(total, "dataPoints"):
-                    attrs = attributes(_dict({"p": point}, "p").get("attributes"))
+                    if not isinstance(point, dict):
+                        continue
+                    attrs = attributes(point.get("attributes"))
                     session = attrs.get("session.id", resource.get("session.id"))
-                    value = _value(point) if isinstance(point, dict) else None
+                    value = _value(point)
                     kind = "cost_usd" if name == COST else TOKEN_TYPES.get(attrs.get("type", ""))
                     if not isinstance(session, str) or not session or value is None or not kind:
                         continue

@@ -40,7 +40,10 @@ def _value(value: Any) -> Any:
 
 
 def attributes(items: Any) -> dict[str, Any]:
-    """OTLP ``[{key, value: {stringValue|intValue|…}}]`` as a plain mapping."""
+    """OTLP ``[{key, value: {stringValue|intValue|…}}]`` as a plain mapping (one given already
+    plain, as the collector's protobuf reader makes them, is returned as it is)."""
+    if isinstance(items, dict):
+        return items
     if not isinstance(items, list):
         return {}
     return {
@@ -68,9 +71,15 @@ def _rfc3339(nanos: Any) -> Any:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
 
 
-def span_record(span: dict[str, Any], resource: dict[str, Any], tools: int) -> dict[str, Any]:
-    """The ledger record (before validation) of one ``invoke_agent`` span."""
-    attrs = span["_attrs"] if "_attrs" in span else attributes(span.get("attributes"))
+def span_record(
+    span: dict[str, Any],
+    resource: dict[str, Any],
+    tools: int,
+    attrs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ledger record (before validation) of one ``invoke_agent`` span (``attrs``: its
+    attributes, when decoded already)."""
+    attrs = attributes(span.get("attributes")) if attrs is None else attrs
     record: dict[str, Any] = {
         "run_id": f"otel:{span.get('traceId', '')}:{span.get('spanId', '')}",
         "team": attrs.get("hub.team", resource.get("hub.team")),
@@ -187,7 +196,7 @@ def _spans(obj: dict[str, Any]) -> dict[str, list[_Span]]:
     """Every span of the export, by trace, each linked to its children."""
     traces: dict[str, list[_Span]] = {}
     for n, resource_spans in enumerate(_list(obj, "resourceSpans")):
-        resource = attributes(_list(_dict(resource_spans, "resource"), "attributes"))
+        resource = attributes(_dict(resource_spans, "resource").get("attributes"))
         for s, scope_spans in enumerate(_list(resource_spans, "scopeSpans")):
             for i, raw in enumerate(_list(scope_spans, "spans")):
                 if isinstance(raw, dict):
@@ -230,26 +239,20 @@ def run_records(obj: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for trace, spans in _spans(obj).items():
         agents = [x for x in spans if x.op == RUN_OPERATION]
         for span in agents:
-            below = list(_below(span))
-            attrs = dict(span.attrs)
-            _add_usage(attrs, below)
-            tools = sum(1 for x in below if x.op == TOOL_OPERATION)
-            raw = {**span.raw, "attributes": []}
-            yield span.where, _from_attrs(raw, attrs, span.resource, tools)
+            attrs, tools = span.attrs, 0
+            if span.children:
+                below = list(_below(span))
+                attrs = dict(attrs)
+                _add_usage(attrs, below)
+                tools = sum(1 for x in below if x.op == TOOL_OPERATION)
+            yield span.where, span_record(span.raw, span.resource, tools, attrs)
         calls = [x for x in spans if x.op in CHAT_OPERATIONS]
         if not agents and calls:
             made = _trace_span(calls)
             tools = sum(1 for x in spans if x.op == TOOL_OPERATION)
-            record = _from_attrs(made["raw"], made["attrs"], calls[0].resource, tools)
+            record = span_record(made["raw"], calls[0].resource, tools, made["attrs"])
             record["run_id"] = f"otel:{trace}"
             yield f"trace {trace}", record
-
-
-def _from_attrs(
-    raw: dict[str, Any], attrs: dict[str, Any], resource: dict[str, Any], tools: int
-) -> dict[str, Any]:
-    """``span_record`` of a span whose attributes are given already decoded."""
-    return span_record({**raw, "_attrs": attrs}, resource, tools)
 
 
 def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, Record] | Reject]:
