@@ -21,7 +21,7 @@ from hubrails.core.ledger.claude_code_metrics import Point
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import RowMaker
 from hubrails.store.load import loader
-from hubrails.store.sql import Store, log_sessions, open_events, open_points, runs
+from hubrails.store.sql import Store, log_sessions, open_events, open_points
 
 _CLOSE_LOCK = 7_4203  # pg_advisory_xact_lock key: one server closes runs at a time
 _CHUNK = 500
@@ -37,42 +37,47 @@ class Closed:
     rejects: tuple[Reject, ...]
 
 
-def _insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def _cursor(conn: Connection) -> Any:
+    return conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _marks(conn: Connection, count: int) -> str:
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    return ", ".join([mark] * count)
+
+
+def _insert_ignore(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert ``rows`` (in the table's column order), skipping keys stored already."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(table).on_conflict_do_nothing(), list(rows))
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(table).on_conflict_do_nothing(), list(rows))
+    names = [c.name for c in table.columns]
+    key = next(c.name for c in table.columns if c.primary_key)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(conn, len(names))}) "
+        f"ON CONFLICT ({key}) DO NOTHING"
+    )
+    _cursor(conn).executemany(sql, rows)
 
 
 def add(store: Store, events: Sequence[Event], points: Sequence[Point], now_ms: int) -> None:
     """Keep ``events`` and ``points`` (those not kept already) in one transaction."""
     with store.write() as conn:
         if events:
-            _insert_ignore(
-                conn, open_events, [{**e._asdict(), "received_ms": now_ms} for e in events]
-            )
+            _insert_ignore(conn, open_events, [(*e, now_ms) for e in events])
             sessions = sorted({e.session_id for e in events})
-            _insert_ignore(
-                conn, log_sessions, [{"session_id": s, "seen_ms": now_ms} for s in sessions]
-            )
+            _insert_ignore(conn, log_sessions, [(s, now_ms) for s in sessions])
             keys = sorted({e.run_key for e in events})
+            cursor = _cursor(conn)
             for i in range(0, len(keys), _CHUNK):
-                done = select(runs.c.run_key).where(runs.c.run_key.in_(keys[i : i + _CHUNK]))
-                conn.execute(delete(open_events).where(open_events.c.run_key.in_(done)))
+                chunk = keys[i : i + _CHUNK]
+                marks = _marks(conn, len(chunk))
+                cursor.execute(
+                    f"DELETE FROM ledger_open_events WHERE run_key IN ({marks}) AND run_key IN "
+                    f"(SELECT run_key FROM ledger_runs WHERE run_key IN ({marks}))",
+                    chunk + chunk,
+                )
         if points:
-            _insert_ignore(
-                conn, open_points, [{**p._asdict(), "received_ms": now_ms} for p in points]
-            )
-
-
-def _event(row: Any) -> Event:
-    return Event(*row)
+            _insert_ignore(conn, open_points, [(*p, now_ms) for p in points])
 
 
 def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Closed:
@@ -91,13 +96,13 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
             ).scalars()
         )
         found: list[Event] = []
-        columns = [open_events.c[name] for name in Event._fields]
+        cursor = _cursor(conn)
         for i in range(0, len(ready), _CHUNK):
             chunk = ready[i : i + _CHUNK]
-            found += map(
-                _event, conn.execute(select(*columns).where(open_events.c.run_key.in_(chunk)))
-            )
-            conn.execute(delete(open_events).where(open_events.c.run_key.in_(chunk)))
+            where = f"FROM ledger_open_events WHERE run_key IN ({_marks(conn, len(chunk))})"
+            cursor.execute(f"SELECT {', '.join(Event._fields)} {where}", chunk)
+            found += [Event(*row) for row in cursor.fetchall()]
+            cursor.execute(f"DELETE {where}", chunk)
         records = list(claude_code_logs.runs(found))
         records += _close_points(conn, cutoff, now_ms)
         lines = [orjson.dumps(r) for r in records]
