@@ -1,0 +1,79 @@
+"""The open-run buffer in the store: retries add nothing, restarts lose nothing, metrics and
+logs of one session are never both counted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hubrails.core.collector.service import Collector
+from hubrails.core.ledger.pricing import load_pricing
+from hubrails.core.ledger.registry import known_names
+from hubrails.core.registry.config import load_config, locate
+from hubrails.store.sql import open_store
+from tests.helpers import stored
+from tests.otlp_json import api_request, logs, metrics, point
+
+
+def collector(root: Path, db: str, now: list[float]) -> Collector:
+    config = load_config(locate(root))
+    store = open_store(db.replace("postgresql://", "postgresql+psycopg://"))
+    return Collector(store, load_pricing(config), known_names(config), 60_000, lambda: now[0])
+
+
+def test_open_runs_survive_a_restart_and_retries_add_nothing(
+    registry: Path, ledger_db: str
+) -> None:
+    now = [1000.0]
+    first = collector(registry, ledger_db, now)
+    first.handle("logs", logs(api_request("s1", "p1", 1)), None)
+    first.handle("logs", logs(api_request("s1", "p1", 1), api_request("s1", "p1", 2)), None)
+    now[0] += 30
+    assert first.close().runs == 0  # not quiet yet
+    first.store.engine.dispose()  # the server is gone; its open run is in the store
+    second = collector(registry, ledger_db, now)
+    now[0] += 61
+    closed = second.close()
+    assert (closed.runs, closed.inserted) == (1, 1)
+    [row] = stored(ledger_db)
+    assert row["input_tokens"] == 200
+    second.handle("logs", logs(api_request("s1", "p1", 2)), None)  # a late retry: dropped
+    now[0] += 61
+    assert second.close().runs == 0
+    assert len(stored(ledger_db)) == 1
+    second.store.engine.dispose()
+
+
+def test_metrics_of_a_logged_session_are_not_counted(registry: Path, ledger_db: str) -> None:
+    now = [1000.0]
+    c = collector(registry, ledger_db, now)
+    c.handle("logs", logs(api_request("s1", "p1", 1)), None)
+    both = metrics([point("s1", 9.0, 60), point("m1", 0.5, 60)], [point("m1", 7, 60, type="input")])
+    c.handle("metrics", both, None)
+    now[0] += 61
+    assert c.close().runs == 2
+    rows = {r["run_key"].split(":metrics:")[0]: r for r in stored(ledger_db)}
+    assert set(rows) == {"claude-code:s1:p1", "claude-code:m1"}
+    assert rows["claude-code:s1:p1"]["cost_usd"] == pytest.approx(0.01)
+    c.store.engine.dispose()
+
+
+def test_a_cumulative_series_over_two_windows_counts_each_part_once(
+    registry: Path, ledger_db: str
+) -> None:
+    now = [1000.0]
+    c = collector(registry, ledger_db, now)
+    window = metrics([point("m1", 0.5, 60)], [point("m1", 70, 60, type="input")])
+    c.handle("metrics", window, None)
+    now[0] += 61
+    assert c.close().runs == 1
+    c.handle("metrics", window, None)  # a retry of a closed window: nothing new
+    later = metrics([point("m1", 0.8, 900)], [point("m1", 100, 900, type="input")])
+    c.handle("metrics", later, None)
+    now[0] += 61
+    assert c.close().runs == 1
+    rows = stored(ledger_db)
+    assert sorted(r["input_tokens"] for r in rows) == [30, 70]
+    assert sum(r["cost_usd"] for r in rows) == pytest.approx(0.8)
+    c.store.engine.dispose()
