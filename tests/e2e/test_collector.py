@@ -53,7 +53,7 @@ def tracer(url: str, token: str | None = None, **kw: Any) -> Any:
     return provider
 
 
-def agent_runs(provider: Any, count: int, prefix: str = "run") -> None:
+def agent_runs(provider: Any, count: int, prefix: str = "run", pace: float = 0.0) -> None:
     spans = provider.get_tracer("agents")
     for n in range(count):
         with spans.start_as_current_span("invoke_agent triage") as span:
@@ -63,6 +63,7 @@ def agent_runs(provider: Any, count: int, prefix: str = "run") -> None:
                 "gen_ai.usage.input_tokens": 1000 + n, "gen_ai.usage.output_tokens": 10,
                 "hub.run": f"{prefix}{n}",
             })  # fmt: skip
+        time.sleep(pace)
 
 
 def test_claude_code_logs_and_genai_spans_through_the_exporters(registry: Path) -> None:
@@ -154,13 +155,14 @@ def test_killed_mid_stream_and_restarted_stores_each_run_once(registry: Path) ->
         spans_out = tracer(server.url, schedule_delay_millis=10, max_export_batch_size=50)
         logs_out = log_provider(server.url, timeout=30)
         senders = [
-            threading.Thread(target=agent_runs, args=(spans_out, 600)),
+            threading.Thread(target=agent_runs, args=(spans_out, 600, "run", 0.003)),
             threading.Thread(target=emit_claude, args=(logs_out, "k1", 40)),
         ]
         for sender in senders:
             sender.start()
         wait_for(lambda: len(stored(db)) >= 100, 30)
         server.kill()  # SIGKILL: requests in flight are neither committed nor answered
+        assert len(stored(db)) < 600  # the senders had more to send: they meet a dead server
         server.start()  # the same port: the exporters' retries reach the new process
         for sender in senders:
             sender.join()
@@ -235,3 +237,50 @@ def test_bad_bodies_are_refused(registry: Path) -> None:
             post(url, gzip.compress(small), "application/json", **{"Content-Encoding": "gzip"})[0]
             == 200
         )
+
+
+def test_sigterm_finishes_the_request_in_flight(registry: Path) -> None:
+    import http.client
+
+    db = f"sqlite:///{registry / 'ledger.db'}"
+    body = json.dumps(logs(api_request("s1", "p1", 1))).encode()
+    answers: list[int] = []
+    with serving(registry, db, "--quiet", "0") as server:
+
+        def slow_body() -> Any:
+            yield body[:20]
+            time.sleep(1.0)  # SIGTERM arrives while the body is still coming
+            yield body[20:]
+
+        def send() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+            conn.request(
+                "POST", "/v1/logs", slow_body(), {"Content-Type": "application/json"},
+                encode_chunked=True,
+            )  # fmt: skip
+            try:
+                answers.append(conn.getresponse().status)
+            finally:
+                conn.close()
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        time.sleep(0.4)
+        assert server.process is not None
+        server.process.terminate()
+        sender.join()
+        assert server.process.wait(30) == 0
+    assert answers == [200]
+    assert len(stored(db)) == 1 or stored_open(db) == 1
+
+
+def stored_open(db: str) -> int:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(db)
+    try:
+        with engine.connect() as conn:
+            sql = sqlalchemy.text("SELECT count(*) FROM ledger_open_events")
+            return int(conn.execute(sql).scalar_one())
+    finally:
+        engine.dispose()

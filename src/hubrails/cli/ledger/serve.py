@@ -67,7 +67,8 @@ def serve_command(
         ) from None
     config, store = open_ledger(root, db)
     collector = Collector(store, load_pricing(config), known_names(config), int(quiet * 1000))
-    settings = Settings(collector, by_digest, int(max_body_mib * (1 << 20)), min(5.0, quiet / 4))
+    every = max(0.1, min(5.0, quiet / 4))  # how often open runs are checked
+    settings = Settings(collector, by_digest, int(max_body_mib * (1 << 20)), every)
     if by_digest is None:
         sys.stderr.write(
             f"no --tokens: listening on loopback only ({host}:{port}), without authentication\n"
