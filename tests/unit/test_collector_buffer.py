@@ -77,3 +77,31 @@ def test_a_cumulative_series_over_two_windows_counts_each_part_once(
     assert sorted(r["input_tokens"] for r in rows) == [30, 70]
     assert sum(r["cost_usd"] for r in rows) == pytest.approx(0.8)
     c.store.engine.dispose()
+
+
+def test_a_span_run_stored_with_other_content_is_counted_as_rejected(
+    registry: Path, ledger_db: str
+) -> None:
+    from tests.otlp_json import attrs
+
+    def export(tokens: int) -> dict[str, object]:
+        span = {
+            "traceId": "5b8efff798038103d269b633813fc60c", "spanId": "a1",
+            "endTimeUnixNano": "1780755660000000000",
+            "attributes": attrs({
+                "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "triage",
+                "gen_ai.request.model": "claude-sonnet-4-5-20250929",
+                "gen_ai.usage.input_tokens": tokens, "gen_ai.usage.output_tokens": 1,
+            }),
+        }  # fmt: skip
+        resource = {"attributes": attrs({"hub.team": "sre"})}
+        return {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": [span]}]}]}
+
+    c = collector(registry, ledger_db, [1000.0])
+    assert c.handle("traces", export(10), None).rejected == 0
+    assert c.handle("traces", export(10), None).rejected == 0  # a retry: the same run
+    other = c.handle("traces", export(99), "sre")
+    assert (other.accepted, other.rejected) == (0, 1)
+    assert "stored already with other content" in other.message
+    assert stored(ledger_db, "input_tokens") == [{"input_tokens": 10}]
+    c.store.engine.dispose()

@@ -63,7 +63,8 @@ def add(store: Store, events: Sequence[Event], points: Sequence[Point], now_ms: 
     """Keep ``events`` and ``points`` (those not kept already) in one transaction."""
     with store.write() as conn:
         if events:
-            _insert_ignore(conn, open_events, [(*e, now_ms) for e in events])
+            # In key order: two servers inserting the same retried batch never deadlock.
+            _insert_ignore(conn, open_events, sorted((*e, now_ms) for e in events))
             sessions = sorted({e.session_id for e in events})
             _insert_ignore(conn, log_sessions, [(s, now_ms) for s in sessions])
             keys = sorted({e.run_key for e in events})
@@ -77,7 +78,7 @@ def add(store: Store, events: Sequence[Event], points: Sequence[Point], now_ms: 
                     chunk + chunk,
                 )
         if points:
-            _insert_ignore(conn, open_points, [(*p, now_ms) for p in points])
+            _insert_ignore(conn, open_points, sorted((*p, now_ms) for p in points))
 
 
 def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Closed:

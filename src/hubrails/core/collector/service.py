@@ -70,11 +70,15 @@ class Collector:
         batch = maker.batch("<request>", 1, [orjson.dumps(r) for r in records])
         for reject in batch.rejects:
             reasons.append("; ".join(f"{f}: {r}" for f, r in reject.problems))
+        conflicts = 0
         if batch.rows:
             with loader(self.store) as load:
                 load.add("<request>", batch.rows, batch.lines, batch.daily)
-                load.finish()
-        return Outcome(len(batch.rows), len(reasons), reasons[0] if reasons else "")
+                conflicts = load.finish().conflict_count
+        if conflicts:
+            reasons.append(f"{conflicts} run_id(s) stored already with other content: kept")
+        rejected = len(reasons) - (1 if conflicts else 0) + conflicts
+        return Outcome(len(batch.rows) - conflicts, rejected, reasons[0] if reasons else "")
 
     def _buffered(
         self,
