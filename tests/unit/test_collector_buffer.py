@@ -105,3 +105,19 @@ def test_a_span_run_stored_with_other_content_is_counted_as_rejected(
     assert "stored already with other content" in other.message
     assert stored(ledger_db, "input_tokens") == [{"input_tokens": 10}]
     c.store.engine.dispose()
+
+
+def test_closing_takes_a_limited_number_of_runs_at_a_time(
+    registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubrails.core.collector import buffer
+
+    monkeypatch.setattr(buffer, "CLOSE_LIMIT", 2)
+    now = [1000.0]
+    c = collector(registry, ledger_db, now)
+    c.handle("logs", logs(*(api_request("s1", f"p{n}", n) for n in range(3))), None)
+    now[0] += 61
+    first, second = c.close(), c.close()
+    assert (first.runs, first.more, second.runs, second.more) == (2, True, 1, False)
+    assert len(stored(ledger_db)) == 3
+    c.store.engine.dispose()

@@ -144,13 +144,17 @@ def create_app(settings: Settings) -> Any:
         return JSONResponse({"status": "ok"})
 
     async def closer() -> None:
+        more = False
         while True:
-            await asyncio.sleep(settings.close_every_s)
+            if not more:
+                await asyncio.sleep(settings.close_every_s)
             try:
                 closed = await run_in_threadpool(collector.close)
             except Exception as exc:
                 log.warning("closing open runs failed (kept for the next pass): %s", exc)
+                more = False
                 continue
+            more = closed.more
             for reject in closed.rejects:
                 for message in reject.messages():
                     log.warning("run not stored: %s", message)

@@ -25,6 +25,7 @@ from hubrails.store.sql import Store, log_sessions, open_events, open_points
 
 _CLOSE_LOCK = 7_4203  # pg_advisory_xact_lock key: one server closes runs at a time
 _CHUNK = 500
+CLOSE_LIMIT = 5000  # runs closed per transaction (more: the next pass, at once)
 CLOSED_KEPT_MS = 86_400_000  # closed metric points are kept a day, so retries add nothing
 
 
@@ -35,6 +36,7 @@ class Closed:
     runs: int
     inserted: int
     rejects: tuple[Reject, ...]
+    more: bool = False  # the limit was reached: more runs may be ready
 
 
 def _cursor(conn: Connection) -> Any:
@@ -94,6 +96,7 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
                 select(open_events.c.run_key)
                 .group_by(open_events.c.run_key)
                 .having(func.max(open_events.c.received_ms) <= cutoff)
+                .limit(CLOSE_LIMIT)
             ).scalars()
         )
         found: list[Event] = []
@@ -110,7 +113,7 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
         batch = maker.batch("<open runs>", 1, lines)
         load.add("<open runs>", batch.rows, batch.lines, batch.daily)
         merged = load.finish()
-    return Closed(len(records), merged.inserted, tuple(batch.rejects))
+    return Closed(len(records), merged.inserted, tuple(batch.rejects), len(ready) == CLOSE_LIMIT)
 
 
 def _close_points(conn: Connection, cutoff: int, now_ms: int) -> list[dict[str, Any]]:
