@@ -34,7 +34,7 @@ def test_one_run_per_prompt_with_tokens_cost_and_tools_summed() -> None:
     assert run["cost_usd"] == pytest.approx(0.03)
     assert (run["team"], run["agent"], run["model"]) == ("sre", "coder", MODEL)
     assert (run["tool_calls"], run["task_outcome"]) == (2, "resolved")
-    assert run["ts"] == "2026-06-06T14:21:05.000+00:00"
+    assert run["ts"] == "2026-06-06T14:21:05Z"
     assert run["duration_ms"] == 4000
 
 

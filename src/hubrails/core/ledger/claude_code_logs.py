@@ -141,44 +141,64 @@ def runs(found: Iterable[Event]) -> Iterator[dict[str, Any]]:
     for event in found:
         by_run.setdefault(event.run_key, []).append(event)
     for key, group in by_run.items():
-        calls = [e for e in group if e.kind in (API_REQUEST, API_ERROR)]
+        tokens = [0, 0, 0, 0]
+        cost = 0.0
+        tools = calls = 0
+        failed = False
+        team = agent = None
+        first = last = group[0].ts_ms
+        spent: dict[str, tuple[float, int]] = {}  # the run's model: the one it spent most on
+        for e in group:
+            first, last = min(first, e.ts_ms), max(last, e.ts_ms)
+            team, agent = team or e.team, agent or e.agent
+            kind = e.kind
+            if kind == TOOL_RESULT:
+                tools += 1
+                continue
+            if kind == USER_PROMPT:
+                continue
+            calls += 1
+            if kind == API_REQUEST:
+                tokens[0] += e.input_tokens
+                tokens[1] += e.output_tokens
+                tokens[2] += e.cache_read_tokens
+                tokens[3] += e.cache_write_tokens
+                cost += e.cost_usd
+            else:
+                failed = True
+            if e.model:
+                was = spent.get(e.model, (0.0, 0))
+                spent[e.model] = (was[0] + e.cost_usd, was[1] + e.output_tokens)
         if not calls:
             continue
-        spent: dict[str, tuple[float, int]] = {}  # the run's model: the one it spent most on
-        for e in calls:
-            if e.model:
-                cost, out = spent.get(e.model, (0.0, 0))
-                spent[e.model] = (cost + e.cost_usd, out + e.output_tokens)
-        first = min(e.ts_ms for e in group)
-        last = max(e.ts_ms for e in group)
-        team = next((e.team for e in group if e.team), None)
-        agent = next((e.agent for e in group if e.agent), DEFAULT_AGENT)
-        requests = [e for e in group if e.kind == API_REQUEST]
-        yield {
-            k: v
-            for k, v in {
-                "run_id": key,
-                "team": team,
-                "agent": agent,
-                "model": max(spent, key=spent.__getitem__) if spent else None,
-                "input_tokens": sum(e.input_tokens for e in requests),
-                "output_tokens": sum(e.output_tokens for e in requests),
-                "cache_read_tokens": sum(e.cache_read_tokens for e in requests),
-                "cache_write_tokens": sum(e.cache_write_tokens for e in requests),
-                "cost_usd": round(sum(e.cost_usd for e in requests), 10),
-                "tool_calls": sum(1 for e in group if e.kind == TOOL_RESULT),
-                "human_review_minutes": 0,
-                "task_outcome": "failed" if any(e.kind == API_ERROR for e in group) else "resolved",
-                "ts": rfc3339(last),
-                "duration_ms": last - first,
-            }.items()
-            if v is not None
+        record: dict[str, Any] = {
+            "run_id": key,
+            "agent": agent or DEFAULT_AGENT,
+            "input_tokens": tokens[0],
+            "output_tokens": tokens[1],
+            "cache_read_tokens": tokens[2],
+            "cache_write_tokens": tokens[3],
+            "cost_usd": round(cost, 10),
+            "tool_calls": tools,
+            "human_review_minutes": 0,
+            "task_outcome": "failed" if failed else "resolved",
+            "ts": rfc3339(last),
+            "duration_ms": last - first,
         }
+        if team:
+            record["team"] = team
+        if spent:
+            record["model"] = max(spent, key=spent.__getitem__)
+        yield record
 
 
 def rfc3339(ms: int) -> str:
-    """``ms`` since the epoch as an RFC 3339 UTC time."""
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
+    """``ms`` since the epoch as an RFC 3339 UTC time (whole seconds in the short form the
+    record check reads fastest)."""
+    moment = datetime.fromtimestamp(ms / 1000, UTC)
+    if ms % 1000 == 0:
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _text(value: Any) -> str | None:
