@@ -63,6 +63,11 @@ def _body(value: Any) -> dict[str, Any]:
     return {kind: getattr(value, which)} if kind else {}
 
 
+def _event_name(record: Any) -> dict[str, Any]:
+    name = getattr(record, "event_name", "")  # a field since OTLP 1.5
+    return {"eventName": name} if name else {}
+
+
 def logs(message: Any) -> dict[str, Any]:
     """An ``ExportLogsServiceRequest``."""
     return {
@@ -77,7 +82,7 @@ def logs(message: Any) -> dict[str, Any]:
                                 "observedTimeUnixNano": r.observed_time_unix_nano,
                                 "body": _body(r.body),
                                 "attributes": _attrs(r.attributes),
-                                **({"eventName": r.event_name} if r.event_name else {}),
+                                **_event_name(r),
                             }
                             for r in sl.log_records
                         ]
