@@ -121,3 +121,64 @@ def test_closing_takes_a_limited_number_of_runs_at_a_time(
     assert (first.runs, first.more, second.runs, second.more) == (2, True, 1, False)
     assert len(stored(ledger_db)) == 3
     c.store.engine.dispose()
+
+
+TRACE = "5b8efff798038103d269b633813fc60c"
+
+
+def span(span_id: str, op: str, parent: str = "", usage: bool = True) -> dict[str, object]:
+    from tests.otlp_json import attrs
+
+    values: dict[str, object] = {"gen_ai.operation.name": op, "gen_ai.agent.name": "triage"}
+    if usage:
+        values |= {
+            "gen_ai.request.model": "claude-sonnet-4-5-20250929",
+            "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10,
+        }  # fmt: skip
+    return {
+        "traceId": TRACE, "spanId": span_id, "parentSpanId": parent,
+        "endTimeUnixNano": "1780755660000000000", "attributes": attrs(values),
+    }  # fmt: skip
+
+
+def spans_export(*spans: dict[str, object]) -> dict[str, object]:
+    from tests.otlp_json import attrs
+
+    resource = {"attributes": attrs({"service.name": "triage", "hub.team": "sre"})}
+    return {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": list(spans)}]}]}
+
+
+def test_spans_of_one_trace_in_several_requests_make_one_run(
+    registry: Path, ledger_db: str
+) -> None:
+    now = [1000.0]
+    c = collector(registry, ledger_db, now)
+    # The chat spans end (and are exported) before their agent span, which has no usage.
+    c.handle("traces", spans_export(span("c1", "chat", "a1"), span("c2", "chat", "a1")), None)
+    c.handle("traces", spans_export(span("a1", "invoke_agent", usage=False)), None)
+    # A trace of chat spans only, over two requests.
+    other = [
+        {**span(f"x{n}", "chat"), "traceId": "0af7651916cd43dd8448eb211c80319c"} for n in (1, 2)
+    ]
+    c.handle("traces", spans_export(other[0]), None)
+    c.handle("traces", spans_export(other[1]), None)
+    assert stored(ledger_db) == []  # open until quiet
+    now[0] += 61
+    c.close()
+    rows = {r["run_key"]: r["input_tokens"] for r in stored(ledger_db)}
+    assert rows == {f"otel:{TRACE}:a1": 200, "otel:0af7651916cd43dd8448eb211c80319c": 200}
+    c.store.engine.dispose()
+
+
+def test_chat_spans_after_their_agent_run_are_not_counted_again(
+    registry: Path, ledger_db: str
+) -> None:
+    now = [1000.0]
+    c = collector(registry, ledger_db, now)
+    c.handle("traces", spans_export(span("a1", "invoke_agent")), None)  # usage: stored at once
+    assert len(stored(ledger_db)) == 1
+    c.handle("traces", spans_export(span("c1", "chat", "a1")), None)
+    now[0] += 61
+    c.close()
+    assert [r["run_key"] for r in stored(ledger_db)] == [f"otel:{TRACE}:a1"]
+    c.store.engine.dispose()

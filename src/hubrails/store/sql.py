@@ -32,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
 
-SCHEMA_VERSION = 2  # 2: the collector's open runs (ledger_open_events, ledger_open_points)
+SCHEMA_VERSION = 2  # 2: the collector's open runs (ledger_open_events, _points, _spans)
 BUSY_TIMEOUT_S = 600
 _SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
@@ -152,6 +152,19 @@ open_points = Table(
     Column("value", Float, nullable=False),
     Column("received_ms", BigInteger, nullable=False),
     Index("ledger_open_points_session", "session_id"),
+)
+
+# Spans of traces whose runs need spans from several requests (model-call spans, agent spans
+# without usage): kept until the trace is quiet, then mapped as one export.
+open_spans = Table(
+    "ledger_open_spans",
+    metadata,
+    Column("span_key", Text, primary_key=True),  # trace id and span id
+    Column("trace_id", Text, nullable=False),
+    Column("resource", Text, nullable=False),  # JSON: the resource's attributes
+    Column("span", Text, nullable=False),  # JSON: the span, as OTLP/JSON
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_spans_trace", "trace_id"),
 )
 
 # Sessions that sent log events: their metrics are never made into runs (no double count).

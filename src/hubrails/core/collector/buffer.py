@@ -21,7 +21,7 @@ from hubrails.core.ledger.claude_code_metrics import Point
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import RowMaker
 from hubrails.store.load import loader
-from hubrails.store.sql import Store, log_sessions, open_events, open_points
+from hubrails.store.sql import Store, log_sessions, open_events, open_points, open_spans, runs
 
 _CLOSE_LOCK = 7_4203  # pg_advisory_xact_lock key: one server closes runs at a time
 _CHUNK = 500
@@ -109,11 +109,63 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
             cursor.execute(f"DELETE {where}", chunk)
         records = list(claude_code_logs.runs(found))
         records += _close_points(conn, cutoff, now_ms)
+        records += _close_spans(conn, cutoff)
         lines = [orjson.dumps(r) for r in records]
         batch = maker.batch("<open runs>", 1, lines)
         load.add("<open runs>", batch.rows, batch.lines, batch.daily)
         merged = load.finish()
     return Closed(len(records), merged.inserted, tuple(batch.rejects), len(ready) == CLOSE_LIMIT)
+
+
+def add_spans(store: Store, rows: Sequence[tuple[str, str, str, str]], now_ms: int) -> None:
+    """Keep spans (key, trace id, resource JSON, span JSON) of traces still open."""
+    with store.write() as conn:
+        _insert_ignore(conn, open_spans, sorted((*row, now_ms) for row in rows))
+
+
+def open_traces(store: Store, traces: Sequence[str]) -> set[str]:
+    """Those of ``traces`` with spans kept open."""
+    found: set[str] = set()
+    with store.read() as conn:
+        for i in range(0, len(traces), _CHUNK):
+            chunk = list(traces[i : i + _CHUNK])
+            query = select(open_spans.c.trace_id).where(open_spans.c.trace_id.in_(chunk))
+            found.update(conn.execute(query.distinct()).scalars())
+    return found
+
+
+def _close_spans(conn: Connection, cutoff: int) -> list[dict[str, Any]]:
+    """Records of the traces quiet since ``cutoff``; a trace's model-call-only run is left out
+    when one of its agent spans was stored as a run already."""
+    from hubrails.core.ledger import otlp
+
+    quiet = (
+        select(open_spans.c.trace_id)
+        .group_by(open_spans.c.trace_id)
+        .having(func.max(open_spans.c.received_ms) <= cutoff)
+        .limit(CLOSE_LIMIT)
+    )
+    traces = list(conn.execute(quiet).scalars())
+    records: list[dict[str, Any]] = []
+    for i in range(0, len(traces), _CHUNK):
+        chunk = traces[i : i + _CHUNK]
+        where = open_spans.c.trace_id.in_(chunk)
+        rows = conn.execute(select(open_spans.c.resource, open_spans.c.span).where(where))
+        spans = [(orjson.loads(resource), orjson.loads(span)) for resource, span in rows]
+        conn.execute(delete(open_spans).where(where))
+        for _where, record in otlp.run_records(otlp.export_of(spans)):
+            run_id = str(record.get("run_id", ""))
+            if run_id.count(":") == 1 and _agent_run_stored(conn, run_id):
+                continue
+            records.append(record)
+    return records
+
+
+def _agent_run_stored(conn: Connection, trace_run: str) -> bool:
+    """Whether a run of an agent span of the trace (``otel:TRACE:SPAN``) is stored."""
+    low, high = f"{trace_run}:", f"{trace_run};"
+    query = select(runs.c.run_key).where(runs.c.run_key > low, runs.c.run_key < high).limit(1)
+    return conn.execute(query).first() is not None
 
 
 def _close_points(conn: Connection, cutoff: int, now_ms: int) -> list[dict[str, Any]]:

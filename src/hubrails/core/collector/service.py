@@ -58,8 +58,21 @@ class Collector:
         )
 
     def _traces(self, obj: dict[str, Any], team: str | None) -> Outcome:
-        records: list[dict[str, Any]] = []
+        by_trace = otlp.trace_spans(obj)
+        later = {t for t, spans in by_trace.items() if otlp.needs_more(spans)}
+        rest = [t for t in by_trace if t not in later]
+        if later or rest:
+            later |= buffer.open_traces(self.store, rest)  # their other spans came earlier
         reasons: list[str] = []
+        kept = 0
+        if later:
+            kept, reasons = self._keep_spans([(t, by_trace[t]) for t in sorted(later)], team)
+        if len(later) < len(by_trace):
+            direct = [span for t, spans in by_trace.items() if t not in later for span in spans]
+            obj = otlp.export_of(direct)
+        else:
+            obj = {}
+        records: list[dict[str, Any]] = []
         for where, record in otlp.run_records(obj):
             why = _bind(record, team)
             if why:
@@ -78,7 +91,32 @@ class Collector:
         if conflicts:
             reasons.append(f"{conflicts} run_id(s) stored already with other content: kept")
         rejected = len(reasons) - (1 if conflicts else 0) + conflicts
-        return Outcome(len(batch.rows) - conflicts, rejected, reasons[0] if reasons else "")
+        accepted = kept + len(batch.rows) - conflicts
+        return Outcome(accepted, rejected, reasons[0] if reasons else "")
+
+    def _keep_spans(
+        self,
+        traces: list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]],
+        team: str | None,
+    ) -> tuple[int, list[str]]:
+        """Keep the spans of ``traces`` open (those naming another team are refused)."""
+        rows: list[tuple[str, str, str, str]] = []
+        reasons: list[str] = []
+        for trace, spans in traces:
+            for resource, raw in spans:
+                named = otlp.attributes(raw.get("attributes")).get("hub.team")
+                named = named if isinstance(named, str) else resource.get("hub.team")
+                why = _bind_team(named if isinstance(named, str) else None, team)
+                if why:
+                    reasons.append(f"span {trace}:{raw.get('spanId', '')}: {why}")
+                    continue
+                if team is not None and not named:
+                    resource = {**resource, "hub.team": team}
+                key = f"{trace}:{raw.get('spanId', '')}"
+                rows.append((key, trace, orjson.dumps(resource).decode(), _json(raw)))
+        if rows:
+            buffer.add_spans(self.store, rows, int(self.clock() * 1000))
+        return len(rows), reasons
 
     def _buffered(
         self,
@@ -106,6 +144,10 @@ class Collector:
         return Outcome(
             len(kept_events) + len(kept_points), len(reasons), reasons[0] if reasons else ""
         )
+
+
+def _json(raw: dict[str, Any]) -> str:
+    return orjson.dumps(raw, default=str).decode()
 
 
 def _bind_team(named: str | None, team: str | None) -> str:

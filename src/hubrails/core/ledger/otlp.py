@@ -259,3 +259,38 @@ def records(obj: dict[str, Any], name: str, number: int) -> Iterator[tuple[int, 
     """One record (or reject) per run of an export request at line ``number``."""
     for where, record in run_records(obj):
         yield _checked(record, where, name, number)
+
+
+def trace_spans(obj: dict[str, Any]) -> dict[str, list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """Every span of an export by trace id, each with its resource's attributes."""
+    out: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for resource_spans in _list(obj, "resourceSpans"):
+        resource = attributes(_dict(resource_spans, "resource").get("attributes"))
+        for scope_spans in _list(resource_spans, "scopeSpans"):
+            for raw in _list(scope_spans, "spans"):
+                if isinstance(raw, dict):
+                    out.setdefault(str(raw.get("traceId", "")), []).append((resource, raw))
+    return out
+
+
+def needs_more(spans: list[tuple[dict[str, Any], dict[str, Any]]]) -> bool:
+    """Whether a trace's runs may need spans sent in other requests: it has model-call spans
+    (their agent span, or more of them, may come later) or an agent span without usage."""
+    for _resource, raw in spans:
+        attrs = attributes(raw.get("attributes"))
+        op = attrs.get("gen_ai.operation.name")
+        if op in CHAT_OPERATIONS:
+            return True
+        if op == RUN_OPERATION and not all(k in attrs for k in _USAGE[:2]):
+            return True
+    return False
+
+
+def export_of(spans: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """An export request holding ``spans`` (each with its resource's attributes)."""
+    return {
+        "resourceSpans": [
+            {"resource": {"attributes": resource}, "scopeSpans": [{"spans": [raw]}]}
+            for resource, raw in spans
+        ]
+    }
