@@ -67,10 +67,10 @@ class Collector:
         kept = 0
         if later:
             kept, reasons = self._keep_spans([(t, by_trace[t]) for t in sorted(later)], team)
-        if len(later) < len(by_trace):
+        if later and len(later) < len(by_trace):
             direct = [span for t, spans in by_trace.items() if t not in later for span in spans]
             obj = otlp.export_of(direct)
-        else:
+        elif later:
             obj = {}
         records: list[dict[str, Any]] = []
         for where, record in otlp.run_records(obj):
