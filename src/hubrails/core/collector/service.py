@@ -61,7 +61,7 @@ class Collector:
         by_trace = otlp.trace_spans(obj)
         later = {t for t, spans in by_trace.items() if otlp.needs_more(spans)}
         rest = [t for t in by_trace if t not in later]
-        if later or rest:
+        if rest:
             later |= buffer.open_traces(self.store, rest)  # their other spans came earlier
         reasons: list[str] = []
         kept = 0
