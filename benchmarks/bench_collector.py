@@ -148,7 +148,7 @@ def log_batches(sender: int, batches: int, size: int) -> Iterator[list[Any]]:
         keep.records = []
 
 
-def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float]:
+def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float | list[float]]:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -215,6 +215,7 @@ def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float]:
         "rss_start_mib": memory[0],
         "rss_max_mib": max(memory),
         "rss_end_mib": memory[-1],
+        "rss_quarters_mib": [round(memory[len(memory) * q // 4], 1) for q in (1, 2, 3)],
     }
 
 
