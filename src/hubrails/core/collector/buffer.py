@@ -117,20 +117,18 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
     return Closed(len(records), merged.inserted, tuple(batch.rejects), len(ready) == CLOSE_LIMIT)
 
 
-def add_spans(store: Store, rows: Sequence[tuple[str, str, str, str]], now_ms: int) -> None:
+def add_spans(conn: Connection, rows: Sequence[tuple[str, str, str, str]], now_ms: int) -> None:
     """Keep spans (key, trace id, resource JSON, span JSON) of traces still open."""
-    with store.write() as conn:
-        _insert_ignore(conn, open_spans, sorted((*row, now_ms) for row in rows))
+    _insert_ignore(conn, open_spans, sorted((*row, now_ms) for row in rows))
 
 
-def open_traces(store: Store, traces: Sequence[str]) -> set[str]:
+def open_traces(conn: Connection, traces: Sequence[str]) -> set[str]:
     """Those of ``traces`` with spans kept open."""
     found: set[str] = set()
-    with store.read() as conn:
-        for i in range(0, len(traces), _CHUNK):
-            chunk = list(traces[i : i + _CHUNK])
-            query = select(open_spans.c.trace_id).where(open_spans.c.trace_id.in_(chunk))
-            found.update(conn.execute(query.distinct()).scalars())
+    for i in range(0, len(traces), _CHUNK):
+        chunk = list(traces[i : i + _CHUNK])
+        query = select(open_spans.c.trace_id).where(open_spans.c.trace_id.in_(chunk))
+        found.update(conn.execute(query.distinct()).scalars())
     return found
 
 

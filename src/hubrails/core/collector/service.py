@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -17,6 +17,9 @@ from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.rows import Known, RowMaker
 from hubrails.store.load import loader
 from hubrails.store.sql import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,33 +64,28 @@ class Collector:
         by_trace = otlp.trace_spans(obj)
         later = {t for t, spans in by_trace.items() if otlp.needs_more(spans)}
         rest = [t for t in by_trace if t not in later]
-        if rest:
-            later |= buffer.open_traces(self.store, rest)  # their other spans came earlier
-        reasons: list[str] = []
-        kept = 0
-        if later:
-            kept, reasons = self._keep_spans([(t, by_trace[t]) for t in sorted(later)], team)
-        if later and len(later) < len(by_trace):
-            direct = [span for t, spans in by_trace.items() if t not in later for span in spans]
-            obj = otlp.export_of(direct)
-        elif later:
-            obj = {}
-        records: list[dict[str, Any]] = []
-        for where, record in otlp.run_records(obj):
-            why = _bind(record, team)
-            if why:
-                reasons.append(f"{where}: {why}")
-            else:
-                records.append(record)
         maker = self.maker()
-        batch = maker.batch("<request>", 1, [orjson.dumps(r) for r in records])
-        for reject in batch.rejects:
-            reasons.append("; ".join(f"{f}: {r}" for f, r in reject.problems))
-        conflicts = 0
-        if batch.rows:
-            with loader(self.store) as load:
-                load.add("<request>", batch.rows, batch.lines, batch.daily)
-                conflicts = load.finish().conflict_count
+        with loader(self.store) as load:  # one transaction: kept spans and runs together
+            if rest:
+                later |= buffer.open_traces(load.conn, rest)  # their other spans came earlier
+            kept, reasons = self._keep_spans(load.conn, [(t, by_trace[t]) for t in later], team)
+            if later and len(later) < len(by_trace):
+                direct = [s for t, spans in by_trace.items() if t not in later for s in spans]
+                obj = otlp.export_of(direct)
+            elif later:
+                obj = {}
+            records: list[dict[str, Any]] = []
+            for where, record in otlp.run_records(obj):
+                why = _bind(record, team)
+                if why:
+                    reasons.append(f"{where}: {why}")
+                else:
+                    records.append(record)
+            batch = maker.batch("<request>", 1, [orjson.dumps(r) for r in records])
+            for reject in batch.rejects:
+                reasons.append("; ".join(f"{f}: {r}" for f, r in reject.problems))
+            load.add("<request>", batch.rows, batch.lines, batch.daily)
+            conflicts = load.finish().conflict_count
         if conflicts:
             reasons.append(f"{conflicts} run_id(s) stored already with other content: kept")
         rejected = len(reasons) - (1 if conflicts else 0) + conflicts
@@ -96,13 +94,14 @@ class Collector:
 
     def _keep_spans(
         self,
+        conn: Connection,
         traces: list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]],
         team: str | None,
     ) -> tuple[int, list[str]]:
         """Keep the spans of ``traces`` open (those naming another team are refused)."""
         rows: list[tuple[str, str, str, str]] = []
         reasons: list[str] = []
-        for trace, spans in traces:
+        for trace, spans in sorted(traces, key=lambda x: x[0]):
             for resource, raw in spans:
                 named = otlp.attributes(raw.get("attributes")).get("hub.team")
                 named = named if isinstance(named, str) else resource.get("hub.team")
@@ -115,7 +114,7 @@ class Collector:
                 key = f"{trace}:{raw.get('spanId', '')}"
                 rows.append((key, trace, orjson.dumps(resource).decode(), _json(raw)))
         if rows:
-            buffer.add_spans(self.store, rows, int(self.clock() * 1000))
+            buffer.add_spans(conn, rows, int(self.clock() * 1000))
         return len(rows), reasons
 
     def _buffered(
