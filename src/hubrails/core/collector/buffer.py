@@ -125,10 +125,12 @@ def add_spans(conn: Connection, rows: Sequence[tuple[str, str, str, str]], now_m
 def open_traces(conn: Connection, traces: Sequence[str]) -> set[str]:
     """Those of ``traces`` with spans kept open."""
     found: set[str] = set()
+    cursor = _cursor(conn)
     for i in range(0, len(traces), _CHUNK):
         chunk = list(traces[i : i + _CHUNK])
-        query = select(open_spans.c.trace_id).where(open_spans.c.trace_id.in_(chunk))
-        found.update(conn.execute(query.distinct()).scalars())
+        marks = _marks(conn, len(chunk))
+        cursor.execute(f"SELECT trace_id FROM ledger_open_spans WHERE trace_id IN ({marks})", chunk)
+        found.update(row[0] for row in cursor.fetchall())
     return found
 
 
