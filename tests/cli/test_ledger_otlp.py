@@ -145,3 +145,64 @@ def test_bad_spans_name_the_span_and_the_attribute(registry: Path, ledger_db: st
         "reads and writes; the GenAI conventions count them inside it",
     ]
     assert stored(ledger_db) == []
+
+
+def chat_span(span_id: str, parent: str = "", trace: str = TRACE, **values: Any) -> dict[str, Any]:
+    usage = {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": "claude-sonnet-4-5-20250929",
+        "gen_ai.usage.input_tokens": 1500,
+        "gen_ai.usage.output_tokens": 100,
+        "gen_ai.usage.cache_read.input_tokens": 1000,
+        **values,
+    }
+    return {
+        "traceId": trace,
+        "spanId": span_id,
+        **({"parentSpanId": parent} if parent else {}),
+        "name": "chat claude-sonnet-4-5",
+        "startTimeUnixNano": "1780755600000000000",
+        "endTimeUnixNano": END_NS,
+        "attributes": [{"key": k, "value": attrs(x=v)[0]["value"]} for k, v in usage.items()],
+    }
+
+
+def test_usage_on_child_spans_is_summed_into_the_agent_span(registry: Path, ledger_db: str) -> None:
+    bare = agent_span("a1")
+    bare["attributes"] = [
+        a for a in bare["attributes"] if not a["key"].startswith(("gen_ai.usage", "gen_ai.req"))
+    ]
+    nested = agent_span("n1")  # a sub-agent: a run of its own, its usage not added to a1
+    nested["parentSpanId"] = "a1"
+    doc = export(
+        bare, chat_span("c1", "a1"), tool_span("t1", "c1"), chat_span("c2", "t1"), nested,
+        chat_span("c3", "n1"),
+    )  # fmt: skip
+    assert ingest(ledger_db, jsonl(registry / "spans.jsonl", [doc])).exit_code == 0
+    rows = {r["run_key"]: r for r in stored(ledger_db)}
+    run = rows[f"otel:{TRACE}:a1"]
+    assert (run["input_tokens"], run["cache_read_tokens"], run["output_tokens"]) == (
+        1000,
+        2000,
+        200,
+    )
+    assert (run["model"], run["tool_calls"]) == ("claude-sonnet-4-5-20250929", 1)
+    assert rows[f"otel:{TRACE}:n1"]["input_tokens"] == 2000  # its own usage only
+
+
+def test_a_trace_of_chat_spans_only_is_one_run(registry: Path, ledger_db: str) -> None:
+    other = "0af7651916cd43dd8448eb211c80319c"
+    failed = chat_span("c3", trace=other)
+    failed["status"] = {"code": "STATUS_CODE_ERROR"}
+    doc = export(chat_span("c1"), chat_span("c2", "c1"), failed)
+    assert ingest(ledger_db, jsonl(registry / "spans.jsonl", [doc])).exit_code == 0
+    rows = {r["run_key"]: r for r in stored(ledger_db)}
+    assert set(rows) == {f"otel:{TRACE}", f"otel:{other}"}
+    run = rows[f"otel:{TRACE}"]
+    assert (run["input_tokens"], run["cache_read_tokens"], run["output_tokens"]) == (
+        1000,
+        2000,
+        200,
+    )
+    assert (run["team"], run["agent"], run["outcome"]) == ("sre", "incident-triage", "resolved")
+    assert rows[f"otel:{other}"]["outcome"] == "failed"

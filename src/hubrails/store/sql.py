@@ -43,7 +43,6 @@ from hubrails.store.reader import (
 
 __all__ = ["DAILY_KEY_SQL", "DAY_MS", "SCHEMA_VERSION", "SUMS", "SUMS_SQL", "Store", "open_store"]
 
-_SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
 metadata = MetaData()
 
@@ -103,6 +102,70 @@ daily = Table(
     ),
     sqlite_with_rowid=False,
 )  # fmt: skip
+
+
+# The collector's open runs: events and metric points received but not yet written as runs.
+# A row's key makes a retried request add nothing; closing a run deletes its rows
+# (docs/collector.md).
+open_events = Table(
+    "ledger_open_events",
+    metadata,
+    Column("event_key", Text, primary_key=True),
+    Column("run_key", Text, nullable=False),
+    Column("session_id", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("team", Text),
+    Column("agent", Text),
+    Column("model", Text),
+    Column("input_tokens", BigInteger, nullable=False),
+    Column("output_tokens", BigInteger, nullable=False),
+    Column("cache_read_tokens", BigInteger, nullable=False),
+    Column("cache_write_tokens", BigInteger, nullable=False),
+    Column("cost_usd", Float, nullable=False),
+    Column("ts_ms", BigInteger, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_events_run", "run_key"),
+)
+
+open_points = Table(
+    "ledger_open_points",
+    metadata,
+    Column("point_key", Text, primary_key=True),
+    Column("session_id", Text, nullable=False),
+    Column("series", Text, nullable=False),  # metric, type and model: one time series
+    Column("metric", String(32), nullable=False),
+    Column("cumulative", Integer, nullable=False),
+    Column("baseline", Integer, nullable=False),  # 1: the last point of a closed window
+    Column("team", Text),
+    Column("agent", Text),
+    Column("model", Text),
+    Column("start_ms", BigInteger, nullable=False),
+    Column("ts_ms", BigInteger, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_points_session", "session_id"),
+)
+
+# Spans of traces whose runs need spans from several requests (model-call spans, agent spans
+# without usage): kept until the trace is quiet, then mapped as one export.
+open_spans = Table(
+    "ledger_open_spans",
+    metadata,
+    Column("span_key", Text, primary_key=True),  # trace id and span id
+    Column("trace_id", Text, nullable=False),
+    Column("resource", Text, nullable=False),  # JSON: the resource's attributes
+    Column("span", Text, nullable=False),  # JSON: the span, as OTLP/JSON
+    Column("received_ms", BigInteger, nullable=False),
+    Index("ledger_open_spans_trace", "trace_id"),
+)
+
+# Sessions that sent log events: their metrics are never made into runs (no double count).
+log_sessions = Table(
+    "ledger_log_sessions",
+    metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("seen_ms", BigInteger, nullable=False),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +248,9 @@ def open_store(url: str) -> Store:
         raise HubError(f"unsupported ledger database: {dialect}", hint="use SQLite or PostgreSQL")
     store = Store(engine, url)
     try:
-        _ensure_schema(store)
+        from hubrails.store.schema import ensure_schema
+
+        ensure_schema(store)
     except OperationalError as exc:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -219,38 +284,3 @@ def runs_since(url: str, team: str, agent: str, since_ms: int) -> int | None:
         return None
     finally:
         store.engine.dispose()
-
-
-def _ensure_schema(store: Store) -> None:
-    import time
-
-    with store.write() as conn:
-        if store.postgres:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
-        metadata.create_all(conn, checkfirst=True)
-        found = conn.execute(select(schema_version.c.version)).scalars().all()
-        if found and max(found) == 1:
-            _daily_by_group(conn, store.postgres)
-        if not found or max(found) < SCHEMA_VERSION:
-            conn.execute(
-                schema_version.insert().values(
-                    version=SCHEMA_VERSION, applied_ms=int(time.time() * 1000)
-                )
-            )
-        elif max(found) > SCHEMA_VERSION:
-            raise HubError(
-                f"the ledger has schema version {max(found)}, newer than this hubrails "
-                f"understands ({SCHEMA_VERSION})",
-                hint="upgrade hubrails",
-            )
-
-
-def _daily_by_group(conn: Connection, postgres: bool) -> None:
-    """Schema 1 to 2: the daily sums, keyed by day first, copied into the table keyed by group."""
-    conn.execute(text("ALTER TABLE ledger_daily RENAME TO hub_daily_v1"))
-    if postgres:  # the old key's index keeps its name, which the new table's needs
-        conn.execute(text("ALTER INDEX ledger_daily_pkey RENAME TO hub_daily_v1_pkey"))
-    daily.create(conn)
-    names = ", ".join(c.name for c in daily.columns)
-    conn.execute(text(f"INSERT INTO ledger_daily ({names}) SELECT {names} FROM hub_daily_v1"))
-    conn.execute(text("DROP TABLE hub_daily_v1"))

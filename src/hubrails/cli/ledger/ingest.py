@@ -20,7 +20,8 @@ def ingest_command(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="JSON Lines files (gzip too) or OTLP/JSON span exports; - for standard input.",
+            help="JSON Lines files (gzip too) or OTLP/JSON span, log and metric exports; - for "
+            "standard input.",
             metavar="FILE...",
         ),
     ],

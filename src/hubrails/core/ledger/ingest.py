@@ -59,7 +59,9 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
     if first is None:
         return
     lines = itertools.chain([first], lines)
-    if first.strip() in (b"{", b"["):  # one indented document: it cannot be split
+    # One indented document cannot be split; the events of one run in an OTLP logs or metrics
+    # file may be on any of its lines: either is parsed as one batch.
+    if first.strip() in (b"{", b"[") or b'"resourceLogs"' in first or b'"resourceMetrics"' in first:
         yield maker.batch(opened.name, 1, lines)
         return
     if workers is None:

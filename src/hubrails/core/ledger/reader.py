@@ -1,4 +1,4 @@
-"""Reading ledger input: JSON Lines (plain or gzip) and OTLP/JSON span exports, streamed."""
+"""Reading ledger input: JSON Lines (plain or gzip) and OTLP/JSON exports, streamed."""
 
 from __future__ import annotations
 
@@ -112,7 +112,9 @@ def parse(name: str, lines: Iterable[bytes], start: int = 1) -> Iterator[Item]:
     """Records and rejects, line by line (the first is line ``start``); OTLP export lines
     expand to one record per run span."""
     from hubrails.core.ledger import otlp
+    from hubrails.core.ledger.otlp_signals import Pending, is_export
 
+    pending = Pending()
     iterator = iter(lines)
     number = start - 1
     for raw in iterator:
@@ -133,10 +135,17 @@ def parse(name: str, lines: Iterable[bytes], start: int = 1) -> Iterator[Item]:
                 if isinstance(obj, dict) and otlp.is_export(obj):
                     yield from otlp.records(obj, name, 1)
                     return
+                if isinstance(obj, dict) and is_export(obj):
+                    pending.add(obj, 1)
+                    yield from pending.records(name)
+                    return
             text = raw.decode("utf-8", "replace").rstrip("\r\n")
             yield Reject(name, number, (("json", _json_reason(exc)),), text)
             continue
         if type(obj) is dict and otlp.is_export(obj):
             yield from otlp.records(obj, name, number)
+        elif type(obj) is dict and is_export(obj):
+            pending.add(obj, number)  # a run's events may span lines: written at the end
         else:
             yield _record(obj, name, number, raw)
+    yield from pending.records(name)

@@ -1,0 +1,166 @@
+"""One export request, decoded, into the store: spans as runs at once, Claude Code's events
+and points into the open-run buffer; each request one transaction, committed before the
+answer. A token's team is the only team its records may name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from hubrails.core.collector import buffer
+from hubrails.core.ledger import claude_code_logs, claude_code_metrics, otlp
+from hubrails.core.ledger.pricing import PriceBook
+from hubrails.core.ledger.rows import Known, RowMaker
+from hubrails.store.load import loader
+from hubrails.store.sql import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a request did: items accepted and rejected (with the first reason)."""
+
+    accepted: int
+    rejected: int
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Collector:
+    """The store and what the records are priced and checked with."""
+
+    store: Store
+    book: PriceBook
+    known: Known
+    quiet_ms: int = 300_000
+    clock: Callable[[], float] = time.time
+
+    def maker(self) -> RowMaker:
+        """A row maker for one transaction."""
+        return RowMaker(self.book, self.known)
+
+    def handle(self, signal: str, obj: dict[str, Any], team: str | None) -> Outcome:
+        """Store what ``obj`` (an OTLP/JSON export request of ``signal``) holds."""
+        if signal == "traces":
+            return self._traces(obj, team)
+        if signal == "logs":
+            return self._buffered(list(claude_code_logs.events(obj)), [], team)
+        return self._buffered([], list(claude_code_metrics.points(obj)), team)
+
+    def close(self, quiet_ms: int | None = None) -> buffer.Closed:
+        """Write the runs that have been quiet long enough."""
+        now = int(self.clock() * 1000)
+        return buffer.close_ready(
+            self.store, self.maker(), now, self.quiet_ms if quiet_ms is None else quiet_ms
+        )
+
+    def _traces(self, obj: dict[str, Any], team: str | None) -> Outcome:
+        by_trace = otlp.trace_spans(obj)
+        later = {t for t, spans in by_trace.items() if otlp.needs_more(spans)}
+        rest = [t for t in by_trace if t not in later]
+        maker = self.maker()
+        with loader(self.store) as load:  # one transaction: kept spans and runs together
+            if rest:
+                later |= buffer.open_traces(load.conn, rest)  # their other spans came earlier
+            kept, reasons = self._keep_spans(load.conn, [(t, by_trace[t]) for t in later], team)
+            if later and len(later) < len(by_trace):
+                direct = [s for t, spans in by_trace.items() if t not in later for s in spans]
+                obj = otlp.export_of(direct)
+            elif later:
+                obj = {}
+            records: list[dict[str, Any]] = []
+            for where, record in otlp.run_records(obj):
+                why = _bind(record, team)
+                if why:
+                    reasons.append(f"{where}: {why}")
+                else:
+                    records.append(record)
+            batch = maker.batch("<request>", 1, [orjson.dumps(r) for r in records])
+            for reject in batch.rejects:
+                reasons.append("; ".join(f"{f}: {r}" for f, r in reject.problems))
+            load.add("<request>", batch.rows, batch.lines, batch.daily)
+            conflicts = load.finish().conflict_count
+        if conflicts:
+            reasons.append(f"{conflicts} run_id(s) stored already with other content: kept")
+        rejected = len(reasons) - (1 if conflicts else 0) + conflicts
+        accepted = kept + len(batch.rows) - conflicts
+        return Outcome(accepted, rejected, reasons[0] if reasons else "")
+
+    def _keep_spans(
+        self,
+        conn: Connection,
+        traces: list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]],
+        team: str | None,
+    ) -> tuple[int, list[str]]:
+        """Keep the spans of ``traces`` open (those naming another team are refused)."""
+        rows: list[tuple[str, str, str, str]] = []
+        reasons: list[str] = []
+        for trace, spans in sorted(traces, key=lambda x: x[0]):
+            for resource, raw in spans:
+                named = otlp.attributes(raw.get("attributes")).get("hub.team")
+                named = named if isinstance(named, str) else resource.get("hub.team")
+                why = _bind_team(named if isinstance(named, str) else None, team)
+                if why:
+                    reasons.append(f"span {trace}:{raw.get('spanId', '')}: {why}")
+                    continue
+                if team is not None and not named:
+                    resource = {**resource, "hub.team": team}
+                key = f"{trace}:{raw.get('spanId', '')}"
+                rows.append((key, trace, orjson.dumps(resource).decode(), _json(raw)))
+        if rows:
+            buffer.add_spans(conn, rows, int(self.clock() * 1000))
+        return len(rows), reasons
+
+    def _buffered(
+        self,
+        events: list[claude_code_logs.Event],
+        points: list[claude_code_metrics.Point],
+        team: str | None,
+    ) -> Outcome:
+        reasons: list[str] = []
+        kept_events = []
+        for e in events:
+            why = _bind_team(e.team, team)
+            if why:
+                reasons.append(f"event {e.event_key}: {why}")
+            else:
+                kept_events.append(e._replace(team=e.team or team))
+        kept_points = []
+        for p in points:
+            why = _bind_team(p.team, team)
+            if why:
+                reasons.append(f"point {p.series}: {why}")
+            else:
+                kept_points.append(p._replace(team=p.team or team))
+        if kept_events or kept_points:
+            buffer.add(self.store, kept_events, kept_points, int(self.clock() * 1000))
+        return Outcome(
+            len(kept_events) + len(kept_points), len(reasons), reasons[0] if reasons else ""
+        )
+
+
+def _json(raw: dict[str, Any]) -> str:
+    return orjson.dumps(raw, default=str).decode()
+
+
+def _bind_team(named: str | None, team: str | None) -> str:
+    """Why a record naming team ``named`` is refused under a token of ``team`` ('' if not)."""
+    if team is None:
+        return "" if named else "no hub.team resource attribute (and no token to take it from)"
+    if named and named != team:
+        return f"hub.team {named!r} is not the team of the token ({team!r})"
+    return ""
+
+
+def _bind(record: dict[str, Any], team: str | None) -> str:
+    named = record.get("team")
+    why = _bind_team(named if isinstance(named, str) else None, team)
+    if not why and team is not None:
+        record["team"] = team
+    return why
