@@ -145,7 +145,8 @@ class _Span:
     def __init__(self, raw: dict[str, Any], resource: dict[str, Any], where: str) -> None:
         self.raw, self.resource, self.where = raw, resource, where
         self.attrs = attributes(raw.get("attributes"))
-        self.op = self.attrs.get("gen_ai.operation.name")
+        op = self.attrs.get("gen_ai.operation.name")
+        self.op = op if isinstance(op, str) else None  # a list or map names no operation
         self.children: list[_Span] = []
 
 
