@@ -34,6 +34,8 @@ def test_an_operation_name_that_is_not_a_string_names_no_operation() -> None:
     }
     resource = {"attributes": [_attr("hub.team", {"stringValue": "sre"})]}
     export = {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": [agent, odd]}]}]}
-    [(_, record)] = otlp.records(export, "spans.json", 1)
+    [found] = otlp.records(export, "spans.json", 1)
+    assert isinstance(found, tuple), found
+    _, record = found
     assert (record.team, record.agent, record.input_tokens) == ("sre", "incident-triage", 12000)
     assert record.tool_calls == 0  # the odd span is no tool call
