@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("certify", "policy_command"),
     "promote": ("promote", "promote_command"),
     "ledger": ("ledger", "app"),
+    "mcp": ("mcp", "app"),
 }
 
 
