@@ -11,6 +11,7 @@ from hubrails.core.registry.findings import Finding, Severity
 from hubrails.errors import HubError
 
 if TYPE_CHECKING:
+    from hubrails.core.catalog.query import Catalog
     from hubrails.core.registry.config import HubConfig
     from hubrails.core.registry.document import Document
     from hubrails.core.validate.run import ValidationResult
@@ -57,12 +58,12 @@ class ProbeOutcome:
     written: bool = False
 
 
-def load_tool(config: HubConfig, name: str) -> ToolFile:
+def load_tool(config: HubConfig, name: str, catalog: Catalog | None = None) -> ToolFile:
     """The Tool manifest called ``name``."""
     from hubrails.core.catalog.query import find, load_catalog
     from hubrails.core.registry import safefile, safeyaml
 
-    entry = find(load_catalog(config), name, "tool")
+    entry = find(catalog or load_catalog(config), name, "tool")
     try:
         document = safefile.load(config.root / entry.path, config.root)
         text = safeyaml.decode(safefile.read_bytes(config.root / entry.path, config.root))
@@ -71,11 +72,11 @@ def load_tool(config: HubConfig, name: str) -> ToolFile:
     return ToolFile(entry.asset.name, entry.path, text, document)
 
 
-def vetted_tools(config: HubConfig) -> list[str]:
+def vetted_tools(catalog: Catalog) -> list[str]:
     """The names of every vetted Tool of the registry."""
-    from hubrails.core.catalog.query import list_assets, load_catalog
+    from hubrails.core.catalog.query import list_assets
 
-    return [e.asset.name for e in list_assets(load_catalog(config), "Tool", status="vetted")]
+    return [e.asset.name for e in list_assets(catalog, "Tool", status="vetted")]
 
 
 def probe_tool(
@@ -192,9 +193,11 @@ def verify(
     """Probe every named (or vetted) Tool's server concurrently and compare with the pins."""
     import anyio
 
+    from hubrails.core.catalog.query import load_catalog
     from hubrails.core.validate.run import ValidationResult
 
-    tools = [load_tool(config, n) for n in (names or vetted_tools(config))]
+    catalog = load_catalog(config)
+    tools = [load_tool(config, n, catalog) for n in (names or vetted_tools(catalog))]
     results: list[list[Finding]] = [[] for _ in tools]
 
     async def main() -> None:
