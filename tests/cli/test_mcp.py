@@ -181,3 +181,16 @@ def test_streamable_http_probe_write_verify(registry: Path, http_server: str) ->
     drift = run_cli("mcp", "verify", "weather", "--format", "sarif")
     assert drift.exit_code == 1
     assert "mcp-fingerprint-changed" in drift.stdout
+
+
+def test_a_poisoned_description_is_caught_by_validate(registry: Path) -> None:
+    tool(registry, stdio("poisoned.py"))
+    written = run_cli("mcp", "probe", "weather", "--write")
+    assert written.exit_code == 0, written.stderr
+    valid = run_cli("validate", "registry/tools/weather.yaml", "--format", "json")
+    assert valid.exit_code == 1, valid.stdout
+    rules = [f["rule"] for f in valid.json()["findings"]]
+    assert "mcp-invisible-text" in rules
+    assert rules.count("mcp-model-instruction") == 2  # <IMPORTANT>, ignore previous instructions
+    hidden = [f for f in valid.json()["findings"] if f["rule"] == "mcp-invisible-text"]
+    assert all(f["severity"] == "error" and "U+E00" in f["message"] for f in hidden)

@@ -52,6 +52,10 @@ def analyse_file(
         _check_approvals(report, doc)
     if kind in ("Tool", "Pricing"):
         _check_unique_names(report, doc, kind)
+    if kind == "Tool":
+        from hubrails.core.validate.poisoning import action_findings
+
+        report.findings.extend(action_findings(path, doc, _spec(doc).get("actions")))
     return report
 
 
