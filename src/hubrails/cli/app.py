@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "promote": ("promote", "promote_command"),
     "ledger": ("ledger", "app"),
     "guard": ("guard", "app"),
+    "mcp": ("mcp", "app"),
 }
 
 

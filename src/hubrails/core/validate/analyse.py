@@ -70,6 +70,10 @@ def _analyse(
         _check_unique_names(report, doc, kind)
     if kind == "Team":
         _check_placeholders(report, doc)
+    if kind == "Tool":
+        from hubrails.core.validate.poisoning import action_findings
+
+        report.findings.extend(action_findings(path, doc, spec_of(doc).get("actions")))
     return text
 
 

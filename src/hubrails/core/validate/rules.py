@@ -32,6 +32,10 @@ RULES: dict[str, str] = {
     "ref-range-invalid": "A version range is not valid npm range syntax.",
     "ref-version": "No version of the referenced asset satisfies the range.",
     "ref-action": "A reference names a tool action that the tool does not define.",
+    "mcp-invisible-text": "A tool action's description hides invisible Unicode (tag "
+    "characters, zero-width characters, bidi controls).",
+    "mcp-model-instruction": "A tool action's description gives the model an order "
+    "('ignore previous instructions', <IMPORTANT>).",
     "ref-deprecated": "A reference to a deprecated asset.",
     "ref-revoked": "A reference to a revoked tool.",
     "ref-model": "The agent's model is not in the pricing table.",
