@@ -133,3 +133,10 @@ def test_a_spoke_completes_its_hubs_names_too(
     assert complete("hub certify ") == ["triage"]  # certify acts on the spoke's own agents
     assert "pagerduty" in complete("hub catalog show ")  # a hub tool
     assert "incident-summary" in complete("hub catalog show incident-")
+
+
+def test_completion_knows_the_layouts_folders() -> None:
+    from hubrails.cli import complete
+    from hubrails.core.registry import layout
+
+    assert complete._FOLDERS == layout._FOLDERS

@@ -9,21 +9,13 @@ from typing import Any
 import pytest
 
 from tests.helpers import jsonl, record, run_cli, stored
+from tests.otlp_json import value
 
 TRACE = "5b8efff798038103d269b633813fc60c"
 END_NS = "1780755660000000000"  # 2026-06-06T14:21:00Z
 
 
 def attrs(**values: Any) -> list[dict[str, Any]]:
-    def value(v: Any) -> dict[str, Any]:
-        if isinstance(v, bool):
-            return {"boolValue": v}
-        if isinstance(v, int):
-            return {"intValue": str(v)}
-        if isinstance(v, float):
-            return {"doubleValue": v}
-        return {"stringValue": v}
-
     return [{"key": k.replace("__", "."), "value": value(v)} for k, v in values.items()]
 
 
