@@ -64,40 +64,55 @@ def _serve(
             results.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
 
 
+def start_workers(
+    target: Callable[..., None], args: tuple[Any, ...], count: int, *, fork: bool | None = None
+) -> tuple[list[tuple[Connection, Connection]], list[Any]]:
+    """``count`` processes running ``target(*args, tasks, results, foreign)``, each with a pipe
+    for tasks and one for results, and returned as (task end, result end) pairs with the
+    processes. ``foreign`` are the other workers' ends, which a forked worker closes, so that
+    each sees end-of-file when the parent goes. Forked when no other thread runs (``fork``
+    overrides), else spawned; if one cannot start, those started are killed."""
+    import multiprocessing
+
+    safe = threading.active_count() == 1 and os.name == "posix"
+    context: Any = multiprocessing.get_context(
+        "fork" if fork or (fork is None and safe) else "spawn"
+    )
+    pipes: list[tuple[Connection, Connection]] = []
+    processes: list[Any] = []
+    ours: list[Connection] = []
+    try:
+        for _ in range(count):
+            task_out, task_in = context.Pipe(duplex=False)
+            result_out, result_in = context.Pipe(duplex=False)
+            process = context.Process(
+                target=target,
+                args=(*args, task_out, result_in, [*ours, task_in, result_out]),
+                daemon=True,
+            )
+            process.start()
+            task_out.close()
+            result_in.close()
+            ours += [task_in, result_out]
+            pipes.append((task_in, result_out))
+            processes.append(process)
+    except BaseException:
+        for started in processes:
+            started.kill()
+        for conn in ours:
+            conn.close()
+        raise
+    return pipes, processes
+
+
 class Pool(Generic[S, T, R]):
     """``count`` worker processes running ``function(shared, task)``; use it with ``with``."""
 
     def __init__(
         self, function: Callable[[S, T], R], shared: S, count: int, *, fork: bool | None = None
     ) -> None:
-        import multiprocessing
-
-        safe = threading.active_count() == 1 and os.name == "posix"
-        context: Any = multiprocessing.get_context(
-            "fork" if fork or (fork is None and safe) else "spawn"
-        )
         self.function, self.shared = function, shared
-        self.pipes: list[tuple[Connection, Connection]] = []
-        self.processes: list[Any] = []
-        ours: list[Connection] = []
-        try:
-            for _ in range(count):
-                task_out, task_in = context.Pipe(duplex=False)
-                result_out, result_in = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_serve,
-                    args=(function, shared, task_out, result_in, [*ours, task_in, result_out]),
-                    daemon=True,
-                )
-                process.start()
-                task_out.close()
-                result_in.close()
-                ours += [task_in, result_out]
-                self.pipes.append((task_in, result_out))
-                self.processes.append(process)
-        except BaseException:
-            self.close(abort=True)
-            raise
+        self.pipes, self.processes = start_workers(_serve, (function, shared), count, fork=fork)
 
     def __enter__(self) -> Pool[S, T, R]:
         return self

@@ -12,15 +12,13 @@ from __future__ import annotations
 import collections
 import contextlib
 import itertools
-import multiprocessing
-import os
 import signal
-import threading
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import IO, Any
 
 from hubrails.core.ledger.rows import Batch, RowMaker
+from hubrails.core.parallel import start_workers
 from hubrails.store.load import DailySums, merge_sums
 
 CHUNK_LINES = 10_000
@@ -104,25 +102,7 @@ class Workers:
 
     def __init__(self, maker: RowMaker, count: int) -> None:
         # fork is quick and shares the price book; with other threads running, spawn is safe.
-        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-        context: Any = multiprocessing.get_context(method)
-        self.pipes: list[tuple[Connection, Connection]] = []
-        self.processes = []
-        ours: list[Any] = []
-        for _ in range(count):
-            task_out, task_in = context.Pipe(duplex=False)
-            result_out, result_in = context.Pipe(duplex=False)
-            process = context.Process(
-                target=_serve,
-                args=(maker, task_out, result_in, [*ours, task_in, result_out]),
-                daemon=True,
-            )
-            process.start()
-            task_out.close()
-            result_in.close()
-            ours += [task_in, result_out]
-            self.pipes.append((task_in, result_out))
-            self.processes.append(process)
+        self.pipes, self.processes = start_workers(_serve, (maker,), count)
 
     def map(self, name: str, parts: Iterator[tuple[int, bytes]]) -> Iterator[Batch]:
         """The batches of ``parts`` (blocks of lines) of input ``name``, in order."""
