@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -17,6 +17,8 @@ from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.rows import Known, RowMaker
 from hubrails.store.load import loader
 from hubrails.store.sql import Store
+
+B = TypeVar("B", claude_code_logs.Event, claude_code_metrics.Point)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -124,20 +126,8 @@ class Collector:
         team: str | None,
     ) -> Outcome:
         reasons: list[str] = []
-        kept_events = []
-        for e in events:
-            why = _bind_team(e.team, team)
-            if why:
-                reasons.append(f"event {e.event_key}: {why}")
-            else:
-                kept_events.append(e._replace(team=e.team or team))
-        kept_points = []
-        for p in points:
-            why = _bind_team(p.team, team)
-            if why:
-                reasons.append(f"point {p.series}: {why}")
-            else:
-                kept_points.append(p._replace(team=p.team or team))
+        kept_events = _kept(events, team, lambda e: f"event {e.event_key}", reasons)
+        kept_points = _kept(points, team, lambda p: f"point {p.series}", reasons)
         if kept_events or kept_points:
             buffer.add(self.store, kept_events, kept_points, int(self.clock() * 1000))
         return Outcome(
@@ -156,6 +146,21 @@ def _bind_team(named: str | None, team: str | None) -> str:
     if named and named != team:
         return f"hub.team {named!r} is not the team of the token ({team!r})"
     return ""
+
+
+def _kept(
+    items: list[B], team: str | None, name: Callable[[B], str], reasons: list[str]
+) -> list[B]:
+    """The ``items`` (events or points) the token's ``team`` may write, each given that team
+    when it names none; a reason, by the item's ``name``, for each refused."""
+    kept: list[B] = []
+    for item in items:
+        why = _bind_team(item.team, team)
+        if why:
+            reasons.append(f"{name(item)}: {why}")
+        else:
+            kept.append(item._replace(team=item.team or team))
+    return kept
 
 
 def _bind(record: dict[str, Any], team: str | None) -> str:
