@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.collector import emit_claude, env_off, log_provider, post, serving
 from tests.helpers import run_cli, stored
@@ -214,6 +215,25 @@ def test_tokens_bind_records_to_their_team(registry: Path) -> None:
         code, answer, _ = post(url, body, "application/json", Authorization=f"Bearer {sre}")
         assert (code, json.loads(answer)) == (200, {})
         wait_for(lambda: len(stored(db)) == 1)
+
+
+def test_tokens_added_and_revoked_while_serving(registry: Path) -> None:
+    db = f"sqlite:///{registry / 'ledger.db'}"
+    path = registry / "tokens.yaml"
+    sre = new_token(registry, "sre")
+    body = json.dumps(logs(api_request("s1", "p1", 1))).encode()
+    with serving(registry, db, "--tokens", str(path), "--quiet", "0.2") as s:
+        url = f"{s.url}/v1/logs"
+        billing = new_token(registry, "billing")  # added while the server runs
+        wait_for(
+            lambda: post(url, body, "application/json", Authorization=f"Bearer {billing}")[0] == 200
+        )
+        teams = yaml.safe_load(path.read_text())["teams"]
+        path.write_text(yaml.safe_dump({"teams": {"billing": teams["billing"]}}))  # sre revoked
+        wait_for(
+            lambda: post(url, body, "application/json", Authorization=f"Bearer {sre}")[0] == 401
+        )
+        assert post(url, body, "application/json", Authorization=f"Bearer {billing}")[0] == 200
 
 
 def test_bad_bodies_are_refused(registry: Path) -> None:

@@ -24,7 +24,10 @@ def serve_command(
         Path | None,
         typer.Option(
             "--tokens",
-            help="Team tokens file (hub ledger token new); requires Authorization: Bearer.",
+            help=(
+                "Team tokens file (hub ledger token new), re-read when it changes;"
+                " requires Authorization: Bearer."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -52,8 +55,8 @@ def serve_command(
             f"refusing to listen on {host} without --tokens",
             hint="create tokens with 'hub ledger token new TEAM' and pass --tokens FILE",
         )
-    by_digest = team_tokens.by_digest(tokens) if tokens is not None else None
-    if tokens is not None and not by_digest:
+    book = team_tokens.TokenBook(tokens) if tokens is not None else None
+    if book is not None and not book.current():
         raise HubError(f"{tokens} holds no tokens", hint="hub ledger token new TEAM --tokens FILE")
     try:
         import uvicorn
@@ -68,8 +71,8 @@ def serve_command(
     config, store = open_ledger(root, db)
     collector = Collector(store, load_pricing(config), known_names(config), int(quiet * 1000))
     every = max(0.1, min(5.0, quiet / 4))  # how often open runs are checked
-    settings = Settings(collector, by_digest, int(max_body_mib * (1 << 20)), every)
-    if by_digest is None:
+    settings = Settings(collector, book, int(max_body_mib * (1 << 20)), every)
+    if book is None:
         sys.stderr.write(
             f"no --tokens: listening on loopback only ({host}:{port}), without authentication\n"
         )

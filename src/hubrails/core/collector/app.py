@@ -26,7 +26,7 @@ from hubrails.core.collector.decode import (
     status,
 )
 from hubrails.core.collector.service import Collector
-from hubrails.core.collector.tokens import digest
+from hubrails.core.collector.tokens import TokenBook, digest
 
 log = logging.getLogger("hubrails.collector")
 RETRY_AFTER_S = 5
@@ -37,7 +37,7 @@ class Settings:
     """How the receiver runs."""
 
     collector: Collector
-    tokens: dict[str, str] | None  # digest -> team; None: no authentication (loopback only)
+    tokens: TokenBook | None  # None: no authentication (loopback only)
     max_body: int = 16 << 20
     close_every_s: float = 5.0
 
@@ -50,7 +50,7 @@ def _team(settings: Settings, header: str | None) -> tuple[bool, str | None]:
     if scheme.lower() != "bearer" or not token.strip():
         return False, None
     presented = digest(token.strip())
-    for known, team in settings.tokens.items():
+    for known, team in settings.tokens.current().items():
         if hmac.compare_digest(known, presented):
             return True, team
     return False, None

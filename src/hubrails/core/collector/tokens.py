@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,47 @@ def load(path: Path) -> dict[str, list[str]]:
 def by_digest(path: Path) -> dict[str, str]:
     """Digest -> team, for checking a presented token."""
     return {d: team for team, found in load(path).items() for d in found}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells that the file changed: inode, size and mtime (None when it is missing)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+class TokenBook:
+    """Digest -> team from a tokens file, re-read when the file changes.
+
+    The file is checked at most every ``every_s`` seconds, so a new or revoked token takes
+    effect without a restart. A file that stops parsing keeps the tokens read before (with a
+    warning); a file that is removed revokes every token.
+    """
+
+    def __init__(self, path: Path, every_s: float = 1.0) -> None:
+        self.path, self._every = path, every_s
+        self._stamp = _stamp(path)
+        self._teams = by_digest(path)
+        self._checked = time.monotonic()
+
+    def current(self) -> dict[str, str]:
+        """The tokens in force now."""
+        now = time.monotonic()
+        if now - self._checked < self._every:
+            return self._teams
+        self._checked = now
+        stamp = _stamp(self.path)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self._teams = by_digest(self.path) if stamp is not None else {}
+            except HubError as exc:
+                logging.getLogger("hubrails.collector").warning(
+                    "%s; keeping the tokens read before", exc
+                )
+        return self._teams
 
 
 def new_token(path: Path, team: str) -> str:
