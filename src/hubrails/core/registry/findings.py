@@ -59,6 +59,7 @@ class Finding:
             error.rule, Severity.ERROR, path, error.line, error.column, error.message, error.hint
         )
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        """Order by file, then position, then rule."""
-        return (self.path, self.line, self.column, self.rule)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, then position, then rule, then message: a total order, so findings
+        at one position come out alike from every run (a set's order changes per process)."""
+        return (self.path, self.line, self.column, self.rule, self.message)
