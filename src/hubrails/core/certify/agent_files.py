@@ -6,7 +6,6 @@ or guardrail is found by its path instead of by loading the whole registry.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,10 +14,10 @@ from typing import Any
 
 from hubrails.core.certify.parsed_cache import DocCache
 from hubrails.core.hub.locate import Hub
-from hubrails.core.registry import safefile, safeyaml
+from hubrails.core.registry import layout, manifest, safefile, safeyaml
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.document import Document, Pointer
-from hubrails.core.registry.layout import SKILL_MANIFEST
+from hubrails.core.registry.manifest import Manifest
 from hubrails.errors import HubError
 
 HUB_PREFIX = "hub:"
@@ -27,33 +26,41 @@ MAX_SCAN_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Loaded:
-    """One file: where it is shown, where it is, its digest, its text and its data.
+    """One file: where it is shown, where it is, and its :class:`Manifest` (bytes, text,
+    document or why it did not load), with the SHA-256 a certificate records.
 
-    ``data`` may come from the parsed-manifest cache; the :class:`Document` with line marks is
-    then parsed only when a mark is asked for (a problem to locate, a policy value's source).
+    ``cached`` is data from the parsed-manifest cache: the manifest was then not parsed, and the
+    :class:`Document` with line marks is made only when a mark is asked for (a problem to
+    locate, a policy value's source).
     """
 
     path: str
     file: Path
+    manifest: Manifest
     sha256: str
-    text: str
-    error: str | None = None
     cached: dict[str, Any] | None = None
-    max_alias_nodes: int = safeyaml.DEFAULT_MAX_ALIAS_NODES
+
+    @property
+    def text(self) -> str:
+        """The file's text (bad bytes replaced when it did not decode)."""
+        return self.manifest.shown_text
+
+    @property
+    def error(self) -> str | None:
+        """Why the file did not load as a YAML mapping, or ``None``."""
+        return self.manifest.error.message if self.manifest.error is not None else None
 
     @property
     def ok(self) -> bool:
         """Whether the file loaded and is a YAML mapping."""
-        return self.error is None
+        return self.manifest.error is None
 
     @cached_property
     def doc(self) -> Document | None:
         """The document with marks, or ``None`` when the file did not load."""
-        if self.error is not None:
-            return None
-        if self.cached is not None:
-            return safeyaml.positions(self.text, self.cached)
-        return safeyaml.parse(self.text, max_alias_nodes=self.max_alias_nodes)
+        if self.cached is not None and self.manifest.text is not None:
+            return safeyaml.positions(self.manifest.text, self.cached)
+        return self.manifest.doc
 
     def line(self, pointer: Pointer) -> int:
         """The line of the value at ``pointer`` (parsing the file for its marks if need be)."""
@@ -93,24 +100,22 @@ class Workspace:
         return loaded
 
     def _read(self, repo: HubConfig, file: Path) -> Loaded:
+        """Load ``file`` with the registry's loader; its data from the parsed-manifest cache
+        when the bytes are those it was parsed from."""
         shown = self.display(repo, file)
-        try:
-            raw = safefile.read_bytes(file, repo.root, repo.max_file_bytes)
-        except safeyaml.LoadError as exc:
-            return Loaded(shown, file, "", "", exc.message)
-        digest = hashlib.sha256(raw).hexdigest()
-        limit = repo.max_alias_nodes
-        try:
-            text = safeyaml.decode(raw)
-            data = self.docs.get(shown, digest) if self.docs is not None else None
+        loaded = manifest.load(
+            file, repo.root, max_bytes=repo.max_file_bytes, max_alias_nodes=repo.max_alias_nodes,
+            parse=False,
+        )  # fmt: skip
+        sha256 = loaded.sha256
+        if loaded.error is None and self.docs is not None:
+            data = self.docs.get(shown, sha256)
             if data is not None:
-                return Loaded(shown, file, digest, text, cached=data, max_alias_nodes=limit)
-            loaded = Loaded(shown, file, digest, text, max_alias_nodes=limit)
-            if loaded.doc is not None and self.docs is not None:
-                self.docs.put(shown, digest, loaded.doc.data)
-            return loaded
-        except safeyaml.LoadError as exc:
-            return Loaded(shown, file, digest, raw.decode("utf-8", "replace"), exc.message)
+                return Loaded(shown, file, loaded, sha256, cached=data)
+        loaded = loaded.parsed(repo.max_alias_nodes)
+        if loaded.doc is not None and self.docs is not None:
+            self.docs.put(shown, sha256, loaded.doc.data)
+        return Loaded(shown, file, loaded, sha256)
 
     def display(self, repo: HubConfig, file: Path) -> str:
         """How a file is named in results: relative to its repository, ``hub:`` for the hub's."""
@@ -128,14 +133,7 @@ class Workspace:
     @cached_property
     def agent_paths(self) -> list[str]:
         """Every agent file of the repository, relative to its registry folder, sorted."""
-        registry = self.config.registry_dir
-        found = [f"agents/{n}" for n in yaml_files(registry / "agents")]
-        for team in folders(registry / "spokes"):
-            found += [
-                f"spokes/{team}/agents/{n}"
-                for n in yaml_files(registry / "spokes" / team / "agents")
-            ]
-        return sorted(set(found))
+        return sorted(set(layout.manifests_of(self.config.registry_dir, "Agent")))
 
     def agent(self, rel: str) -> Loaded:
         """The agent at ``rel`` (one of :attr:`agent_paths`)."""
@@ -170,15 +168,15 @@ class Workspace:
 
     def tool(self, name: str) -> Loaded | None:
         """The catalog tool ``name``: the hub's catalog first."""
-        return self._first(f"tools/{name}.yaml", hub_first=True)
+        return self._first(layout.manifest_path("Tool", name), hub_first=True)
 
     def team(self, name: str) -> Loaded | None:
         """The team ``name``: the hub's teams first."""
-        return self._first(f"teams/{name}.yaml", hub_first=True)
+        return self._first(layout.manifest_path("Team", name), hub_first=True)
 
     def pricing(self) -> Loaded | None:
         """The hub's pricing table."""
-        return self._first("pricing.yaml", hub_first=True)
+        return self._first(layout.manifest_path("Pricing", "pricing"), hub_first=True)
 
     def skill(self, name: str) -> Loaded | None:
         """The skill ``name``: the repository's own (spoke folders too), then the hub's."""
@@ -194,12 +192,8 @@ class Workspace:
         key = repo.registry_dir
         if key not in self._skills:
             found: dict[str, str] = {}
-            registry = repo.registry_dir
-            for team in reversed(folders(registry / "spokes")):
-                for name in folders(registry / "spokes" / team / "skills"):
-                    found[name] = f"spokes/{team}/skills/{name}/{SKILL_MANIFEST}"
-            for name in folders(registry / "skills"):
-                found[name] = f"skills/{name}/{SKILL_MANIFEST}"
+            for rel in layout.manifests_of(repo.registry_dir, "Skill"):
+                found.setdefault(rel.rsplit("/", 2)[-2], rel)
             self._skills[key] = found
         return self._skills[key]
 
@@ -236,13 +230,7 @@ class Workspace:
         return hub_level, team_level
 
     def _guardrail_files(self, repo: HubConfig, team: str) -> list[str]:
-        registry = repo.registry_dir
-        files = [f"guardrails/{n}" for n in yaml_files(registry / "guardrails")]
-        files += [
-            f"spokes/{team}/guardrails/{n}"
-            for n in yaml_files(registry / "spokes" / team / "guardrails")
-        ]
-        return files
+        return layout.manifests_of(repo.registry_dir, "Guardrail", [team])
 
     def skill_files(self, skill: Loaded) -> list[tuple[str, str]]:
         """(shown path, text) of every text file in a skill's folder, for the secret scan."""
@@ -272,19 +260,3 @@ def _team_of(loaded: Loaded) -> str | None:
     meta = loaded.data.get("metadata")
     team = meta.get("team") if isinstance(meta, dict) else None
     return team if isinstance(team, str) else None
-
-
-def yaml_files(folder: Path) -> list[str]:
-    """The ``.yaml`` file names in ``folder``, sorted (none when it does not exist)."""
-    try:
-        return sorted(n for n in os.listdir(folder) if n.endswith(".yaml"))  # noqa: PTH208
-    except OSError:
-        return []
-
-
-def folders(folder: Path) -> list[str]:
-    """The subfolder names of ``folder``, sorted (none when it does not exist)."""
-    try:
-        return sorted(n for n in os.listdir(folder) if (folder / n).is_dir())  # noqa: PTH208
-    except OSError:
-        return []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from hubrails.core.certify.agent_files import Loaded
-from hubrails.core.registry import layout, safefile, safeyaml, state
+from hubrails.core.registry import layout
 from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate import index_cache as cache
@@ -30,20 +30,17 @@ class OwnFindings:
         )
         self.added: list[Analysed] = []
 
-    def _read(self, loaded: Loaded) -> bytes:
-        return safefile.read_bytes(loaded.file, self.config.root, self.config.max_file_bytes)
-
     def errors(self, loaded: Loaded) -> list[Finding]:
-        """The errors of ``loaded`` (a file of this repository)."""
+        """The errors of ``loaded`` (a file of this repository), judged from the bytes and the
+        ``stat`` its loading read, never read again."""
+        data, info = loaded.manifest.raw, loaded.manifest.stat
+        if data is None or info is None:
+            return []  # unreadable: the agent-loads check says why
         rel = loaded.file.relative_to(self.config.root).as_posix()
-        try:
-            stat = cache.stat_key(loaded.file.stat())
-            report = self.index.by_stat(rel, stat) if self.index is not None else None
-            data = b"" if report is not None else self._read(loaded)
-        except (OSError, safeyaml.LoadError):
-            return []
+        stat = cache.stat_key(info)
+        report = self.index.by_stat(rel, stat) if self.index is not None else None
         if report is None:
-            digest = state.digest(data)
+            digest = loaded.manifest.digest
             report = self.index.by_digest(rel, digest, stat) if self.index is not None else None
             if report is None:
                 report = self._analyse(rel, data)

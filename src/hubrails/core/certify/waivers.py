@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubrails.core.certify.agent_files import Loaded, Workspace, folders, yaml_files
+from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.registry.layout import folders, yaml_files
 
 
 @dataclass(frozen=True, slots=True)

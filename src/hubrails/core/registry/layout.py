@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +70,52 @@ def classify(rel: tuple[str, ...]) -> Location | None:
     if len(parts) == 2 and parts[1].endswith(".yaml"):
         return Location(kind, parts[1][: -len(".yaml")], team)
     return _unexpected(rel)
+
+
+def folder_of(kind: str, team: str | None = None) -> str:
+    """The folder of ``kind`` manifests, relative to the registry folder (``team``'s own)."""
+    return FOLDER_OF_KIND[kind] if team is None else f"spokes/{team}/{FOLDER_OF_KIND[kind]}"
+
+
+def manifest_path(kind: str, name: str, team: str | None = None) -> str:
+    """Where the ``kind`` manifest ``name`` lives, relative to the registry folder: in
+    ``team``'s spoke folder when one is given (the inverse of :func:`classify`)."""
+    if kind == "Pricing":
+        return "pricing.yaml"
+    folder = folder_of(kind, team)
+    return f"{folder}/{name}/{SKILL_MANIFEST}" if kind == "Skill" else f"{folder}/{name}.yaml"
+
+
+def manifests_of(registry: Path, kind: str, teams: Iterable[str] | None = None) -> list[str]:
+    """The paths (relative to ``registry``) of the ``kind`` manifests in its shared folder, then
+    in the spoke folders of ``teams`` (by default every team's); listed, not read. A skill is
+    a folder, listed whether or not it holds its manifest."""
+    if teams is None:
+        teams = folders(registry / "spokes") if FOLDER_OF_KIND[kind] in _SPOKE_FOLDERS else []
+    found: list[str] = []
+    for team in [None, *teams]:
+        folder = registry / folder_of(kind, team)
+        if kind == "Skill":
+            found += [manifest_path(kind, name, team) for name in folders(folder)]
+        else:
+            found += [manifest_path(kind, name[:-5], team) for name in yaml_files(folder)]
+    return found
+
+
+def yaml_files(folder: Path) -> list[str]:
+    """The ``.yaml`` file names in ``folder``, sorted (none when it does not exist)."""
+    try:
+        return sorted(n for n in os.listdir(folder) if n.endswith(".yaml"))  # noqa: PTH208
+    except OSError:
+        return []
+
+
+def folders(folder: Path) -> list[str]:
+    """The subfolder names of ``folder``, sorted (none when it does not exist)."""
+    try:
+        return sorted(n for n in os.listdir(folder) if (folder / n).is_dir())  # noqa: PTH208
+    except OSError:
+        return []
 
 
 def _unexpected(rel: tuple[str, ...]) -> Location | None:

@@ -20,7 +20,15 @@ from hubrails.core.registry.safeyaml import (
 def read_bytes(
     path: Path | str, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
 ) -> bytes:
-    """Read a file inside ``root``, refusing links that lead outside it and files over the limit.
+    """Read a file inside ``root`` (see :func:`read_with_stat`)."""
+    return read_with_stat(path, root, max_bytes, walked=walked)[0]
+
+
+def read_with_stat(
+    path: Path | str, root: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, walked: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """Read a file inside ``root``, refusing links that lead outside it and files over the limit;
+    the bytes and the ``stat`` of the file they were read from (taken before reading).
 
     ``walked`` says the caller reached ``path`` by walking real folders down from ``root``
     (as ``layout.walk`` does), so only the file itself can be a link: it is opened without
@@ -44,7 +52,7 @@ def read_bytes(
         raise LoadError("file-unreadable", f"cannot read the file: {exc.strerror}") from None
     if len(data) > max_bytes:
         raise too_large(size, max_bytes)
-    return data
+    return data, info
 
 
 def not_regular(mode: int) -> LoadError:

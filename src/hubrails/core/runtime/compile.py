@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hubrails import __version__
-from hubrails.core.certify.agent_files import Loaded, Workspace, yaml_files
+from hubrails.core.certify.agent_files import Loaded, Workspace
 from hubrails.core.certify.agent_policy import PolicyMemo, meta_of
 from hubrails.core.certify.check_context import DEFAULT_ALLOWED_STATUSES, actions_of, spec_of
 from hubrails.core.certify.policy import RISKS, EffectivePolicy
+from hubrails.core.registry.layout import yaml_files
 from hubrails.core.runtime.guard import FORMAT, digest_of
 from hubrails.errors import HubError
 

@@ -3,7 +3,7 @@ extract the facts that cross-file checks need."""
 
 from __future__ import annotations
 
-from hubrails.core.registry import safeyaml
+from hubrails.core.registry import manifest
 from hubrails.core.registry.document import Document, Pointer
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.layout import Location
@@ -16,48 +16,46 @@ def analyse_file(
     path: str, data: bytes, location: Location, *, spoke_team: str | None, max_alias_nodes: int
 ) -> FileReport:
     """Everything one file (``data``, read from ``path``) says about itself, with the text of
-    the lines it points at (so that nothing needs to read the file again to show them)."""
+    the lines it points at (so that nothing needs to read the file again to show them); the
+    bytes are decoded and parsed by :mod:`~hubrails.core.registry.manifest`, as certify's are."""
     report = FileReport(path)
-    text = _analyse(report, data, location, spoke_team, max_alias_nodes)
-    report.keep_lines(data.decode("utf-8-sig", errors="replace") if text is None else text)
+    if location.unexpected:
+        _unexpected(report)
+        report.keep_lines(data.decode("utf-8-sig", errors="replace"))
+        return report
+    loaded = manifest.from_bytes(
+        data, max_alias_nodes=max_alias_nodes, parse=location.kind != "SkillDoc"
+    )
+    if loaded.error is not None:
+        report.findings.append(Finding.from_load_error(loaded.error, path))
+    elif loaded.doc is not None:
+        _analyse(report, loaded.doc, location, spoke_team)
+    elif loaded.text is not None:  # a SKILL.md: front matter and body, not one YAML mapping
+        analyse_skill_doc(report, loaded.text, location, max_alias_nodes)
+    report.keep_lines(loaded.shown_text)
     return report
 
 
-def _analyse(
-    report: FileReport,
-    data: bytes,
-    location: Location,
-    spoke_team: str | None,
-    max_alias_nodes: int,
-) -> str | None:
-    """Fill ``report``; the decoded text, when the file decoded."""
-    path = report.path
-    if location.unexpected:
-        report.findings.append(
-            Finding(
-                "layout-unexpected-file",
-                Severity.WARNING,
-                path,
-                1,
-                1,
-                "this YAML file is not where any manifest belongs, so it is not validated",
-                "manifests live at teams/NAME.yaml, tools/NAME.yaml, skills/NAME/skill.yaml, "
-                "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
-            )
+def _unexpected(report: FileReport) -> None:
+    report.findings.append(
+        Finding(
+            "layout-unexpected-file",
+            Severity.WARNING,
+            report.path,
+            1,
+            1,
+            "this YAML file is not where any manifest belongs, so it is not validated",
+            "manifests live at teams/NAME.yaml, tools/NAME.yaml, skills/NAME/skill.yaml, "
+            "prompts/NAME.yaml, guardrails/NAME.yaml, agents/NAME.yaml or spokes/TEAM/...",
         )
-        return None
-    text: str | None = None
-    try:
-        text = safeyaml.decode(data)
-        if location.kind == "SkillDoc":
-            analyse_skill_doc(report, text, location, max_alias_nodes)
-            return text
-        doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
-    except safeyaml.LoadError as exc:
-        report.findings.append(Finding.from_load_error(exc, path))
-        return text
+    )
+
+
+def _analyse(report: FileReport, doc: Document, location: Location, spoke_team: str | None) -> None:
+    """Fill ``report`` with what the parsed manifest says about itself."""
     from hubrails.core.registry.schemas import KINDS, schema_findings
 
+    path = report.path
     declared = doc.data.get("kind")
     kind = declared if declared in KINDS else location.kind
     report.findings.extend(schema_findings(kind, doc, path))
@@ -74,7 +72,6 @@ def _analyse(
         from hubrails.core.validate.poisoning import action_findings
 
         report.findings.extend(action_findings(path, doc, spec_of(doc).get("actions")))
-    return text
 
 
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
