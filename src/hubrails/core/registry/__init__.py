@@ -1,2 +1,2 @@
-"""Reading a registry: safe files and YAML, documents with positions, schemas, layout, hub.yaml,
-versions and findings. Imports nothing else of core."""
+"""Reading a registry: safe files and YAML, documents with positions, the one manifest loader,
+schemas, layout, hub.yaml, versions and findings. Imports nothing else of core."""
