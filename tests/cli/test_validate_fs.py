@@ -123,7 +123,11 @@ def test_a_registry_folder_outside_the_repository_or_missing_is_refused(
 def test_a_registry_folder_linked_inside_the_repository_is_fine(registry: Path) -> None:
     (registry / "registry").rename(registry / "real")
     (registry / "registry").symlink_to(registry / "real", target_is_directory=True)
-    assert run_cli("validate").exit_code == 0
+    run = run_cli("validate", "--format", "json")
+    assert (run.exit_code, run.rules()) == (0, set())
+    assert run.json()["summary"]["files_checked"] > 40  # the files behind the link were read
+    edit(registry / TOOL, "kind: Tool", "kind: Tol")
+    assert run_cli("validate", "--format", "json").rules() == {("schema-const", TOOL, 3)}
 
 
 def _without_dac(root: Path) -> list[str]:
