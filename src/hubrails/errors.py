@@ -107,6 +107,13 @@ class PromotionError(HubError):
         }
 
 
+class LoosenedError(HubError):
+    """An existing Claude Code file holds something looser than the policy; nothing was
+    written (exit 1)."""
+
+    exit_code = ExitCode.FINDINGS
+
+
 class LoadError(Exception):
     """A file that cannot be loaded safely; ``rule`` is the stable finding id."""
 

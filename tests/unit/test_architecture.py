@@ -138,3 +138,27 @@ def test_the_registry_imports_no_other_core_package() -> None:
 def test_no_module_is_over_300_lines() -> None:
     long = {_name(p): n for p in MODULES if (n := len(p.read_text().splitlines())) > 300}
     assert long == {}
+
+
+ERRORS = PACKAGE / "errors.py"
+
+
+def _error_classes(path: Path) -> list[str]:
+    """The classes ``path`` defines on a base named like an error of ``errors.py``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bases = {"HubError", "LoadError"} | {
+        node.name
+        for node in ast.walk(ast.parse(ERRORS.read_text()))
+        if isinstance(node, ast.ClassDef)
+    }
+    return [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and any(ast.unparse(base).rsplit(".", 1)[-1] in bases for base in node.bases)
+    ]
+
+
+def test_every_error_a_command_reports_is_defined_in_errors() -> None:
+    elsewhere = {_name(p): found for p in MODULES if p != ERRORS and (found := _error_classes(p))}
+    assert elsewhere == {}

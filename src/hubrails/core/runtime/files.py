@@ -12,7 +12,7 @@ from typing import Any
 
 from hubrails.core.runtime import claude_code as cc
 from hubrails.core.runtime.compile import POLICY_FILE, Compiled
-from hubrails.errors import ExitCode, HubError
+from hubrails.errors import HubError, LoosenedError
 
 SETTINGS = ".claude/settings.json"
 MCP = ".mcp.json"
@@ -22,12 +22,6 @@ MANAGED_MCP = "managed-mcp.json"
 OURS = {"$schema", cc.UNCERTIFIED_KEY, "permissions", "model", "availableModels", "env", "hooks"}
 LOOSE_FLAGS = ("disableAllHooks", "enableAllProjectMcpServers", "skipDangerousModePermissionPrompt")
 LOOSE_MODES = ("bypassPermissions", "auto")
-
-
-class LoosenedError(HubError):
-    """An existing file holds something looser than the policy; nothing was written."""
-
-    exit_code = ExitCode.FINDINGS
 
 
 @dataclass
