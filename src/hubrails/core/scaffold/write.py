@@ -30,6 +30,7 @@ def write_new(root: Path, plan: Plan, executable: Iterable[str] = ()) -> list[st
     made: list[Path] = []
     staged: list[tuple[Path, Path]] = []
     written: list[Path] = []
+    done = False
     try:
         for rel, text in plan.items():
             target = targets[rel]
@@ -44,16 +45,18 @@ def write_new(root: Path, plan: Plan, executable: Iterable[str] = ()) -> list[st
         for temp, target in staged:
             _place(temp, target)
             written.append(target)
+        done = True
     except OSError as exc:
-        for path in reversed(written):
-            path.unlink(missing_ok=True)
-        for folder in reversed(made):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
         raise HubError(f"cannot write {exc.filename}: {exc.strerror}") from None
-    finally:
+    finally:  # temporary files first: a folder made for the plan is empty only without them
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
+        if not done:
+            for path in reversed(written):
+                path.unlink(missing_ok=True)
+            for folder in reversed(made):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
     return list(plan)
 
 
