@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.registry import layout
 from hubrails.core.registry.layout import folders, yaml_files
 
 
@@ -47,8 +48,8 @@ def platform_teams(ws: Workspace) -> set[str]:
     """The names of the hub's teams that set ``spec.platform: true`` (validate wants one)."""
     hub_repo = ws.hub.config
     found = set()
-    for n in yaml_files(hub_repo.registry_dir / "teams"):
-        loaded = ws.load(hub_repo, f"teams/{n}")
+    for rel in layout.manifests_of(hub_repo.registry_dir, "Team"):
+        loaded = ws.load(hub_repo, rel)
         if loaded is None or loaded.doc is None:
             continue
         meta, spec = loaded.data.get("metadata"), loaded.data.get("spec")
@@ -95,7 +96,11 @@ def waiver_files(ws: Workspace) -> tuple[list[Loaded], list[str]]:
         linked = [n for n in names if (folder / n).is_symlink()]
         names = [n for n in names if n not in linked]
         ignored = [ws.display(hub_repo, folder / n) + " (a symbolic link)" for n in linked]
-    owned = [loaded for n in names if (loaded := ws.load(hub_repo, f"waivers/{n}")) is not None]
+    owned = [
+        loaded
+        for n in names
+        if (loaded := ws.load(hub_repo, layout.manifest_path("Waiver", n[:-5]))) is not None
+    ]
     ignored += [
         ws.display(hub_repo, hub_repo.registry_dir / "spokes" / team / "waivers" / n)
         for team in folders(hub_repo.registry_dir / "spokes")
