@@ -5,20 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from hubrails.core.registry import safefile, safeyaml
+from hubrails.core.registry import manifest
 from hubrails.core.registry.config import HubConfig
 
 
 def team_specs(config: HubConfig, teams: Iterable[tuple[str, str]]) -> dict[str, dict[str, Any]]:
     """Each team's ``spec`` mapping, from (name, manifest path under ``config.root``) pairs;
-    unreadable manifests are left out (validation reports them)."""
+    read with the registry's limits; unreadable ones are left out (validation reports them)."""
     found: dict[str, dict[str, Any]] = {}
     for name, path in teams:
-        try:
-            doc = safefile.load(config.root / path, config.root)
-        except safeyaml.LoadError:
+        loaded = manifest.load(
+            config.root / path,
+            config.root,
+            max_bytes=config.max_file_bytes,
+            max_alias_nodes=config.max_alias_nodes,
+        )
+        if loaded.doc is None:
             continue
-        spec = doc.data.get("spec")
+        spec = loaded.doc.data.get("spec")
         if isinstance(spec, dict):
             found[name] = spec
     return found
