@@ -103,16 +103,16 @@ class Workspace:
         """Load ``file`` with the registry's loader; its data from the parsed-manifest cache
         when the bytes are those it was parsed from."""
         shown = self.display(repo, file)
+        limit = repo.max_alias_nodes
         loaded = manifest.load(
-            file, repo.root, max_bytes=repo.max_file_bytes, max_alias_nodes=repo.max_alias_nodes,
-            parse=False,
-        )  # fmt: skip
+            file, repo.root, max_bytes=repo.max_file_bytes, max_alias_nodes=limit, parse=False
+        )
         sha256 = loaded.sha256
         if loaded.error is None and self.docs is not None:
             data = self.docs.get(shown, sha256)
             if data is not None:
                 return Loaded(shown, file, loaded, sha256, cached=data)
-        loaded = loaded.parsed(repo.max_alias_nodes)
+        loaded = loaded.parsed(limit)
         if loaded.doc is not None and self.docs is not None:
             self.docs.put(shown, sha256, loaded.doc.data)
         return Loaded(shown, file, loaded, sha256)
