@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from hubrails.core.registry import safefile, safeyaml, state
@@ -51,10 +51,17 @@ class Manifest:
         """This manifest with its document (or the error parsing its text found)."""
         if self.text is None or self.doc is not None or self.error is not None:
             return self
-        try:
-            return replace(self, doc=safeyaml.parse(self.text, max_alias_nodes=max_alias_nodes))
-        except LoadError as exc:
-            return replace(self, error=exc)
+        return _with_doc(self.raw, self.text, max_alias_nodes, self.stat)
+
+
+def _with_doc(
+    raw: bytes | None, text: str, max_alias_nodes: int, stat: os.stat_result | None
+) -> Manifest:
+    try:
+        doc = safeyaml.parse(text, max_alias_nodes=max_alias_nodes)
+    except LoadError as exc:
+        return Manifest(raw, text, error=exc, stat=stat)
+    return Manifest(raw, text, doc, stat=stat)
 
 
 def from_bytes(
@@ -69,8 +76,7 @@ def from_bytes(
         text = safeyaml.decode(raw)
     except LoadError as exc:
         return Manifest(raw, error=exc, stat=stat)
-    loaded = Manifest(raw, text, stat=stat)
-    return loaded.parsed(max_alias_nodes) if parse else loaded
+    return _with_doc(raw, text, max_alias_nodes, stat) if parse else Manifest(raw, text, stat=stat)
 
 
 def load(
