@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from hubrails.core.registry.layout import DIR, FILE, UNLISTABLE, Entry, entries
+from hubrails.core.registry.names import clean
 
 RACY_NS = 2_000_000_000
 Listing = list[Any]  # [mtime, ctime, inode, when it was listed, the entries], as in the cache
@@ -21,8 +22,9 @@ class Listings:
     changed that recently is not remembered yet). The change time is what ``tar``, ``rsync -a``
     or ``cp -p`` cannot set back when they restore an older modification time. Listings with
     linked folders are never remembered (where a link leads can change without its folder
-    changing), nor those of folders that could not be listed; ``distrust`` names folders that
-    are always listed anew (those of the files a run names)."""
+    changing), nor those of folders that could not be listed or that hold a name that is not
+    UTF-8 (it could not be stored); ``distrust`` names folders that are always listed anew
+    (those of the files a run names)."""
 
     def __init__(self, known: dict[str, Listing], distrust: frozenset[str] = frozenset()) -> None:
         self.known = known
@@ -54,6 +56,13 @@ class Listings:
         ):
             return known[4]  # type: ignore[no-any-return]
         listed = entries(folder, inside)
-        if changed + RACY_NS <= self.now and all(what in (DIR, FILE) for _, what in listed):
+        if changed + RACY_NS <= self.now and all(_keepable(entry) for entry in listed):
             self.listed[folder] = [mtime, ctime, inode, self.now, listed]  # (racy: next time)
         return listed
+
+
+def _keepable(entry: Entry) -> bool:
+    """Whether a listing holding ``entry`` may be remembered: a file or a folder (not a link)
+    whose name is UTF-8 (one that is not cannot be stored; it is reported escaped)."""
+    name, what = entry
+    return what in (DIR, FILE) and (name.isascii() or clean(name))

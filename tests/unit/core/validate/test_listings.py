@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -70,3 +71,14 @@ def test_a_folder_changed_just_now_is_not_remembered_yet(tmp_path: Path) -> None
 
 def test_a_missing_folder_is_unlistable(tmp_path: Path) -> None:
     assert Listings({})(str(tmp_path / "gone"), None) == [("", 4)]
+
+
+def test_a_folder_holding_a_name_that_is_not_utf8_is_never_remembered(tmp_path: Path) -> None:
+    (tmp_path / os.fsdecode(b"caf\xe9.yaml")).touch()  # such a name cannot be stored as JSON
+    lister = later(Listings({}))
+    assert lister(str(tmp_path), None) == [(os.fsdecode(b"caf\xe9.yaml"), FILE)]
+    assert not lister.changed
+    (tmp_path / os.fsdecode(b"caf\xe9.yaml")).rename(tmp_path / "café.yaml")
+    lister = later(Listings({}))
+    assert lister(str(tmp_path), None) == [("café.yaml", FILE)]
+    assert lister.changed  # UTF-8 names are kept
