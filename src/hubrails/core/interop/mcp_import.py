@@ -3,11 +3,12 @@
 ``server.json`` (the MCP registry's format) names the server and how to run it: ``packages``
 (``registryType``, ``identifier``, ``version``, ``runtimeHint``, ``transport``,
 ``environmentVariables``, arguments) and/or ``remotes`` (``type``, ``url``). It does not list the
-server's tools; those come from the server's ``tools/list`` result (``--tools``) or by name
-(``--action``). Every action is written with all four MCP annotations spelled out, taking the MCP
-defaults where the server gives none (``destructiveHint`` and ``openWorldHint`` true), and the
-tool is rated high risk and restricted data until the platform team vets it: nothing unvetted
-looks safe.
+server's tools; those come from the server's ``tools/list`` result (``--tools``, or live with
+``--probe``) or by name (``--action``); with none the Tool has no actions yet. Every action is
+written with all four MCP annotations spelled out, taking the MCP defaults where the server gives
+none (``destructiveHint`` and ``openWorldHint`` true; ``destructiveHint`` means something only
+when ``readOnlyHint`` is false, so a read-only tool is not destructive), and the tool is rated
+high risk and restricted data until the platform team vets it: nothing unvetted looks safe.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
         hints = {
             k: given[k] if isinstance(given.get(k), bool) else d for k, d in HINT_DEFAULTS.items()
         }
+        if hints["readOnlyHint"] and not isinstance(given.get("destructiveHint"), bool):
+            hints["destructiveHint"] = False
         action: dict[str, Any] = {"name": action_name(tool["name"])}
         if isinstance(tool.get("description"), str) and tool["description"].strip():
             action["description"] = " ".join(tool["description"].split())
@@ -251,11 +254,6 @@ def tool_document(
     if tools is not None and not isinstance(tools, list):
         raise HubError("the tools list must be an array of tools (a tools/list result)")
     listed = actions_from(tools or [], actions or [])
-    if not listed:
-        raise HubError(
-            "server.json does not list the server's tools",
-            hint="pass --tools FILE (the server's tools/list result) or --action NAME",
-        )
     version = server.get("version")
     homepage = server.get("websiteUrl") or _dict(server.get("repository")).get("url")
     spec: dict[str, Any] = {
