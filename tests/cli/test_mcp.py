@@ -37,9 +37,10 @@ spec:
 """
 
 
-def stdio(script: str, env: tuple[str, ...] = ()) -> str:
+def stdio(script: str, env: tuple[str, ...] = (), args: tuple[str, ...] = ()) -> str:
     lines = [f"    command: {json.dumps(sys.executable)}", "    args:"]
     lines.append(f"      - {json.dumps(str(FIXTURES / script))}")
+    lines += [f"      - {arg}" for arg in args]
     if env:
         lines += ["    env:", *(f"      - {name}" for name in env)]
     return "\n".join(lines)
@@ -121,6 +122,22 @@ def test_a_hanging_server_is_an_error_in_time(registry: Path) -> None:
     assert "did not answer within 2 s" in probed.stderr
     assert "hang: starting up" in probed.stderr
     assert time.monotonic() - started < 8
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [((), "more than 64 KiB to stdout that is not JSON-RPC"), (("line",), "a line of over 32 MiB")],
+)
+def test_a_server_that_floods_stdout_is_an_error_at_once(
+    registry: Path, args: tuple[str, ...], message: str
+) -> None:
+    tool(registry, stdio("flood.py", args=args))
+    started = time.monotonic()
+    probed = run_cli("mcp", "probe", "weather")
+    assert probed.exit_code == 2
+    assert message in probed.stderr
+    assert "flood: starting up" in probed.stderr  # the stderr tail
+    assert time.monotonic() - started < 15  # not the 20 s timeout
 
 
 def test_a_server_that_exits_is_an_error_with_its_stderr(registry: Path) -> None:
