@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hubrails.core.registry.layout import action_name
 from hubrails.errors import HubError
 
 HINT_DEFAULTS = {
@@ -62,13 +63,6 @@ def tool_name(server_name: str) -> str:
     """``io.github.acme/Weather_Server`` → ``weather-server``."""
     last = server_name.rsplit("/", 1)[-1]
     return "-".join(re.findall(r"[a-z0-9]+", last.lower()))[:63].strip("-")
-
-
-def action_name(name: str) -> str:
-    """An MCP tool name as an action name: ``getWeather`` or ``get-weather`` → ``get_weather``."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    snake = re.sub(r"[^a-z0-9_]+", "_", snake).strip("_")
-    return snake if re.match(r"^[a-z]", snake) else f"tool_{snake}"
 
 
 def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
