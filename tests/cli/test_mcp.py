@@ -124,6 +124,21 @@ def test_a_hanging_server_is_an_error_in_time(registry: Path) -> None:
     assert time.monotonic() - started < 8
 
 
+def test_a_timeout_ends_the_server_and_its_children(registry: Path, tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    tool(registry, stdio("hang.py", args=(json.dumps(str(pid_file)),)))
+    assert run_cli("mcp", "probe", "weather", "--timeout", "3").exit_code == 2
+    child = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        stat = Path(f"/proc/{child}/stat").read_text(encoding="utf-8", errors="replace")
+        if stat.rsplit(")", 1)[-1].split()[0] == "Z":  # ended, not yet reaped by init
+            break
+        time.sleep(0.1)
+    else:
+        assert not Path(f"/proc/{child}").exists(), "the server's child outlived it"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [((), "more than 64 KiB to stdout that is not JSON-RPC"), (("line",), "a line of over 32 MiB")],

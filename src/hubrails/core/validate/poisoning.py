@@ -4,11 +4,9 @@ for the cross-file rule in ``shadowing``) the names of other tools' actions."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import unicodedata
 from typing import Any
-from urllib.parse import urlsplit
 
 from hubrails.core.registry.document import Document
 from hubrails.core.registry.findings import Finding, Severity
@@ -63,6 +61,8 @@ def exfiltration(text: str) -> list[tuple[int, str]]:
     """(offset, description) of every URL or path of ``text`` that looks like somewhere a
     poisoned tool sends what it steals: collectors, bare IP addresses, filled-in query
     values, credential files."""
+    from urllib.parse import urlsplit
+
     found = []
     for match in _URL.finditer(text):
         url = match.group(0)
@@ -85,6 +85,8 @@ def exfiltration(text: str) -> list[tuple[int, str]]:
 
 
 def _is_ip(host: str) -> bool:
+    import ipaddress
+
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
