@@ -1,10 +1,11 @@
 """``hub mcp verify`` over N stdio MCP servers (the tests' FastMCP fixture), wall and CPU.
 
-Usage: python benchmarks/bench_mcp.py [--servers 20] [--runs 3] [--server fastmcp|forked]
-                                      [--out DIR]
+Usage: python benchmarks/bench_mcp.py [--servers 20] [--runs 3]
+                                      [--server fastmcp|lowlevel|forked] [--out DIR]
 
 ``fastmcp`` starts each server as ``python honest.py`` (a cold Python process: ~0.8 s of CPU
-for the SDK's imports alone); ``forked`` starts the same server from a fork server
+for the SDK's imports alone); ``lowlevel`` as the same tools on the SDK's low-level server with
+fewer imports (``mcp_lowlevel_server.py``); ``forked`` starts the same server from a fork server
 (``mcp_forkserver.py``) in ~20 ms, which leaves ``hub``'s own cost. Prints the median wall
 time (and its ratio to the floor: a Python process importing the SDK's client, which hub must
 do too, timed in the same run), the CPU seconds of hub and of the servers, and the 1-minute
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "tests" / "fixtures" / "mcp" / "honest.py"
 FORKSERVER = Path(__file__).resolve().parent / "mcp_forkserver.py"
+LOWLEVEL = Path(__file__).resolve().parent / "mcp_lowlevel_server.py"
 HUB = Path(sys.executable).with_name("hub")
 
 MANIFEST = """\
@@ -87,13 +89,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--servers", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--server", choices=("fastmcp", "forked"), default="fastmcp")
+    parser.add_argument("--server", choices=("fastmcp", "lowlevel", "forked"), default="fastmcp")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hub-bench-mcp")
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
     zygote = None
-    command = [str(SERVER)]
+    command = [str(SERVER if args.server == "fastmcp" else LOWLEVEL)]
     if args.server == "forked":
         sock = str(args.out / "fork.sock")
         zygote = subprocess.Popen([sys.executable, str(FORKSERVER), "serve", sock])
