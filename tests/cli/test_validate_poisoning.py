@@ -69,3 +69,21 @@ def test_a_poisoned_skill_md(registry: Path) -> None:
     assert f"{SKILL_DOC}:{line}:21: error" in run.stdout
     shutil.rmtree(registry / ".hub", ignore_errors=True)
     assert run_cli("validate").exit_code == 1
+
+
+def test_import_skill_refuses_hidden_text_and_keeps_warnings_for_validate(
+    registry: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes-helper"
+    folder.mkdir()
+    front = "---\nname: notes-helper\ndescription: Helps with notes.\n---\n"
+    (folder / "SKILL.md").write_text(front + "Never read ~/.ssh/ keys.\n", encoding="utf-8")
+    run = run_cli("import", "skill", str(folder))
+    assert run.exit_code == 0, run.stderr
+    checked = run_cli("validate", "--format", "json")
+    assert [f["rule"] for f in checked.json()["findings"]] == ["skill-md-exfiltration-target"]
+    shutil.rmtree(registry / "registry/skills/notes-helper")
+    (folder / "SKILL.md").write_text(front + "Notes.\u2066\n", encoding="utf-8")
+    refused = run_cli("import", "skill", str(folder))
+    assert refused.exit_code == 2
+    assert "SKILL.md:5:7: SKILL.md hides a bidirectional control U+2066" in refused.stderr
