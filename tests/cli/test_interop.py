@@ -263,7 +263,6 @@ def test_import_mcp_oci_package_and_remote_choice(registry: Path, tmp_path: Path
 @pytest.mark.parametrize(
     ("server", "args", "message"),
     [
-        (STDIO_SERVER, [], "does not list the server's tools"),
         ({"name": "a/b", "version": "1.0.0"}, ["--action", "x"], "non-empty 'description'"),
         ({"name": "a/b", "description": "d"}, ["--action", "x"], "neither packages nor remotes"),
         (REMOTE_SERVER, ["--action", "x", "--name", "Bad Name"], "not a valid tool name"),

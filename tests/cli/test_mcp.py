@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,9 +37,10 @@ spec:
 """
 
 
-def stdio(script: str, env: tuple[str, ...] = ()) -> str:
+def stdio(script: str, env: tuple[str, ...] = (), args: tuple[str, ...] = ()) -> str:
     lines = [f"    command: {json.dumps(sys.executable)}", "    args:"]
     lines.append(f"      - {json.dumps(str(FIXTURES / script))}")
+    lines += [f"      - {arg}" for arg in args]
     if env:
         lines += ["    env:", *(f"      - {name}" for name in env)]
     return "\n".join(lines)
@@ -126,6 +124,37 @@ def test_a_hanging_server_is_an_error_in_time(registry: Path) -> None:
     assert time.monotonic() - started < 8
 
 
+def test_a_timeout_ends_the_server_and_its_children(registry: Path, tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    tool(registry, stdio("hang.py", args=(json.dumps(str(pid_file)),)))
+    assert run_cli("mcp", "probe", "weather", "--timeout", "3").exit_code == 2
+    child = int(pid_file.read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        stat = Path(f"/proc/{child}/stat").read_text(encoding="utf-8", errors="replace")
+        if stat.rsplit(")", 1)[-1].split()[0] == "Z":  # ended, not yet reaped by init
+            break
+        time.sleep(0.1)
+    else:
+        assert not Path(f"/proc/{child}").exists(), "the server's child outlived it"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [((), "more than 64 KiB to stdout that is not JSON-RPC"), (("line",), "a line of over 32 MiB")],
+)
+def test_a_server_that_floods_stdout_is_an_error_at_once(
+    registry: Path, args: tuple[str, ...], message: str
+) -> None:
+    tool(registry, stdio("flood.py", args=args))
+    started = time.monotonic()
+    probed = run_cli("mcp", "probe", "weather")
+    assert probed.exit_code == 2
+    assert message in probed.stderr
+    assert "flood: starting up" in probed.stderr  # the stderr tail
+    assert time.monotonic() - started < 15  # not the 20 s timeout
+
+
 def test_a_server_that_exits_is_an_error_with_its_stderr(registry: Path) -> None:
     tool(registry, stdio("exits.py"))
     probed = run_cli("mcp", "probe", "weather")
@@ -136,34 +165,6 @@ def test_a_server_that_exits_is_an_error_with_its_stderr(registry: Path) -> None
     assert [f["rule"] for f in unreachable.json()["findings"]] == ["mcp-unreachable"]
     allowed = run_cli("mcp", "verify", "weather", "--allow-unreachable")
     assert allowed.exit_code == 0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-def http_server() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(FIXTURES / "honest.py"), "--http", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_streamable_http_probe_write_verify(registry: Path, http_server: str) -> None:

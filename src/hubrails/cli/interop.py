@@ -136,6 +136,14 @@ def import_mcp_command(
     remote: Annotated[
         bool, typer.Option("--remote", help="Use the remote endpoint, not the package.")
     ] = False,
+    probe: Annotated[
+        bool,
+        typer.Option("--probe", help="Start or connect to the server and pin its live tools/list."),
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Seconds to wait for the server (--probe).", min=0.1),
+    ] = 20.0,
     var: Annotated[
         list[str] | None,
         typer.Option(
@@ -149,8 +157,11 @@ def import_mcp_command(
 ) -> None:
     """Turn an MCP registry server.json into a Tool manifest with status proposed.
 
-    Actions come from --tools (the server's tools/list result) or --action; annotations the
-    server does not give take the MCP defaults (destructive, open-world). Exit 2 on bad input.
+    Actions come from --tools (the server's tools/list result), --action, or with --probe from
+    the live server (started from the package, or the remote), pinned as `hub mcp probe --write`
+    pins them; with none, the Tool has no actions yet. Annotations the server does not give take
+    the MCP defaults (destructive unless read-only, open-world). Exit 2 on bad input or a server
+    that cannot be reached.
     """
     import yaml
 
@@ -174,6 +185,8 @@ def import_mcp_command(
         variables[key] = value
     notes: list[str] = []
     tool_list: list[object] = []
+    if probe and (tools or action):
+        raise HubError("--probe takes the actions from the server: leave out --tools and --action")
     if tools:
         tool_list, notes = tools_of(read_json(tools, "the tools list"), str(tools))
         if not tool_list and not action:
@@ -191,6 +204,13 @@ def import_mcp_command(
     tool = document["metadata"]["name"]
     check_name(tool, "tool name (pass --name)")
     refuse_taken(catalog, "Tool", tool)
+    if probe:
+        from hubrails.core.mcp.client import Limits
+        from hubrails.core.mcp.importing import probed
+
+        probed(document, Limits(timeout=timeout))
+    if not document["spec"]["actions"]:
+        notes.append(f"no actions yet: `hub mcp probe {tool} --write` pins the live server's")
     rel = manifest_path(config.role, "Tool", tool, owner, platform)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     text = f"# yaml-language-server: $schema={schema_ref(config.root, rel, 'Tool')}\n{body}"

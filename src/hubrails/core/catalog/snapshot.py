@@ -145,6 +145,8 @@ def _encode(
         errors = sum(1 for f in report.findings if f.severity is Severity.ERROR)
         rows[report.path] = [report.path, list(report.asset), errors]
         for ref in report.refs:
+            if ref.kind == "Mention":  # a word of a description (validate's shadowing rule)
+                continue
             edges[f"{ref.kind}/{ref.name}"].append([report.path, ref.version, list(ref.actions)])
     order = sorted(rows)
     index = {path: i for i, path in enumerate(order)}

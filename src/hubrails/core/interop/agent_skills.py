@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubrails.core.registry import safefile, safeyaml
-from hubrails.core.registry.findings import Finding
+from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.layout import SKILL_DOC, SKILL_MANIFEST, Location
 from hubrails.core.validate.reports import FileReport
 from hubrails.core.validate.skill_md import analyse_skill_doc, split_frontmatter
@@ -29,10 +29,12 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+
 
 
 def check_skill_doc(text: str, where: str) -> dict[str, Any]:
-    """The frontmatter of a ``SKILL.md``, or a :class:`HubError` naming every broken rule."""
+    """The frontmatter of a ``SKILL.md``, or a :class:`HubError` naming every broken rule
+    (warnings, such as a URL that looks like an exfiltration target, are left to validate)."""
     report = analyse_skill_doc(FileReport(where), text, Location("SkillDoc", ""), 1000)
-    if report.findings:
-        raise _rules_error(report.findings, where)
+    errors = [f for f in report.findings if f.severity is Severity.ERROR]
+    if errors:
+        raise _rules_error(errors, where)
     found = split_frontmatter(text)
     assert found is not None  # analyse_skill_doc reported a missing frontmatter
     return safeyaml.parse(found[0]).data

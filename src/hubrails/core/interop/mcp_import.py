@@ -3,11 +3,12 @@
 ``server.json`` (the MCP registry's format) names the server and how to run it: ``packages``
 (``registryType``, ``identifier``, ``version``, ``runtimeHint``, ``transport``,
 ``environmentVariables``, arguments) and/or ``remotes`` (``type``, ``url``). It does not list the
-server's tools; those come from the server's ``tools/list`` result (``--tools``) or by name
-(``--action``). Every action is written with all four MCP annotations spelled out, taking the MCP
-defaults where the server gives none (``destructiveHint`` and ``openWorldHint`` true), and the
-tool is rated high risk and restricted data until the platform team vets it: nothing unvetted
-looks safe.
+server's tools; those come from the server's ``tools/list`` result (``--tools``, or live with
+``--probe``) or by name (``--action``); with none the Tool has no actions yet. Every action is
+written with all four MCP annotations spelled out, taking the MCP defaults where the server gives
+none (``destructiveHint`` and ``openWorldHint`` true; ``destructiveHint`` means something only
+when ``readOnlyHint`` is false, so a read-only tool is not destructive), and the tool is rated
+high risk and restricted data until the platform team vets it: nothing unvetted looks safe.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hubrails.core.registry.layout import action_name
 from hubrails.errors import HubError
 
 HINT_DEFAULTS = {
@@ -63,13 +65,6 @@ def tool_name(server_name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", last.lower()))[:63].strip("-")
 
 
-def action_name(name: str) -> str:
-    """An MCP tool name as an action name: ``getWeather`` or ``get-weather`` → ``get_weather``."""
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-    snake = re.sub(r"[^a-z0-9_]+", "_", snake).strip("_")
-    return snake if re.match(r"^[a-z]", snake) else f"tool_{snake}"
-
-
 def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
     """Actions from a ``tools/list`` result and from bare names, each fully annotated."""
     actions: dict[str, dict[str, Any]] = {}
@@ -80,6 +75,8 @@ def actions_from(tools: list[Any], names: list[str]) -> list[dict[str, Any]]:
         hints = {
             k: given[k] if isinstance(given.get(k), bool) else d for k, d in HINT_DEFAULTS.items()
         }
+        if hints["readOnlyHint"] and not isinstance(given.get("destructiveHint"), bool):
+            hints["destructiveHint"] = False
         action: dict[str, Any] = {"name": action_name(tool["name"])}
         if isinstance(tool.get("description"), str) and tool["description"].strip():
             action["description"] = " ".join(tool["description"].split())
@@ -251,11 +248,6 @@ def tool_document(
     if tools is not None and not isinstance(tools, list):
         raise HubError("the tools list must be an array of tools (a tools/list result)")
     listed = actions_from(tools or [], actions or [])
-    if not listed:
-        raise HubError(
-            "server.json does not list the server's tools",
-            hint="pass --tools FILE (the server's tools/list result) or --action NAME",
-        )
     version = server.get("version")
     homepage = server.get("websiteUrl") or _dict(server.get("repository")).get("url")
     spec: dict[str, Any] = {

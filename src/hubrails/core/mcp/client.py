@@ -12,7 +12,7 @@ import os
 import tempfile
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from typing import IO, Any, TextIO, cast
+from typing import IO, Any
 
 from hubrails.errors import HubError
 
@@ -74,7 +74,7 @@ def _transport(
 ) -> AbstractAsyncContextManager[Any]:
     transport = mcp_spec.get("transport")
     if transport == "stdio":
-        from mcp.client.stdio import StdioServerParameters, stdio_client
+        from hubrails.core.mcp.stdio import stdio_streams
 
         command = mcp_spec.get("command")
         if not isinstance(command, str):
@@ -82,9 +82,8 @@ def _transport(
         names = [n for n in mcp_spec.get("env") or () if isinstance(n, str)]
         env = {n: os.environ[n] for n in names if n in os.environ}
         args = [str(a) for a in mcp_spec.get("args") or ()]
-        params = StdioServerParameters(command=command, args=args, env=env, cwd=folder)
         assert errlog is not None
-        return stdio_client(params, errlog=cast(TextIO, errlog))
+        return stdio_streams(command, args, env, folder, errlog)
     url = mcp_spec.get("url")
     if not isinstance(url, str):
         raise HubError(f"the {transport} server has no 'url'")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hubrails.core.interop.mcp_import import action_name
 from hubrails.core.mcp.client import LiveTool, Probe
 from hubrails.core.mcp.fingerprint import fingerprint, sha256
+from hubrails.core.registry.layout import action_name
 
 HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint")
 

@@ -209,3 +209,10 @@ def check_name(name: str, what: str = "name") -> None:
             hint=f"lowercase letters and digits in hyphen-separated words, at most {MAX_NAME} "
             "characters (e.g. incident-summary)",
         )
+
+
+def action_name(name: str) -> str:
+    """An MCP tool name as an action name: ``getWeather`` or ``get-weather`` → ``get_weather``."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    snake = re.sub(r"[^a-z0-9_]+", "_", snake).strip("_")
+    return snake if re.match(r"^[a-z]", snake) else f"tool_{snake}"

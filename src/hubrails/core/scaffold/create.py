@@ -84,6 +84,9 @@ def init_plan(
     plan[".gitignore"] = "# hubrails local state (caches, the embedded ledger)\n.hub/\n"
     if role == "hub":
         plan[CODEOWNERS] = ""  # reserved here, so an existing one is refused; filled after
+        from hubrails.core.scaffold.mcp_workflow import mcp_workflow
+
+        plan[".github/workflows/mcp-verify.yaml"] = mcp_workflow(pins.install, pins.caveat)
 
     return plan
 

@@ -69,9 +69,11 @@ def _analyse(report: FileReport, doc: Document, location: Location, spoke_team: 
     if kind == "Team":
         _check_placeholders(report, doc)
     if kind == "Tool":
-        from hubrails.core.validate.poisoning import action_findings
+        from hubrails.core.validate.poisoning import action_findings, mention_refs
 
-        report.findings.extend(action_findings(path, doc, spec_of(doc).get("actions")))
+        actions = spec_of(doc).get("actions")
+        report.findings.extend(action_findings(path, doc, actions))
+        report.refs.extend(mention_refs(doc, actions))
 
 
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")

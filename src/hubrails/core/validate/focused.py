@@ -16,7 +16,8 @@ from hubrails.core.registry.layout import SKILL_DOC, SKILL_MANIFEST
 from hubrails.core.validate.index_cache import IndexCache
 from hubrails.core.validate.reports import Asset, FileReport, Ref
 
-_EVERYWHERE = ("Team", "Pricing")  # the platform-team rule and model names need them all
+_EVERYWHERE = ("Team", "Pricing", "Tool")  # the platform-team rule, model names and the
+# cross-tool shadowing rule need them all
 
 
 @dataclass(slots=True)

@@ -50,10 +50,10 @@ class IndexQueries:
         return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]
 
     def dangling(self) -> list[tuple[str, Ref]]:
-        """Every reference (models aside) to an asset this registry does not define."""
+        """Every reference (models and mentions aside) to an asset this registry does not define."""
         rows = self._query(
             "SELECT path, data FROM refs WHERE (kind, name) IN (SELECT kind, name FROM refs r"
-            " WHERE kind != 'Model' GROUP BY kind, name HAVING NOT EXISTS"
+            " WHERE kind NOT IN ('Model', 'Mention') GROUP BY kind, name HAVING NOT EXISTS"
             " (SELECT 1 FROM assets a WHERE a.kind = r.kind AND a.name = r.name))"
         )
         return [(p, ref_from_row(orjson.loads(data))) for p, data in rows]

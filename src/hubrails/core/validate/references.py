@@ -1,5 +1,5 @@
 """Cross-file rules: unique names, resolvable references, satisfiable version ranges,
-one platform team, and SKILL.md agreeing with skill.yaml."""
+one platform team, SKILL.md agreeing with skill.yaml, and cross-tool shadowing."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.registry.versions import Verdicts
 from hubrails.core.validate.asset_index import HUB_PREFIX, Index
 from hubrails.core.validate.reports import FileReport, Ref, finding_at
+from hubrails.core.validate.shadowing import MENTION, shadowing
 from hubrails.core.validate.skill_agreement import skill_docs
 
 _INACTIVE = {"deprecated": Severity.WARNING, "revoked": Severity.ERROR}
@@ -43,6 +44,8 @@ def cross_check(
     for report in reports:
         everything = focused is None or report.path in (focus or ())
         for ref in report.refs:
+            if ref.kind == MENTION:
+                continue
             if everything or (ref.kind, ref.name) in (focused or ()) or _missing(ref, index):
                 key = (ref.kind, ref.name, ref.version, ref.actions)
                 if key not in clean:
@@ -51,6 +54,7 @@ def cross_check(
                     if not found:
                         clean.add(key)
     findings += skill_docs(reports, index)
+    findings += shadowing(reports, index)
     return findings
 
 

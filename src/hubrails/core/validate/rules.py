@@ -36,6 +36,11 @@ RULES: dict[str, str] = {
     "characters, zero-width characters, bidi controls).",
     "mcp-model-instruction": "A tool action's description gives the model an order "
     "('ignore previous instructions', <IMPORTANT>).",
+    "mcp-exfiltration-target": "A tool action's description points at a URL or path that looks "
+    "like an exfiltration target (a request collector, a bare IP, a query value for the model "
+    "to fill in, a credential file).",
+    "mcp-cross-tool-shadowing": "A tool action's description names another tool or another "
+    "tool's action (steering how the model uses it).",
     "ref-deprecated": "A reference to a deprecated asset.",
     "ref-revoked": "A reference to a revoked tool.",
     "ref-model": "The agent's model is not in the pricing table.",
@@ -52,6 +57,12 @@ RULES: dict[str, str] = {
     "skill-md-metadata": "SKILL.md's metadata is not a map of strings.",
     "skill-md-license": "SKILL.md's license is not a string.",
     "skill-md-allowed-tools": "SKILL.md's allowed-tools is not a string.",
+    "skill-md-invisible-text": "SKILL.md hides invisible Unicode (tag characters, zero-width "
+    "characters, bidi controls).",
+    "skill-md-model-instruction": "SKILL.md gives the model an order that hides something "
+    "('ignore previous instructions', 'do not tell the user', <IMPORTANT>).",
+    "skill-md-exfiltration-target": "SKILL.md points at a URL or path that looks like an "
+    "exfiltration target.",
     "skill-md-mismatch": "skill.yaml and SKILL.md disagree on name or description.",
     "hub-unavailable": "A spoke's references to the hub could not be checked.",
     "placeholder": "A value hub init or hub new wrote for you to replace (@your-org/..., "

@@ -32,7 +32,11 @@ def split_frontmatter(text: str) -> tuple[str, int] | None:
 def analyse_skill_doc(
     report: FileReport, text: str, location: Location, max_alias_nodes: int
 ) -> FileReport:
-    """Check a ``SKILL.md`` against the Agent Skills rules and record its name and description."""
+    """Check a ``SKILL.md`` against the Agent Skills rules (and for poisoning) and record its
+    name and description."""
+    from hubrails.core.validate.poisoning import skill_doc_findings
+
+    report.findings.extend(skill_doc_findings(report.path, text))
     found = split_frontmatter(text)
     if found is None:
         report.findings.append(
