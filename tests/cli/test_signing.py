@@ -71,6 +71,7 @@ def repo(registry: Path, keys: Path) -> Path:
 def write_signed(key: Path, *more: str) -> None:
     run = run_cli("certify", "incident-triage", "--write", "--sign", str(key), *more)
     assert run.exit_code == 0, run.stdout + run.stderr
+    assert f"wrote {CERT} (signed for team sre)" in run.stderr
 
 
 def verify() -> tuple[int, dict[str, tuple[str, str]]]:
@@ -101,6 +102,18 @@ def test_keygen_writes_a_private_key_only_its_owner_reads(keys: Path) -> None:
     assert f"keyid: {hashlib.sha256(der).hexdigest()}" in entry
     again = run_cli("keygen", "--out", str(private))
     assert again.exit_code == 2 and "refusing to overwrite" in again.stderr
+
+
+def test_keygen_writes_under_the_config_folder_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("keygen")
+    assert run.exit_code == 0, run.stderr
+    private = tmp_path / "home/.config/hubrails/keys/signing.pem"
+    assert private.is_file() and private.with_name("signing.pem.pub").is_file()
+    assert run.stdout.splitlines()[0] in run.stdout.split("keyid: ")[1]
 
 
 def test_keygen_refuses_a_path_inside_the_repository(repo: Path, tmp_path: Path) -> None:

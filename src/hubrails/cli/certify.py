@@ -138,7 +138,9 @@ def certify_command(
             if result.passed:
                 key = keys[result.team] if sign else None
                 path = write_certificate(ws.config, result, run.hub, now, key)
-                sys.stderr.write(f"hub: wrote {path.relative_to(ws.config.root).as_posix()}\n")
+                how = f" (signed for team {result.team})" if key is not None else ""
+                shown = path.relative_to(ws.config.root).as_posix()
+                sys.stderr.write(f"hub: wrote {shown}{how}\n")
             else:
                 _warn([f"{result.team}/{result.name} failed: no certificate written"])
     certification_renderer(output)(run, problems, sys.stdout)
