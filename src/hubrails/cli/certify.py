@@ -71,7 +71,8 @@ def certify_command(
         bool,
         typer.Option(
             "--verify",
-            help="Recompute every certificate; fail on a stale, edited, expired or missing one.",
+            help="Recompute every certificate; fail on a stale, edited, expired, missing, "
+            "untrusted (signature) or unsigned (where required) one.",
         ),
     ] = False,
     sign: Annotated[
@@ -95,7 +96,8 @@ def certify_command(
 
     Exit 1: a required check fails (--verify: a certificate is stale, edited, expired, missing).
 
-    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml).
+    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml,
+    a --sign key that is unreadable, not listed by the team or outside its window).
     """
     import datetime as dt
 

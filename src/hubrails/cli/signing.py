@@ -34,7 +34,7 @@ def keygen_command(
 
     pair = write_pair(out if out is not None else default_key_path())
     today = dt.datetime.now(dt.UTC).date()
-    until = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today
+    until = today + dt.timedelta(days=365)
     sys.stderr.write(f"hub: wrote {pair.private} (private, 0600) and {pair.public}\n")
     indented = "".join(f"      {line}\n" for line in pair.public_pem.splitlines())
     sys.stdout.write(
