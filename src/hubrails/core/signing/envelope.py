@@ -4,7 +4,6 @@ payload's exact bytes, so a re-serialised payload with the same content no longe
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,8 +87,9 @@ class Keyring:
         from securesystemslib.dsse import Envelope
         from securesystemslib.exceptions import FormatError, VerificationError
 
-        try:  # from_dict rewrites the signatures it is given
-            envelope = Envelope.from_dict(copy.deepcopy(dict(data)))
+        try:  # from_dict rewrites the signatures it is given: copies of them
+            signatures = [dict(s) if isinstance(s, dict) else s for s in data["signatures"]]
+            envelope = Envelope.from_dict({**data, "signatures": signatures})
         except (KeyError, TypeError, ValueError, FormatError) as exc:
             raise EnvelopeError(f"not a DSSE envelope ({exc})", "edited") from None
         if envelope.payload_type != PAYLOAD_TYPE:

@@ -85,7 +85,7 @@ def parse_moment(value: Any, *, end: bool = False) -> dt.datetime | None:
         return None
     try:
         if found.group(2):
-            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+            return dt.datetime.fromisoformat(value)  # the pattern above: UTC, to the second
         day = dt.date.fromisoformat(found.group(1))
     except ValueError:
         return None
