@@ -165,3 +165,35 @@ def test_spoke_policy_names_hub_files_and_spoke_waivers_do_not_count(spoke: Path
     certify = run_cli("certify", "incident-triage")
     assert certify.exit_code == 1
     assert "registry/waivers/short-logs.yaml: waiver ignored" in certify.stderr
+
+
+def test_a_spoke_signs_with_a_key_its_hubs_team_lists(
+    spoke: Path, hub_work: Path, tmp_path: Path
+) -> None:
+    """The hub lists team sre's key and requires signing; the spoke's certificate is held to
+    both, the hub's policy applying to the spoke."""
+    key = tmp_path / "keys" / "sre.pem"
+    made = run_cli("keygen", "--out", str(key))
+    assert made.exit_code == 0, made.stderr
+    entry = made.stdout.split("signing_keys:\n", 1)[1]
+    team = hub_work / "registry/teams/sre.yaml"
+    team.write_text(
+        team.read_text(encoding="utf-8")
+        + "  signing_keys:\n"
+        + "".join(f"  {line}\n" for line in entry.splitlines()),
+        encoding="utf-8",
+    )
+    with (hub_work / "hub.yaml").open("a", encoding="utf-8") as out:
+        out.write("certify:\n  signing: required\n")
+    commit(hub_work, "sre signs its certificates")
+    with git.Repo(hub_work) as repo:
+        repo.git.push("origin", "main")
+    assert run_cli("certify", "incident-triage", "--write").exit_code == 2  # --sign required
+    signed = run_cli("certify", "incident-triage", "--write", "--sign", str(key))
+    assert signed.exit_code == 0, signed.stderr
+    assert run_cli("certify", "--verify").exit_code == 0
+    certificate = spoke / "certificates/sre/incident-triage.json"
+    text = certificate.read_text(encoding="utf-8")
+    certificate.write_text(text.replace('"sig": "', '"sig": "AAAA', 1), encoding="utf-8")
+    broken = run_cli("certify", "--verify")
+    assert broken.exit_code == 1 and "untrusted" in broken.stdout

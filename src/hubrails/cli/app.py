@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("schema", "app"),
     "certify": ("certify", "certify_command"),
     "policy": ("certify", "policy_command"),
+    "keygen": ("signing", "keygen_command"),
     "promote": ("promote", "promote_command"),
     "ledger": ("ledger", "app"),
     "guard": ("guard", "app"),

@@ -71,9 +71,21 @@ def certify_command(
         bool,
         typer.Option(
             "--verify",
-            help="Recompute every certificate; fail on a stale, edited, expired or missing one.",
+            help="Recompute every certificate; fail on a stale, edited, expired, missing, "
+            "untrusted (signature) or unsigned (where required) one.",
         ),
     ] = False,
+    sign: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sign",
+            help="With --write: sign each certificate (a DSSE envelope) with this Ed25519 "
+            "private key, one listed in the agent's team's spec.signing_keys (repeat for "
+            "several teams).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     hub: HubOption = None,
     root: RootOption = None,
@@ -84,17 +96,21 @@ def certify_command(
 
     Exit 1: a required check fails (--verify: a certificate is stale, edited, expired, missing).
 
-    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml).
+    Exit 2: the invocation is wrong (no agent, unknown agent, hub unavailable, bad hub.yaml,
+    a --sign key that is unreadable, not listed by the team or outside its window).
     """
     import datetime as dt
 
     from hubrails.core.certify.certificate import refuse_outside, write_certificate
     from hubrails.core.certify.run import certify
+    from hubrails.core.certify.signatures import Trust, signer_for, signers
     from hubrails.core.certify.verify import verify as verify_certificates
     from hubrails.render import certification_renderer
 
     if verify and (agent or write):
         raise HubError("--verify checks every certificate; it takes no AGENT and no --write")
+    if sign and not write:
+        raise HubError("--sign signs the certificates --write writes; pass --write too")
     if not verify and bool(agent) == all_agents:
         raise HubError(
             "name one agent, or pass --all" if not agent else "give an AGENT or --all, not both",
@@ -106,15 +122,27 @@ def certify_command(
     run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
     _warn(run.warnings)
     now = dt.datetime.now(dt.UTC)
-    problems = verify_certificates(ws.config, run, now) if verify else None
+    trust = Trust.of(ws)
+    problems = verify_certificates(ws.config, run, now, trust) if verify else None
     if write:
+        if trust.required and not sign:
+            raise HubError(
+                "hub.yaml's certify.signing is required: unsigned certificates would not verify",
+                hint="pass --sign KEY (a private key listed in the team's spec.signing_keys)",
+            )
+        keys = signers(sign, trust, now) if sign else {}
         for result in run.results:  # every target is checked before any is written
             if result.passed:
                 refuse_outside(ws.config, result)
+                if sign:
+                    signer_for(keys, result.team, result.name)
         for result in run.results:
             if result.passed:
-                path = write_certificate(ws.config, result, run.hub, now)
-                sys.stderr.write(f"hub: wrote {path.relative_to(ws.config.root).as_posix()}\n")
+                key = keys[result.team] if sign else None
+                path = write_certificate(ws.config, result, run.hub, now, key)
+                how = f" (signed for team {result.team})" if key is not None else ""
+                shown = path.relative_to(ws.config.root).as_posix()
+                sys.stderr.write(f"hub: wrote {shown}{how}\n")
             else:
                 _warn([f"{result.team}/{result.name} failed: no certificate written"])
     certification_renderer(output)(run, problems, sys.stdout)

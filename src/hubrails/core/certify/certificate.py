@@ -9,13 +9,16 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hubrails import __version__
 from hubrails.core.certify.results import AgentResult
 from hubrails.core.certify.run import validity_days
 from hubrails.core.hub.locate import Hub
 from hubrails.core.registry.config import HubConfig
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://hubrails.dev/certificate/v1"
@@ -95,12 +98,25 @@ def refuse_outside(config: HubConfig, result: AgentResult) -> None:
         )
 
 
-def write_certificate(config: HubConfig, result: AgentResult, hub: Hub, now: dt.datetime) -> Path:
-    """Write the certificate atomically (a temporary file, then a rename)."""
+def write_certificate(
+    config: HubConfig,
+    result: AgentResult,
+    hub: Hub,
+    now: dt.datetime,
+    sign: Ed25519PrivateKey | None = None,
+) -> Path:
+    """Write the certificate atomically (a temporary file, then a rename): the Statement, or
+    with ``sign`` its DSSE envelope signed with that key."""
     refuse_outside(config, result)
     target = certificate_path(config, result.team, result.name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(statement(result, hub, now), indent=2, ensure_ascii=False) + "\n"
+    made = statement(result, hub, now)
+    if sign is None:
+        text = json.dumps(made, indent=2, ensure_ascii=False) + "\n"
+    else:
+        from hubrails.core.certify.signatures import envelope_text
+
+        text = envelope_text(made, sign)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{result.name}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -22,17 +22,21 @@ from hubrails.core.certify.certificate import (
 )
 from hubrails.core.certify.results import AgentResult, Certification
 from hubrails.core.certify.run import validity_days
+from hubrails.core.certify.signatures import Trust, load_certificate
 from hubrails.core.hub.locate import Hub
 from hubrails.core.registry.config import HubConfig
 
-MAX_BYTES = 8 << 20  # far more than any certificate; a larger file is not one
 CLOCK_SKEW = dt.timedelta(minutes=5)  # an issued_at this far ahead of the clock is accepted
 ENVIRONMENTAL = frozenset({"ledger-records"})  # results that depend on the ledger at hand
 _STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
 
 
-def verify(config: HubConfig, run: Certification, now: dt.datetime) -> list[VerifyProblem]:
-    """Recompute every agent's result and compare it with its certificate."""
+def verify(
+    config: HubConfig, run: Certification, now: dt.datetime, trust: Trust | None = None
+) -> list[VerifyProblem]:
+    """Recompute every agent's result and compare it with its certificate (its signature
+    checked against ``trust``: by default no keys, signing optional)."""
+    trust = trust or Trust(required=False)
     problems: list[VerifyProblem] = []
     expected: set[Path] = set()
     history = _History(run.hub, config, [p for r in run.results for p, _ in r.inputs])
@@ -52,7 +56,7 @@ def verify(config: HubConfig, run: Certification, now: dt.datetime) -> list[Veri
                     )
                 )
             continue
-        problem = _compare(path, shown, result, now, history)
+        problem = _compare(path, shown, result, now, history, trust)
         if problem is not None:
             problems.append(problem)
     folder = config.root / FOLDER
@@ -77,42 +81,20 @@ def parse_stamp(value: Any) -> dt.datetime | None:
         return None
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _load(path: Path) -> dict[str, Any] | str:
-    """The certificate's JSON object, or why it is not one."""
-    from hubrails.core.registry.schemas import validate_json
-
-    if path.is_symlink():
-        return "not a certificate: a symbolic link (certificates are files hubrails writes)"
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            return f"not a certificate: larger than {MAX_BYTES} bytes"
-        recorded = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
-        errors = validate_json("Certificate", recorded)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return f"not a readable JSON certificate ({exc})"
-    except RecursionError:
-        return "not a readable JSON certificate (nested too deeply)"
-    if errors:
-        return f"not a valid certificate: {errors[0]}"
-    assert isinstance(recorded, dict)
-    return recorded
-
-
 def _compare(
-    path: Path, shown: str, result: AgentResult, now: dt.datetime, history: _History
+    path: Path,
+    shown: str,
+    result: AgentResult,
+    now: dt.datetime,
+    history: _History,
+    trust: Trust,
 ) -> VerifyProblem | None:
     def problem(kind: str, message: str) -> VerifyProblem:
         return VerifyProblem(kind, shown, result.name, message)
 
-    recorded = _load(path)
-    if isinstance(recorded, str):
-        return problem("edited", recorded)
+    recorded = load_certificate(path, result.team, trust)
+    if isinstance(recorded, tuple):
+        return problem(*recorded)
     predicate = recorded["predicate"]
     issued, expires = parse_stamp(predicate["issued_at"]), parse_stamp(predicate["expires_at"])
     for name, moment in (("issued_at", issued), ("expires_at", expires)):
@@ -149,7 +131,8 @@ def _compare(
         return problem("edited", _edited(predicate, recomputed, verdict))
     want = build(result, predicate["hub"], issued)
     want["predicate"]["checks"] = predicate["checks"]  # compared above
-    differs = _first_difference(recorded, want, "")
+    same = _canonical(recorded) == _canonical(want)  # the walk below only to name a change
+    differs = None if same else _first_difference(recorded, want, "")
     if differs is not None:
         where, was, now_is = differs
         return problem(
@@ -168,6 +151,10 @@ def _comparable(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else c
         for c in checks
     ]
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _first_difference(got: Any, want: Any, at: str) -> tuple[str, Any, Any] | None:

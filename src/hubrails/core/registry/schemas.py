@@ -25,6 +25,7 @@ _FILES = {kind: f"{kind.lower()}.schema.json" for kind in KINDS} | {
     "HubConfig": "hub-config.schema.json",
     "LedgerRecord": "ledger-record.schema.json",
     "Certificate": "certificate.schema.json",
+    "CertificateEnvelope": "certificate-envelope.schema.json",
 }
 _JSON_TYPES = {
     str: "a string",

@@ -68,6 +68,10 @@ def _analyse(report: FileReport, doc: Document, location: Location, spoke_team: 
         _check_unique_names(report, doc, kind)
     if kind == "Team":
         _check_placeholders(report, doc)
+        if spec_of(doc).get("signing_keys"):
+            from hubrails.core.validate.team_keys import signing_key_findings
+
+            report.findings.extend(signing_key_findings(path, doc))
     if kind == "Tool":
         from hubrails.core.validate.poisoning import action_findings, mention_refs
 

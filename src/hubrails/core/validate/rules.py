@@ -47,6 +47,8 @@ RULES: dict[str, str] = {
     "approval-unknown-tool": "An approval names a tool the agent does not use.",
     "approval-unknown-action": "An approval names an action the agent does not use.",
     "tool-duplicate-name": "A tool defines two actions with one name.",
+    "signing-key": "A Team's signing key is not an Ed25519 public key, its keyid is not the "
+    "key's, it is listed twice, or its window is empty.",
     "pricing-duplicate-id": "The pricing table defines a model id or alias twice.",
     "skill-md-missing": "A skill has no SKILL.md.",
     "skill-md-frontmatter": "SKILL.md has no YAML frontmatter.",
