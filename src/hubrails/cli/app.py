@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "certify": ("certify", "certify_command"),
     "policy": ("certify", "policy_command"),
     "promote": ("promote", "promote_command"),
+    "review": ("review", "review_command"),
     "ledger": ("ledger", "app"),
     "guard": ("guard", "app"),
     "mcp": ("mcp", "app"),
