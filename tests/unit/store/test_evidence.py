@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, text
 
 from hubrails.store import normalise_url
-from hubrails.store.evidence import label_counts, mcp_parts, rows_of
+from hubrails.store.evidence_data import label_counts, mcp_parts, rows_of
 from tests.helpers import jsonl, record, run_cli, stored
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from hubrails.store import evidence as store
+from hubrails.store import evidence_data as store
 
 if TYPE_CHECKING:
     from hubrails.core.ledger.claude_code_logs import Event

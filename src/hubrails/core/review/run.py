@@ -13,7 +13,7 @@ from hubrails.core.ledger.window import Window
 from hubrails.core.review import rules
 from hubrails.core.review.facts import RegistryFacts, certified, telemetry_declared
 from hubrails.core.review.items import ERROR, WARNING, Item, Reason, Review, Thresholds
-from hubrails.store import evidence
+from hubrails.store import evidence_data as evidence
 from hubrails.store.reader import Queries
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ class SessionEndError(Exception):
 def evidence_labels(session: Session, decided: dict[str, dict[str, int]]) -> dict[str, str]:
     """The ``hub.*`` labels the ledger keeps as the run's evidence: the tools the transcript
     shows used, and the calls the guard denied or gated (``store/evidence.py``)."""
-    from hubrails.store.evidence import encode
+    from hubrails.store.evidence_data import encode
 
     found = {"hub.tools": encode(session.tool_names),
              "hub.denied": encode(decided.get("deny", {})),
