@@ -119,3 +119,29 @@ def test_a_bad_window_is_a_usage_error(registry: Path) -> None:
     done = run_cli("review", "--since", "yesterday")
     assert done.exit_code == 2 and "--since: 'yesterday' is not a date" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_rising_failures_and_a_projected_overrun_warn(registry: Path, ledger_db: str) -> None:
+    runs = [
+        _run(n, "sre", "incident-triage", 7.5 + n / 4, task_outcome="resolved") for n in range(20)
+    ]  # the week before: no failure
+    runs += [
+        _run(
+            100 + n,
+            "sre",
+            "incident-triage",
+            0.5 + n / 4,
+            task_outcome="failed" if n < 4 else "resolved",
+        )
+        for n in range(20)
+    ]
+    runs.append(_run(200, "growth", "release-notes", 3, cost_usd=250.0))  # of $300, on the 17th
+    path = jsonl(registry / "runs.jsonl", runs)  # fmt: skip
+    assert run_cli("ledger", "ingest", "--db", ledger_db, str(path)).exit_code == 0
+    code, doc = review(ledger_db, "--format", "json")
+    assert code == 0 and doc["errors"] == 0  # warnings only
+    found = {(i["team"], i["agent"]): [r["code"] for r in i["reasons"]] for i in doc["items"]}
+    assert found == {
+        ("sre", "incident-triage"): ["failures-rising"],
+        ("growth", None): ["projected-over-budget"],
+    }
