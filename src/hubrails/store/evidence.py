@@ -32,9 +32,38 @@ evidence = Table(
     Column("run_key", Text, primary_key=True),
     Column("calls", BigInteger, nullable=False),
     Column("ts_ms", BigInteger, nullable=False),
-    Index("ledger_evidence_ts", "ts_ms"),
+    Index("ledger_evidence_kind_ts", "kind", "ts_ms"),
     sqlite_with_rowid=False,
 )
+
+# Per (team, agent, kind, subject): the runs and calls seen so far, the first and last time and
+# run keys; recomputed from ``ledger_evidence`` for the groups each load touches (so exactly
+# once), and what a review reads: thousands of rows, not a scan of every run's evidence.
+seen = Table(
+    "ledger_evidence_seen",
+    metadata,
+    Column("team", Text, primary_key=True),
+    Column("agent", Text, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("runs", BigInteger, nullable=False),
+    Column("calls", BigInteger, nullable=False),
+    Column("first_ms", BigInteger, nullable=False),
+    Column("last_ms", BigInteger, nullable=False),
+    Column("first_run", Text, nullable=False),
+    Column("last_run", Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+_SEEN = ", ".join(c.name for c in seen.columns)
+_GROUP = "team, agent, kind, subject"
+_RECOUNT = (
+    f"INSERT INTO ledger_evidence_seen ({_SEEN}) SELECT {_GROUP}, count(*), sum(calls), "
+    "min(ts_ms), max(ts_ms), min(run_key), max(run_key) FROM ledger_evidence "
+    "WHERE team = {m} AND agent = {m} AND kind = {m} AND subject = {m} "
+    f"GROUP BY {_GROUP} ON CONFLICT ({_GROUP}) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in ("runs", "calls", "first_ms", "last_ms",
+                                                 "first_run", "last_run"))
+)  # fmt: skip
 
 _CHUNK = 500
 _labels_of = operator.itemgetter(COLUMNS.index("labels"))
@@ -54,6 +83,7 @@ def add(conn: Connection, rows: Sequence[Row]) -> None:
     )
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     cursor.executemany(sql, sorted(rows))
+    cursor.executemany(_RECOUNT.format(m=mark), sorted({r[:4] for r in rows}))
 
 
 class Pending:

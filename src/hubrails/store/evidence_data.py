@@ -68,16 +68,38 @@ def encode(counts: dict[str, int]) -> str:
     return ",".join(f"{name}={n}" for name, n in sorted(counts.items()) if "," not in name)
 
 
+_SHAPE = "team, agent, kind, subject, {n}, {calls}, {last}, {first_run}, {last_run}"
+_RAW = _SHAPE.format(n="count(*)", calls="sum(calls)", last="max(ts_ms)",
+                     first_run="min(run_key)", last_run="max(run_key)")  # fmt: skip
+_GROUP = " GROUP BY team, agent, kind, subject"
+
+
 def window_query(since_ms: int, until_ms: int, team: str | None = None) -> Query:
     """Evidence per (team, agent, kind, subject) in ``[since_ms, until_ms)``: runs, calls,
-    the last time, and the first and last run keys (in key order) as examples."""
+    the last time, and the first and last run keys (in key order) as examples; read from
+    every run's rows (a window that ends before the latest evidence)."""
     only = " AND team = :team" if team else ""
     return (
-        "SELECT team, agent, kind, subject, count(*), sum(calls), max(ts_ms), min(run_key), "
-        f"max(run_key) FROM ledger_evidence WHERE ts_ms >= :a AND ts_ms < :b{only} "
-        "GROUP BY team, agent, kind, subject",
+        f"SELECT {_RAW} FROM ledger_evidence WHERE +ts_ms >= :a AND +ts_ms < :b{only}{_GROUP}",
         {"a": since_ms, "b": until_ms, "team": team},
     )
+
+
+def seen_queries(since_ms: int, until_ms: int, team: str | None = None) -> list[Query]:
+    """The latest evidence time; then what was seen since ``since_ms`` (counts since first
+    seen), denials apart; then the denials in the window (counted in it): the rows of
+    :func:`window_query`'s shape for a window that ends at or after the latest evidence."""
+    only = " AND team = :team" if team else ""
+    params = {"a": since_ms, "b": until_ms, "team": team}
+    shape = _SHAPE.format(n="runs", calls="calls", last="last_ms", first_run="first_run",
+                          last_run="last_run")  # fmt: skip
+    return [
+        ("SELECT max(last_ms) FROM ledger_evidence_seen", {}),
+        (f"SELECT {shape} FROM ledger_evidence_seen WHERE last_ms >= :a AND kind <> 'denied'"
+         f"{only}", params),
+        (f"SELECT {_RAW} FROM ledger_evidence WHERE kind = 'denied' AND ts_ms >= :a "
+         f"AND ts_ms < :b{only}{_GROUP}", params),
+    ]  # fmt: skip
 
 
 def agent_query(team: str, agent: str, since_ms: int, limit: int = 200) -> Query:

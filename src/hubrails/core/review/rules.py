@@ -13,6 +13,8 @@ from hubrails.core.ledger.report import Thresholds as ReportThresholds
 from hubrails.core.ledger.report import failing_agents
 from hubrails.core.review.facts import AgentFacts, RegistryFacts
 from hubrails.core.review.items import ERROR, WARNING, Reason, Thresholds
+from hubrails.store import evidence_data as evidence
+from hubrails.store.reader import Queries
 
 DAY_MS = 86_400_000
 MAD_SCALE = 1.4826  # a MAD times this estimates the standard deviation of normal data
@@ -45,8 +47,21 @@ def iso(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def window_rows(
+    store: Queries, since_ms: int, until_ms: int, team: str | None = None
+) -> list[Sequence[Any]]:
+    """Evidence rows per (team, agent, kind, subject) in the window: from the per-group sums
+    when the window ends at or after the latest evidence (a review up to now), else from
+    every run's rows."""
+    latest, found, denied = store.queries(evidence.seen_queries(since_ms, until_ms, team))
+    if latest[0][0] is None or latest[0][0] < until_ms:
+        return [*found, *denied]
+    [rows] = store.queries([evidence.window_query(since_ms, until_ms, team)])
+    return rows
+
+
 def by_agent(rows: Iterable[Sequence[Any]]) -> dict[tuple[str, str], list[Seen]]:
-    """The rows of ``store.evidence.window_query`` per (team, agent)."""
+    """The rows of :func:`window_rows` per (team, agent)."""
     found: dict[tuple[str, str], list[Seen]] = {}
     for team, agent, kind, subject, runs, calls, last, first_run, last_run in rows:
         seen = Seen(kind, subject, int(runs), int(calls or 0), int(last), first_run, last_run)

@@ -44,8 +44,7 @@ def build_review(
         grouped(store, baseline, ("team", "agent", "day")).totals().items()
     ):
         days.setdefault((team, agent), {})[int(day)] = totals
-    [rows] = store.queries([evidence.window_query(span.since_ms, span.until_ms)])
-    seen = rules.by_agent(rows)
+    seen = rules.by_agent(rules.window_rows(store, span.since_ms, span.until_ms))
     failing = rules.failing(per_agent, weekly, ReportThresholds())
     reasons: dict[tuple[str, str], list[Reason]] = {}
     silent: list[tuple[str, str]] = []

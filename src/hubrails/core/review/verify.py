@@ -48,8 +48,7 @@ def contradicted(
     """A problem per certified agent whose evidence of the last 30 days contradicts what it
     declares (an undeclared or unknown MCP server or action, an unvetted tool), naming runs."""
     until = int(now.timestamp() * 1000) + 1
-    [rows] = store.queries([evidence.window_query(_since(now), until)])
-    seen = rules.by_agent(rows)
+    seen = rules.by_agent(rules.window_rows(store, _since(now), until))
     problems = []
     for result in results:
         key = (result.team, result.name)
@@ -86,7 +85,7 @@ def contradicted(
 def recent(store: Queries, team: str, agent: str, now: dt.datetime) -> list[rules.Seen]:
     """The agent's evidence of the last 30 days, per kind and subject."""
     until = int(now.timestamp() * 1000) + 1
-    [rows] = store.queries([evidence.window_query(_since(now), until, team)])
+    rows = rules.window_rows(store, _since(now), until, team)
     return rules.by_agent(r for r in rows if r[1] == agent).get((team, agent), [])
 
 
