@@ -115,7 +115,7 @@ def main() -> None:
         records(data, args.count, agents, args.evidence)
         db = f"sqlite:///{Path(folder) / 'ledger.db'}"
         ingest = timed(hub("ledger", "ingest", "--db", db, str(data)), root)
-        print(f"ingest: {ingest[0]:.1f} s wall (load {ingest[3]:.1f})")
+        print(f"ingest: {ingest[0]:.1f} s wall, {ingest[1]:.1f} s CPU (load {ingest[3]:.1f})")
         as_of = ("--as-of", END.isoformat())
         commands = {
             "hub review": hub("review", "--db", db, *as_of),
