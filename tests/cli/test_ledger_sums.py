@@ -225,4 +225,4 @@ def test_schema_1_ledger_is_migrated_keeping_its_sums(registry: Path, ledger_db:
     key = inspect(engine).get_pk_constraint("ledger_daily")["constrained_columns"]
     engine.dispose()
     assert key == ["team", "agent", "model", "day"]
-    assert sorted(versions) == [1, SCHEMA_VERSION] and SCHEMA_VERSION == 3
+    assert sorted(versions) == [1, SCHEMA_VERSION] and SCHEMA_VERSION == 4

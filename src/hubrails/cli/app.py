@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "policy": ("certify", "policy_command"),
     "keygen": ("signing", "keygen_command"),
     "promote": ("promote", "promote_command"),
+    "review": ("review", "review_command"),
     "ledger": ("ledger", "app"),
     "guard": ("guard", "app"),
     "mcp": ("mcp", "app"),

@@ -14,7 +14,11 @@ from hubrails.errors import ExitCode, HubError
 from hubrails.render import Format, OutputFormat
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from hubrails.core.certify.agent_files import Workspace
+    from hubrails.core.certify.certificate import VerifyProblem
+    from hubrails.core.certify.results import Certification
 
 HubOption = Annotated[
     Path | None,
@@ -86,6 +90,14 @@ def certify_command(
             show_default=False,
         ),
     ] = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="With --verify: also fail a certificate the ledger's evidence contradicts "
+            "(default with certify.evidence: true in hub.yaml).",
+        ),
+    ] = False,
     output: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
     hub: HubOption = None,
     root: RootOption = None,
@@ -107,6 +119,8 @@ def certify_command(
     from hubrails.core.certify.verify import verify as verify_certificates
     from hubrails.render import certification_renderer
 
+    if evidence and not verify:
+        raise HubError("--evidence goes with --verify", hint="hub certify --verify --evidence")
     if verify and (agent or write):
         raise HubError("--verify checks every certificate; it takes no AGENT and no --write")
     if sign and not write:
@@ -124,6 +138,8 @@ def certify_command(
     now = dt.datetime.now(dt.UTC)
     trust = Trust.of(ws)
     problems = verify_certificates(ws.config, run, now, trust) if verify else None
+    if problems is not None and (evidence or ws.config.certify_setting("evidence") is True):
+        problems += _contradicted(ws, run, now, required=evidence)
     if write:
         if trust.required and not sign:
             raise HubError(
@@ -146,9 +162,52 @@ def certify_command(
             else:
                 _warn([f"{result.team}/{result.name} failed: no certificate written"])
     certification_renderer(output)(run, problems, sys.stdout)
+    if agent and output is Format.TEXT:
+        _show_evidence(ws, run, now)
     failed = bool(problems) if problems is not None else not run.passed
     if failed:
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _evidence_url(ws: Workspace) -> str:
+    from hubrails.core.ledger.registry_facts import ledger_url
+
+    return _ledger_url(ws) or ledger_url(ws.config, None)
+
+
+def _contradicted(
+    ws: Workspace, run: Certification, now: dt.datetime, *, required: bool
+) -> list[VerifyProblem]:
+    """Certificates the ledger's evidence contradicts (no ledger: an error when ``required``)."""
+    from hubrails.core.review.facts import registry_facts
+    from hubrails.core.review.verify import contradicted, open_reader, require
+
+    url = _evidence_url(ws)
+    store = require(url) if required else open_reader(url)
+    if store is None:
+        _warn([f"certify.evidence: no ledger at {url}; the evidence was not checked"])
+        return []
+    try:
+        return contradicted(ws.config, registry_facts(ws.config, ws.hub.config), store,
+                            run.results, now)  # fmt: skip
+    finally:
+        store.close()
+
+
+def _show_evidence(ws: Workspace, run: Certification, now: dt.datetime) -> None:
+    """The agent's recent evidence, beside its checks (when there is a ledger)."""
+    from hubrails.core.review.verify import open_reader, recent
+    from hubrails.render.text.review import render_agent_evidence
+
+    store = open_reader(_evidence_url(ws))
+    if store is None:
+        return
+    try:
+        for result in run.results:
+            seen = recent(store, result.team, result.name, now)
+            render_agent_evidence(result.team, result.name, seen, sys.stdout)
+    finally:
+        store.close()
 
 
 def policy_command(

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hubrails.core.ledger.ingest import IngestResult
     from hubrails.core.ledger.report import Report
     from hubrails.core.promote.outcome import Promotion
+    from hubrails.core.review.items import Review
     from hubrails.core.validate.run import ValidationResult
 
 
@@ -134,3 +135,19 @@ def report_renderer(fmt: str) -> ReportRenderer:
     else:
         from hubrails.render.text.ledger import render_report
     return render_report
+
+
+ReviewRenderer = Callable[["Review", TextIO], None]
+
+
+def review_renderer(fmt: Format) -> ReviewRenderer:
+    """The function that renders ``hub review`` in ``fmt``."""
+    if fmt is Format.TEXT:
+        from hubrails.render.text.review import render_review
+    elif fmt is Format.JSON:
+        from hubrails.render.json.review import render_review
+    elif fmt is Format.GITHUB:
+        from hubrails.render.github import render_review
+    else:
+        from hubrails.render.sarif import render_review
+    return render_review

@@ -11,6 +11,7 @@ from hubrails.core.validate.run import ValidationResult
 if TYPE_CHECKING:
     from hubrails.core.certify.certificate import VerifyProblem
     from hubrails.core.certify.results import Certification
+    from hubrails.core.review.items import Review
 
 
 def _data(text: str) -> str:
@@ -68,3 +69,13 @@ def render_certification(
     failed = sum(1 for r in run.results if not r.passed)
     out.write(f"hub certify: {len(run.results) - failed} of {len(run.results)} agents certified")
     out.write(f", {len(problems)} certificate problem(s)\n" if problems is not None else "\n")
+
+
+def render_review(review: Review, out: TextIO) -> None:
+    """One annotation per reason of each review item, on the agent's (or team's) manifest."""
+    for item in review.items:
+        for r in item.reasons:
+            where = f"file={_prop(item.path)},line=1," if item.path else ""
+            text = f"{item.key}: {r.message}; {'; '.join(r.evidence)}; action: {r.action}"
+            out.write(f"::{r.severity} {where}title={_prop(r.code)}::{_data(text)}\n")
+    out.write(f"hub review: {len(review.items)} item(s), {review.errors} with an error\n")

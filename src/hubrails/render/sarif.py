@@ -16,6 +16,7 @@ from hubrails.core.validate.run import ValidationResult
 if TYPE_CHECKING:
     from hubrails.core.certify.certificate import VerifyProblem
     from hubrails.core.certify.results import Certification
+    from hubrails.core.review.items import Review
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 RULES_DOC = "https://github.com/hubrails/hubrails/blob/main/docs/rules.md"
@@ -178,3 +179,43 @@ def render_certification(
 ) -> None:
     """Write a certification run as a SARIF log."""
     out.write(json.dumps(certification_log(run, problems), indent=2) + "\n")
+
+
+REVIEW_DOC = "https://github.com/hubrails/hubrails/blob/main/docs/review.md"
+
+
+def review_log(review: Review) -> dict[str, Any]:
+    """The SARIF log of a review: a result per reason, on the agent's (or team's) manifest."""
+    codes = sorted({r.code for i in review.items for r in i.reasons})
+    index = {code: n for n, code in enumerate(codes)}
+    results = [
+        {
+            "ruleId": r.code,
+            "ruleIndex": index[r.code],
+            "level": r.severity,
+            "message": {
+                "text": f"{i.key}: {r.message}. Evidence: {'; '.join(r.evidence)}. "
+                f"Suggested: {r.action}."
+            },
+            "locations": [_location(i.path or "hub.yaml", 1)],
+            "partialFingerprints": _fingerprint(r.code, i.key, i.path or ""),
+        }
+        for i in review.items
+        for r in i.reasons
+    ]
+    log = validation_log(ValidationResult())
+    run = log["runs"][0]
+    run["tool"]["driver"]["rules"] = [
+        _rule(
+            c, f"Review: {c}", f"hub review condition {c}.", "See the suggested action.", REVIEW_DOC
+        )
+        for c in codes
+    ]
+    run["automationDetails"] = {"id": "hub-review/"}
+    run["results"] = results
+    return log
+
+
+def render_review(review: Review, out: TextIO) -> None:
+    """Write a review as a SARIF log."""
+    out.write(json.dumps(review_log(review), indent=2) + "\n")

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from hubrails.store.evidence import Pending
 from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
 
 STAGING = "hub_staging"
@@ -76,6 +77,7 @@ class _SqliteLoader:
         self.conflicts: list[Conflict] = []
         self.done = False
         self.daily: DailySums = {}
+        self.evidence = Pending()
         marks = ", ".join("?" * len(COLUMNS))
         self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
 
@@ -88,6 +90,7 @@ class _SqliteLoader:
         # Writers hold the lock, so the rows this batch inserts are those past the last rowid.
         before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
         cursor.executemany(self.sql, rows)
+        self.evidence.take(rows)
         self.offered += len(rows)
         self.inserted += cursor.rowcount
         if cursor.rowcount == len(rows):
@@ -136,6 +139,7 @@ class _SqliteLoader:
 
     def finish(self) -> Merged:
         self._upsert(self.daily)
+        self.evidence.flush(self.conn)
         self.done = True
         return Merged(self.offered, self.inserted, self.conflict_count, tuple(self.conflicts))
 
@@ -145,6 +149,7 @@ class _PostgresLoader:
         self.conn = conn
         self.offered = 0
         self.done = False
+        self.evidence = Pending()
         conn.execute(
             text(
                 f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
@@ -160,6 +165,7 @@ class _PostgresLoader:
         with cursor.copy(f"COPY {STAGING} ({_COLS}, src, line) FROM STDIN") as copy:
             for row, line in zip(rows, lines, strict=True):
                 copy.write_row((*row, source, line))
+        self.evidence.take(rows)
         self.offered += len(rows)
         return False
 
@@ -197,6 +203,7 @@ class _PostgresLoader:
         count = len(listed)
         if count == CONFLICTS_LISTED:
             count = self.conn.execute(text(f"SELECT count(*) {where}")).scalar_one()
+        self.evidence.flush(self.conn)
         self.done = True
         return Merged(self.offered, inserted, count, tuple(Conflict(*c) for c in listed))
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 # 2: ledger_daily keyed by (team, agent, model, day), clustered; 3: the collector's open runs
-# (ledger_open_events, _points, _spans), which creating the tables adds to a schema-2 ledger
-SCHEMA_VERSION = 3
+# (ledger_open_events, _points, _spans), which creating the tables adds to a schema-2 ledger;
+# 4: what agents were seen doing (ledger_evidence) and each open event's detail
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 600
 DAY_MS = 86_400_000
 # What a report adds up, per run; ``daily`` keeps these sums per team, agent, model and day,

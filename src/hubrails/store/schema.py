@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import Connection, select, text
 
 from hubrails.errors import HubError
-from hubrails.store.sql import SCHEMA_VERSION, Store, daily, metadata, schema_version
+from hubrails.store import evidence as _evidence  # noqa: F401  (its table, in ``metadata``)
+from hubrails.store.sql import (
+    SCHEMA_VERSION,
+    Store,
+    daily,
+    metadata,
+    open_events,
+    schema_version,
+)
 
 _SCHEMA_LOCK = 7_4201  # pg_advisory_xact_lock key for creating the schema
 
@@ -22,6 +30,8 @@ def ensure_schema(store: Store) -> None:
         found = conn.execute(select(schema_version.c.version)).scalars().all()
         if found and max(found) == 1:
             _daily_by_group(conn, store.postgres)
+        if found and max(found) == 3:  # (older ledgers had no open events: created just now)
+            _open_events_detail(conn, store.postgres)
         if not found or max(found) < SCHEMA_VERSION:
             conn.execute(
                 schema_version.insert().values(
@@ -45,3 +55,18 @@ def _daily_by_group(conn: Connection, postgres: bool) -> None:
     names = ", ".join(c.name for c in daily.columns)
     conn.execute(text(f"INSERT INTO ledger_daily ({names}) SELECT {names} FROM hub_daily_v1"))
     conn.execute(text("DROP TABLE hub_daily_v1"))
+
+
+def _open_events_detail(conn: Connection, postgres: bool) -> None:
+    """Schema 3 to 4: the open events copied into the table with a ``detail`` column (before
+    ``received_ms``, so an event's fields stay in column order); ``ledger_evidence`` is new."""
+    conn.execute(text("DROP INDEX ledger_open_events_run"))
+    conn.execute(text("ALTER TABLE ledger_open_events RENAME TO hub_open_events_v3"))
+    if postgres:
+        conn.execute(text("ALTER INDEX ledger_open_events_pkey RENAME TO hub_open_events_v3_pkey"))
+    open_events.create(conn)
+    names = ", ".join(c.name for c in open_events.columns if c.name != "detail")
+    conn.execute(
+        text(f"INSERT INTO ledger_open_events ({names}) SELECT {names} FROM hub_open_events_v3")
+    )
+    conn.execute(text("DROP TABLE hub_open_events_v3"))

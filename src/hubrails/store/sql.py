@@ -123,6 +123,7 @@ open_events = Table(
     Column("cache_write_tokens", BigInteger, nullable=False),
     Column("cost_usd", Float, nullable=False),
     Column("ts_ms", BigInteger, nullable=False),
+    Column("detail", Text),  # a tool_result's tool, a decision, a connected server (schema 4)
     Column("received_ms", BigInteger, nullable=False),
     Index("ledger_open_events_run", "run_key"),
 )

@@ -15,11 +15,12 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Table, delete, func, select, text, update
 
-from hubrails.core.ledger import claude_code_logs, claude_code_metrics
+from hubrails.core.ledger import claude_code_evidence, claude_code_logs, claude_code_metrics
 from hubrails.core.ledger.claude_code_logs import Event
 from hubrails.core.ledger.claude_code_metrics import Point
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import RowMaker
+from hubrails.store import evidence
 from hubrails.store.load import loader
 from hubrails.store.sql import Store, log_sessions, open_events, open_points, open_spans, runs
 
@@ -108,6 +109,7 @@ def close_ready(store: Store, maker: RowMaker, now_ms: int, quiet_ms: int) -> Cl
             found += [Event(*row) for row in cursor.fetchall()]
             cursor.execute(f"DELETE {where}", chunk)
         records = list(claude_code_logs.runs(found))
+        evidence.add(conn, claude_code_evidence.rows(found))
         records += _close_points(conn, cutoff, now_ms)
         records += _close_spans(conn, cutoff)
         lines = [orjson.dumps(r) for r in records]

@@ -4,7 +4,9 @@ Claude Code sends one log record per event; the body (or ``event.name``) names i
 ``claude_code.api_request`` carries ``model``, ``cost_usd``, ``input_tokens``,
 ``output_tokens``, ``cache_read_tokens`` and ``cache_creation_tokens`` (its input count already
 excludes the cache tokens, so nothing is subtracted), ``claude_code.tool_result`` is one tool
-call, ``claude_code.api_error`` makes the run ``failed``. Events of one prompt may arrive in
+call, ``claude_code.api_error`` makes the run ``failed``; ``tool_result``, ``tool_decision`` and
+``mcp_server_connection`` events carry the run's evidence in their ``detail``
+(``claude_code_evidence``). Events of one prompt may arrive in
 several requests, so they are kept as :class:`Event` rows until the run closes
 (docs/collector.md).
 """
@@ -18,12 +20,15 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from hubrails.core.ledger import claude_code_evidence
 from hubrails.core.ledger.otlp import attributes
 
 PREFIX = "claude_code."
 API_REQUEST, API_ERROR, TOOL_RESULT = "api_request", "api_error", "tool_result"
 USER_PROMPT = "user_prompt"  # where the run starts (its duration)
-KINDS = frozenset((API_REQUEST, API_ERROR, TOOL_RESULT, USER_PROMPT))
+TOOL_DECISION, MCP_CONNECTION = "tool_decision", "mcp_server_connection"  # evidence only
+KINDS = frozenset((API_REQUEST, API_ERROR, TOOL_RESULT, USER_PROMPT, TOOL_DECISION, MCP_CONNECTION))
+CALLS = frozenset((API_REQUEST, API_ERROR))
 DEFAULT_AGENT = "claude-code"
 
 
@@ -43,6 +48,7 @@ class Event(NamedTuple):
     cache_write_tokens: int
     cost_usd: float
     ts_ms: int
+    detail: str | None = None  # what the event is evidence of (claude_code_evidence.detail)
 
 
 def is_export(obj: dict[str, Any]) -> bool:
@@ -116,6 +122,9 @@ def events(obj: dict[str, Any]) -> Iterator[Event]:
                 session = attrs.get("session.id", resource.get("session.id"))
                 if name not in KINDS or not isinstance(session, str) or not session:
                     continue
+                detail = claude_code_evidence.detail(name, attrs)
+                if detail is None and name in (TOOL_DECISION, MCP_CONNECTION):
+                    continue
                 prompt = attrs.get("prompt.id")
                 yield Event(
                     _key(session, name, attrs, record),
@@ -131,6 +140,7 @@ def events(obj: dict[str, Any]) -> Iterator[Event]:
                     number(attrs.get("cache_creation_tokens")),
                     number(attrs.get("cost_usd"), float) if name == API_REQUEST else 0.0,
                     _ms(attrs, record),
+                    detail,
                 )
 
 
@@ -155,7 +165,7 @@ def runs(found: Iterable[Event]) -> Iterator[dict[str, Any]]:
             if kind == TOOL_RESULT:
                 tools += 1
                 continue
-            if kind == USER_PROMPT:
+            if kind not in CALLS:
                 continue
             calls += 1
             if kind == API_REQUEST:

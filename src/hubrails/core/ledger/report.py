@@ -134,11 +134,28 @@ def _cheaper(
     return sorted(found, key=lambda c: (-c.monthly_saving, c.team, c.agent))
 
 
-def _failing(
+def weekly_sums(store: Queries, span: Window, team: str | None = None) -> Sums:
+    """Per (team, agent, week): week 0 the last 7 days of ``span``, 1 the 7 days before."""
+    weekly = Sums()
+    last_day = (span.until_ms - 1) // DAY_MS
+    for week in (0, 1):
+        since = max(span.since_ms, (last_day - 6 - 7 * week) * DAY_MS)
+        until = min(span.until_ms, (last_day + 1 - 7 * week) * DAY_MS)
+        if since < until:
+            for (t, a), sums in grouped(
+                store, Window(since, until), ("team", "agent"), team
+            ).items():
+                weekly.add((t, a, week), sums)
+    return weekly
+
+
+def failing_agents(
     per_agent: dict[tuple[str, str], Totals],
     weekly: dict[tuple[str, str, int], Totals],
     th: Thresholds,
 ) -> list[Flagged]:
+    """Agents quietly failing (a failure rate above the threshold) or failing more and more
+    (week over week), by the report's rule."""
     found = []
     for (team, agent), t in sorted(per_agent.items()):
         if t.runs < th.min_runs:
@@ -189,16 +206,7 @@ def build_report(
     if by == "day":
         for (day,), sums in grouped(store, span, ("day",), team).items():
             by_key.add(_day(int(day)), sums)
-    weekly = Sums()
-    last_day = (span.until_ms - 1) // DAY_MS
-    for week in (0, 1):  # 0: the last 7 days of the window, 1: the 7 days before
-        since = max(span.since_ms, (last_day - 6 - 7 * week) * DAY_MS)
-        until = min(span.until_ms, (last_day + 1 - 7 * week) * DAY_MS)
-        if since < until:
-            for (t, a), sums in grouped(
-                store, Window(since, until), ("team", "agent"), team
-            ).items():
-                weekly.add((t, a, week), sums)
+    weekly = weekly_sums(store, span, team)
     total = everything.totals().get("total", Totals())
     rows = by_key.totals()
     agent_totals = per_agent.totals()
@@ -210,7 +218,7 @@ def build_report(
         for (t, a), s in sorted(agent_totals.items())
         if s.review_minutes / 60 * rate > s.cost
     ]
-    failing = _failing(agent_totals, weekly.totals(), th)
+    failing = failing_agents(agent_totals, weekly.totals(), th)
     troubled = {(f.team, f.agent) for f in failing}
     candidates = [
         c for c in _cheaper(per_model.totals(), book, span, th) if (c.team, c.agent) not in troubled

@@ -36,6 +36,11 @@ class HubConfig:
         """The folder that holds the manifests."""
         return self.root / self.registry
 
+    def certify_setting(self, key: str) -> Any:
+        """``certify.KEY`` of hub.yaml (``None`` when not set)."""
+        section = (self.raw or {}).get("certify")
+        return section.get(key) if isinstance(section, dict) else None
+
     @property
     def config_path(self) -> Path:
         """The ``hub.yaml`` file itself."""

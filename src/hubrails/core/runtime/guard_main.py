@@ -92,8 +92,24 @@ def pre_tool_use(args: list[str], stdin: BinaryIO, stdout: TextIO) -> int:
                 if not guard_state.count_call(folder, verdict.session, verdict.call_id, limit):
                     verdict = guard.over_limit(limit, path)
     assert verdict is not None
+    if verdict.decision is not None and event is not None:
+        _note(args, event, verdict.decision)
     stdout.write(json.dumps(guard.answer(verdict)) + "\n")
     return 0
+
+
+def _note(args: list[str], event: dict[str, Any], decision: str) -> None:
+    """Keep a denial or gate for the session's evidence (never fails the answer)."""
+    session, tool = event.get("session_id"), event.get("tool_name")
+    if not isinstance(session, str) or not session or not isinstance(tool, str) or not tool:
+        return
+    from hubrails.core.runtime import guard_state
+
+    try:  # noqa: SIM105  (contextlib is one import more on every tool call)
+        guard_state.note_decision(guard_state.state_dir(policy_path(args, event)), session,
+                                  decision, tool)  # fmt: skip
+    except OSError:
+        pass
 
 
 def run(args: list[str]) -> int:

@@ -35,13 +35,18 @@ def session_key(session: str) -> str:
     return sha256_hex(session.encode())[:32]
 
 
-def count_call(folder: str, session: str, call: str, limit: int) -> bool:
-    """Count ``call`` for ``session`` unless ``limit`` calls are already counted; whether the
-    call may run (a call counted before, by another process, may)."""
+def _ensure(folder: str) -> None:
+    """The state folder, made with a ``.gitignore`` that keeps it out of commits."""
     if not os.path.isdir(folder):  # noqa: PTH112
         os.makedirs(folder, exist_ok=True)  # noqa: PTH103
         with open(os.path.join(folder, ".gitignore"), "w") as ignore:  # noqa: PTH118, PTH123
             ignore.write("# hub guard state: never commit\n*\n")
+
+
+def count_call(folder: str, session: str, call: str, limit: int) -> bool:
+    """Count ``call`` for ``session`` unless ``limit`` calls are already counted; whether the
+    call may run (a call counted before, by another process, may)."""
+    _ensure(folder)
     base = os.path.join(folder, session_key(session))  # noqa: PTH118
     with open(base + ".lock", "a") as lock:  # noqa: PTH123
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
@@ -71,3 +76,26 @@ def _read(state: str) -> list[str]:
     if not isinstance(calls, list) or not all(isinstance(c, str) for c in calls):
         raise ValueError(f"the guard's state file {state} is damaged; delete it")
     return calls
+
+
+def note_decision(folder: str, session: str, decision: str, tool: str) -> None:
+    """Append a denial or a gate (``deny``/``ask``) of ``tool`` to the session's decisions, which
+    ``hub guard session-end`` puts in the run's evidence; one short ``O_APPEND`` write."""
+    _ensure(folder)
+    line = f"{decision}\t{tool[:200]}\n".replace("\r", " ")
+    with open(os.path.join(folder, session_key(session)) + ".decisions", "a") as out:  # noqa: PTH118, PTH123
+        out.write(line)
+
+
+def decisions(folder: str, session: str) -> dict[str, dict[str, int]]:
+    """The session's noted decisions: ``{"deny": {tool: count}, "ask": {...}}``."""
+    found: dict[str, dict[str, int]] = {"deny": {}, "ask": {}}
+    try:
+        with open(os.path.join(folder, session_key(session)) + ".decisions") as f:  # noqa: PTH118, PTH123
+            for line in f:
+                decision, sep, tool = line.rstrip("\n").partition("\t")
+                if sep and decision in found and tool:
+                    found[decision][tool] = found[decision].get(tool, 0) + 1
+    except OSError:
+        pass
+    return found

@@ -18,8 +18,24 @@ class SessionEndError(Exception):
     """The session cannot be recorded; the message says why."""
 
 
-def record_of(event: dict[str, Any], policy: dict[str, Any], session: Session) -> dict[str, Any]:
-    """The ledger record for one session."""
+def evidence_labels(session: Session, decided: dict[str, dict[str, int]]) -> dict[str, str]:
+    """The ``hub.*`` labels the ledger keeps as the run's evidence: the tools the transcript
+    shows used, and the calls the guard denied or gated (``store/evidence.py``)."""
+    from hubrails.store.evidence_data import encode
+
+    found = {"hub.tools": encode(session.tool_names),
+             "hub.denied": encode(decided.get("deny", {})),
+             "hub.gated": encode(decided.get("ask", {}))}  # fmt: skip
+    return {k: v for k, v in found.items() if v}
+
+
+def record_of(
+    event: dict[str, Any],
+    policy: dict[str, Any],
+    session: Session,
+    decided: dict[str, dict[str, int]] | None = None,
+) -> dict[str, Any]:
+    """The ledger record for one session (with the guard's ``decided`` calls)."""
     from hubrails.core.ledger.emit import new_record
 
     if not session.models:
@@ -36,6 +52,7 @@ def record_of(event: dict[str, Any], policy: dict[str, Any], session: Session) -
     reason = event.get("reason")
     if isinstance(reason, str):
         labels["session_end_reason"] = reason[:64]
+    labels.update(evidence_labels(session, decided or {}))
     return new_record(
         run_id=str(event["session_id"]),
         team=str(policy.get("team") or os.environ.get("HUB_TEAM") or "unknown"),
@@ -127,7 +144,10 @@ def session_end(args: list[str], stdin: BinaryIO, stderr: TextIO) -> int:
     if not files:
         return _fail(stderr, f"no transcript at {transcript}")
     try:
-        record = record_of(event, policy, summarise(files))
+        from hubrails.core.runtime.guard_state import decisions, state_dir
+
+        decided = decisions(state_dir(str(path)), session_id)
+        record = record_of(event, policy, summarise(files), decided)
         target = destination(policy, path, event)
         if already_recorded(target, session_id):
             stderr.write(f"hub guard: session {session_id} is already in {target}\n")

@@ -43,6 +43,7 @@ class Session:
 
     models: dict[str, Usage] = field(default_factory=dict)
     tool_calls: int = 0
+    tool_names: dict[str, int] = field(default_factory=dict)  # tool_use blocks per tool name
     messages: int = 0
     files: list[Path] = field(default_factory=list)
     bad_lines: int = 0
@@ -119,7 +120,11 @@ def _take(
         return
     for block in message.get("content") or []:
         if isinstance(block, dict) and block.get("type") == "tool_use":
-            tools.add(str(block.get("id") or f"{len(tools)}"))
+            call = str(block.get("id") or f"{len(tools)}")
+            name = block.get("name")
+            if call not in tools and isinstance(name, str) and name:
+                out.tool_names[name] = out.tool_names.get(name, 0) + 1
+            tools.add(call)
     usage = message.get("usage")
     model = message.get("model")
     if not isinstance(usage, dict) or not isinstance(model, str) or model == "<synthetic>":
