@@ -145,9 +145,11 @@ class _PostgresLoader:
         self.conn = conn
         self.offered = 0
         self.done = False
+        # Made once a connection and emptied at each commit: creating and dropping it each
+        # transaction wrote the catalog each time (a third of a small load's server time).
         conn.execute(
             text(
-                f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
                 "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
             )
         )

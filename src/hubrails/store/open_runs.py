@@ -39,6 +39,15 @@ def _marks(conn: Connection, count: int) -> str:
     return ", ".join([mark] * count)
 
 
+def _in(conn: Connection, column: str, values: list[str]) -> tuple[str, list[Any]]:
+    """``column`` is one of ``values``: a SQL condition and its parameters (on PostgreSQL one
+    array, so the statement's text is the same for any number of values and psycopg need not
+    parse a long one each time)."""
+    if conn.dialect.name == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({_marks(conn, len(values))})", values
+
+
 def _insert_ignore(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
     """Insert ``rows`` (in the table's column order), skipping keys stored already."""
     if not rows:
@@ -63,11 +72,10 @@ def add(store: Store, events: Sequence[Row], points: Sequence[Row], now_ms: int)
             keys = sorted({e[_RUN_KEY] for e in events})
             cursor = _cursor(conn)
             for i in range(0, len(keys), _CHUNK):
-                chunk = keys[i : i + _CHUNK]
-                marks = _marks(conn, len(chunk))
+                where, chunk = _in(conn, "run_key", keys[i : i + _CHUNK])
                 cursor.execute(
-                    f"DELETE FROM ledger_open_events WHERE run_key IN ({marks}) AND run_key IN "
-                    f"(SELECT run_key FROM ledger_runs WHERE run_key IN ({marks}))",
+                    f"DELETE FROM ledger_open_events WHERE {where} AND run_key IN "
+                    f"(SELECT run_key FROM ledger_runs WHERE {where})",
                     chunk + chunk,
                 )
         if points:
@@ -84,9 +92,8 @@ def open_traces(conn: Connection, traces: Sequence[str]) -> set[str]:
     found: set[str] = set()
     cursor = _cursor(conn)
     for i in range(0, len(traces), _CHUNK):
-        chunk = list(traces[i : i + _CHUNK])
-        marks = _marks(conn, len(chunk))
-        cursor.execute(f"SELECT trace_id FROM ledger_open_spans WHERE trace_id IN ({marks})", chunk)
+        where, chunk = _in(conn, "trace_id", list(traces[i : i + _CHUNK]))
+        cursor.execute(f"SELECT trace_id FROM ledger_open_spans WHERE {where}", chunk)
         found.update(row[0] for row in cursor.fetchall())
     return found
 
@@ -116,8 +123,8 @@ class Closing:
         found: list[Row] = []
         cursor = _cursor(self.conn)
         for i in range(0, len(ready), _CHUNK):
-            chunk = ready[i : i + _CHUNK]
-            where = f"FROM ledger_open_events WHERE run_key IN ({_marks(self.conn, len(chunk))})"
+            condition, chunk = _in(self.conn, "run_key", ready[i : i + _CHUNK])
+            where = f"FROM ledger_open_events WHERE {condition}"
             cursor.execute(f"SELECT {', '.join(EVENT_COLUMNS)} {where}", chunk)
             found += [tuple(row) for row in cursor.fetchall()]
             cursor.execute(f"DELETE {where}", chunk)
