@@ -48,17 +48,38 @@ def _in(conn: Connection, column: str, values: list[str]) -> tuple[str, list[Any
     return f"{column} IN ({_marks(conn, len(values))})", values
 
 
+_STAGED = (open_events, open_points, open_spans, log_sessions)
+# PostgreSQL: rows are COPY-ed into a temporary table (one a connection, emptied at commit)
+# and moved with one statement; ``executemany`` cost the server ~0.1 ms a row in psycopg.
+_MAKE_STAGING = "; ".join(
+    f"CREATE TEMP TABLE IF NOT EXISTS hub_in_{t.name} ON COMMIT DELETE ROWS AS "
+    f"SELECT * FROM {t.name} WITH NO DATA"
+    for t in _STAGED
+)
+
+
 def _insert_ignore(conn: Connection, table: Table, rows: Sequence[Row]) -> None:
-    """Insert ``rows`` (in the table's column order), skipping keys stored already."""
+    """Insert ``rows`` (in the table's column order, sorted by key), skipping keys stored
+    already."""
     if not rows:
         return
-    names = [c.name for c in table.columns]
+    names = ", ".join(c.name for c in table.columns)
     key = next(c.name for c in table.columns if c.primary_key)
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({_marks(conn, len(names))}) "
-        f"ON CONFLICT ({key}) DO NOTHING"
+    cursor = _cursor(conn)
+    if conn.dialect.name != "postgresql":
+        marks = _marks(conn, len(table.columns))
+        sql = f"INSERT INTO {table.name} ({names}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING"
+        cursor.executemany(sql, rows)
+        return
+    staging = f"hub_in_{table.name}"
+    cursor.execute(_MAKE_STAGING)
+    with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(
+        f"WITH moved AS (DELETE FROM {staging} RETURNING *) INSERT INTO {table.name} ({names}) "
+        f"SELECT {names} FROM moved ORDER BY {key} ON CONFLICT ({key}) DO NOTHING"
     )
-    _cursor(conn).executemany(sql, rows)
 
 
 def add(store: Store, events: Sequence[Row], points: Sequence[Row], now_ms: int) -> None:
