@@ -153,16 +153,15 @@ class _PostgresLoader:
         self.conn = conn
         self.offered = 0
         self.done = False
-        # Made once a connection (``created``: its making not yet committed) and emptied at
-        # each commit: creating and dropping it each transaction wrote the catalog each time.
-        self.created = not conn.connection.info.get(STAGING)
-        if self.created:
-            conn.execute(
-                text(
-                    f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
-                    "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
-                )
+        # Made once a connection and emptied at each commit: creating and dropping it each
+        # transaction wrote the catalog each time. Asked for in every transaction, so a pooler
+        # that hands each transaction another server session (PgBouncer) still finds it.
+        conn.execute(
+            text(
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
+                "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
             )
+        )
 
     def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> bool:
         """Stage ``rows``; the daily sums are added in SQL when merging (``sums`` are unused)."""
@@ -225,7 +224,5 @@ def loader(store: Store) -> Iterator[Loader]:
             raise
         if load.done:
             transaction.commit()
-            if isinstance(load, _PostgresLoader) and load.created:
-                conn.connection.info[STAGING] = True
         else:
             transaction.rollback()

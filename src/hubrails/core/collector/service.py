@@ -65,7 +65,7 @@ class Collector:
         later = {t for t, spans in by_trace.items() if otlp.needs_more(spans)}
         rest = [t for t in by_trace if t not in later]
         maker = self.maker()
-        with loader(self.store) as load:  # one transaction: spans and runs
+        with loader(self.store) as load:  # one transaction: kept spans and runs together
             if rest:
                 later |= open_runs.open_traces(load.conn, rest)  # their other spans came earlier
             kept, reasons = _open_spans([(t, by_trace[t]) for t in later], team)
