@@ -8,7 +8,8 @@ throwaway server when it can start); ``--senders`` client threads, each with its
 ``OTLPSpanExporter`` (or ``OTLPLogExporter``: Claude Code events, 3 per run), export batches of
 ``--batch`` runs (protobuf over HTTP, as the SDK does) until ``--runs`` runs are stored. Prints
 runs/s (sent until the last run is stored), runs per second of the server's CPU time (what
-the server would do on a core of its own), the p50/p99 export latency as the exporter sees it
+the server would do on a core of its own; with PostgreSQL's CPU time added too), the load
+average at the start and end, the p50/p99 export latency as the exporter sees it
 (its encoding included), and the server's resident memory sampled during the run.
 """
 
