@@ -8,7 +8,8 @@ throwaway server when it can start); ``--senders`` client threads, each with its
 ``OTLPSpanExporter`` (or ``OTLPLogExporter``: Claude Code events, 3 per run), export batches of
 ``--batch`` runs (protobuf over HTTP, as the SDK does) until ``--runs`` runs are stored. Prints
 runs/s (sent until the last run is stored), runs per second of the server's CPU time (what
-the server would do on a core of its own), the p50/p99 export latency as the exporter sees it
+the server would do on a core of its own; with PostgreSQL's CPU time added too), the load
+average at the start and end, the p50/p99 export latency as the exporter sees it
 (its encoding included), and the server's resident memory sampled during the run.
 """
 
@@ -63,6 +64,25 @@ def cpu_s(pid: int) -> float:
     """User and system CPU seconds of process ``pid`` so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_s(folder: Path | None) -> float:
+    """CPU seconds of the PostgreSQL server in ``folder`` so far: the postmaster (with its
+    children that ended) and its live backends; 0 without one."""
+    if folder is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    master = int(next(folder.rglob("postmaster.pid")).read_text().split()[0])
+    fields = Path(f"/proc/{master}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / tick
+    for proc in Path("/proc").iterdir():
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def stored_runs(db: str) -> int:
@@ -148,7 +168,9 @@ def log_batches(sender: int, batches: int, size: int) -> Iterator[list[Any]]:
         keep.records = []
 
 
-def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float | list[float]]:
+def run(
+    db: str, root: Path, args: argparse.Namespace, pg_folder: Path | None = None
+) -> dict[str, float | list[float]]:
     from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -188,7 +210,7 @@ def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float | list
     for thread in threads:
         thread.start()
     time.sleep(1.0 + total / 20_000)  # let the senders build their batches
-    cpu_before = cpu_s(pid)
+    cpu_before, pg_before, load = cpu_s(pid), postgres_cpu_s(pg_folder), os.getloadavg()[0]
     start = time.perf_counter()
     ready.set()
     while any(t.is_alive() for t in threads):
@@ -201,6 +223,7 @@ def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float | list
     elapsed = time.perf_counter() - start
     found = stored_runs(db)
     cpu = cpu_s(pid) - cpu_before
+    pg_cpu = postgres_cpu_s(pg_folder) - pg_before
     server.stop()
     ordered = sorted(latencies)
     return {
@@ -210,6 +233,9 @@ def run(db: str, root: Path, args: argparse.Namespace) -> dict[str, float | list
         "runs_per_s": found / elapsed,
         "server_cpu_s": cpu,
         "runs_per_server_cpu_s": found / cpu if cpu else 0.0,
+        "postgres_cpu_s": pg_cpu,
+        "runs_per_server_and_postgres_cpu_s": found / (cpu + pg_cpu) if cpu else 0.0,
+        "load_start_end": [round(load, 1), round(os.getloadavg()[0], 1)],
         "p50_ms": statistics.median(ordered) * 1000,
         "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000,
         "rss_start_mib": memory[0],
@@ -240,7 +266,7 @@ def main() -> None:
                 print(f"postgresql skipped: {pg}")
                 return
             with fresh_database(pg, "bench_collector") as url:
-                print("postgresql", run(url, root, args), flush=True)
+                print("postgresql", run(url, root, args, pg.folder), flush=True)
 
 
 if __name__ == "__main__":

@@ -110,9 +110,9 @@ def test_a_span_run_stored_with_other_content_is_counted_as_rejected(
 def test_closing_takes_a_limited_number_of_runs_at_a_time(
     registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hubrails.core.collector import buffer
+    from hubrails.store import open_runs
 
-    monkeypatch.setattr(buffer, "CLOSE_LIMIT", 2)
+    monkeypatch.setattr(open_runs, "CLOSE_LIMIT", 2)
     now = [1000.0]
     c = collector(registry, ledger_db, now)
     c.handle("logs", logs(*(api_request("s1", f"p{n}", n) for n in range(3))), None)

@@ -33,6 +33,14 @@ _UPSERT_DAILY = (
     "{source} ON CONFLICT (day, team, agent, model) DO UPDATE SET "
     + ", ".join(f"{c} = ledger_daily.{c} + excluded.{c}" for c in SUMS)
 )
+_MERGE = (
+    f"WITH inserted AS (INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} FROM {STAGING} "
+    "ON CONFLICT (run_key) DO NOTHING RETURNING *), rolled AS ("
+    + _UPSERT_DAILY.format(
+        source=f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM inserted GROUP BY 1, 2, 3, 4"
+    )
+    + ") SELECT count(*) FROM inserted"
+)
 
 
 def merge_sums(into: DailySums, more: DailySums) -> None:
@@ -150,9 +158,12 @@ class _PostgresLoader:
         self.offered = 0
         self.done = False
         self.evidence = Pending()
+        # Made once a connection and emptied at each commit: creating and dropping it each
+        # transaction wrote the catalog each time. Asked for in every transaction, so a pooler
+        # that hands each transaction another server session (PgBouncer) still finds it.
         conn.execute(
             text(
-                f"CREATE TEMP TABLE {STAGING} ON COMMIT DROP AS "
+                f"CREATE TEMP TABLE IF NOT EXISTS {STAGING} ON COMMIT DELETE ROWS AS "
                 "SELECT *, ''::text AS src, 0 AS line FROM ledger_runs WITH NO DATA"
             )
         )
@@ -175,17 +186,11 @@ class _PostgresLoader:
     def finish(self) -> Merged:
         # One merge at a time: concurrent ingests neither deadlock on each other's keys nor
         # miss each other's rows when comparing digests.
-        self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MERGE_LOCK})
-        roll_up = _UPSERT_DAILY.format(
-            source=f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM inserted GROUP BY 1, 2, 3, 4"
-        )
-        inserted = self.conn.execute(
-            text(
-                f"WITH inserted AS (INSERT INTO ledger_runs ({_COLS}) SELECT {_COLS} "
-                f"FROM {STAGING} ON CONFLICT (run_key) DO NOTHING RETURNING *), "
-                f"rolled AS ({roll_up}) SELECT count(*) FROM inserted"
-            )
-        ).scalar_one()
+        # The lock and the merge in one round trip (two statements, no parameters).
+        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(f"SELECT pg_advisory_xact_lock({_MERGE_LOCK}); {_MERGE}")
+        cursor.nextset()
+        inserted = cursor.fetchone()[0]
         listed: list[Any] = []
         if inserted < self.offered:  # else no key was there before: no conflict is possible
             where = (

@@ -56,15 +56,6 @@ def _team(settings: Settings, header: str | None) -> tuple[bool, str | None]:
     return False, None
 
 
-def _unavailable(exc: BaseException) -> bool:
-    from sqlalchemy.exc import DBAPIError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
-    if isinstance(exc, OperationalError | PoolTimeout):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
-
-
 def create_app(settings: Settings) -> Any:
     """The ASGI application."""
     from starlette.applications import Starlette
@@ -72,6 +63,8 @@ def create_app(settings: Settings) -> Any:
     from starlette.requests import ClientDisconnect, Request
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
+
+    from hubrails.store.health import ping, unavailable
 
     collector = settings.collector
 
@@ -116,7 +109,7 @@ def create_app(settings: Settings) -> Any:
         try:
             outcome = await run_in_threadpool(collector.handle, signal, obj, team)
         except Exception as exc:
-            if not _unavailable(exc):
+            if not unavailable(exc):
                 raise
             log.warning("store unavailable: %s", str(exc).splitlines()[0])
             return fail(
@@ -129,16 +122,10 @@ def create_app(settings: Settings) -> Any:
         return Response(payload, 200, media_type=answer)
 
     async def healthz(_request: Request) -> Response:
-        from sqlalchemy import text
-
-        def ping() -> None:
-            with collector.store.read() as conn:
-                conn.execute(text("SELECT 1"))
-
         try:
-            await run_in_threadpool(ping)
+            await run_in_threadpool(ping, collector.store)
         except Exception as exc:
-            if not _unavailable(exc):
+            if not unavailable(exc):
                 raise
             return JSONResponse({"status": "unavailable"}, 503, {"Retry-After": str(RETRY_AFTER_S)})
         return JSONResponse({"status": "ok"})

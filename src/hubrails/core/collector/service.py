@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import orjson
 
@@ -15,13 +15,11 @@ from hubrails.core.collector import buffer
 from hubrails.core.ledger import claude_code_logs, claude_code_metrics, otlp
 from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.rows import Known, RowMaker
+from hubrails.store import open_runs
 from hubrails.store.load import loader
 from hubrails.store.sql import Store
 
 B = TypeVar("B", claude_code_logs.Event, claude_code_metrics.Point)
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +67,10 @@ class Collector:
         maker = self.maker()
         with loader(self.store) as load:  # one transaction: kept spans and runs together
             if rest:
-                later |= buffer.open_traces(load.conn, rest)  # their other spans came earlier
-            kept, reasons = self._keep_spans(load.conn, [(t, by_trace[t]) for t in later], team)
+                later |= open_runs.open_traces(load.conn, rest)  # their other spans came earlier
+            kept, reasons = _open_spans([(t, by_trace[t]) for t in later], team)
+            if kept:
+                open_runs.add_spans(load.conn, kept, int(self.clock() * 1000))
             if later and len(later) < len(by_trace):
                 direct = [s for t, spans in by_trace.items() if t not in later for s in spans]
                 obj = otlp.export_of(direct)
@@ -91,33 +91,8 @@ class Collector:
         if conflicts:
             reasons.append(f"{conflicts} run_id(s) stored already with other content: kept")
         rejected = len(reasons) - (1 if conflicts else 0) + conflicts
-        accepted = kept + len(batch.rows) - conflicts
+        accepted = len(kept) + len(batch.rows) - conflicts
         return Outcome(accepted, rejected, reasons[0] if reasons else "")
-
-    def _keep_spans(
-        self,
-        conn: Connection,
-        traces: list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]],
-        team: str | None,
-    ) -> tuple[int, list[str]]:
-        """Keep the spans of ``traces`` open (those naming another team are refused)."""
-        rows: list[tuple[str, str, str, str]] = []
-        reasons: list[str] = []
-        for trace, spans in sorted(traces, key=lambda x: x[0]):
-            for resource, raw in spans:
-                named = otlp.attributes(raw.get("attributes")).get("hub.team")
-                named = named if isinstance(named, str) else resource.get("hub.team")
-                why = _bind_team(named if isinstance(named, str) else None, team)
-                if why:
-                    reasons.append(f"span {trace}:{raw.get('spanId', '')}: {why}")
-                    continue
-                if team is not None and not named:
-                    resource = {**resource, "hub.team": team}
-                key = f"{trace}:{raw.get('spanId', '')}"
-                rows.append((key, trace, orjson.dumps(resource).decode(), _json(raw)))
-        if rows:
-            buffer.add_spans(conn, rows, int(self.clock() * 1000))
-        return len(rows), reasons
 
     def _buffered(
         self,
@@ -129,10 +104,32 @@ class Collector:
         kept_events = _kept(events, team, lambda e: f"event {e.event_key}", reasons)
         kept_points = _kept(points, team, lambda p: f"point {p.series}", reasons)
         if kept_events or kept_points:
-            buffer.add(self.store, kept_events, kept_points, int(self.clock() * 1000))
+            open_runs.add(self.store, kept_events, kept_points, int(self.clock() * 1000))
         return Outcome(
             len(kept_events) + len(kept_points), len(reasons), reasons[0] if reasons else ""
         )
+
+
+def _open_spans(
+    traces: list[tuple[str, list[tuple[dict[str, Any], dict[str, Any]]]]], team: str | None
+) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """The rows (key, trace, resource JSON, span JSON) that keep the spans of ``traces`` open,
+    and a reason for each span refused (naming another team)."""
+    rows: list[tuple[str, str, str, str]] = []
+    reasons: list[str] = []
+    for trace, spans in sorted(traces, key=lambda x: x[0]):
+        for resource, raw in spans:
+            named = otlp.attributes(raw.get("attributes")).get("hub.team")
+            named = named if isinstance(named, str) else resource.get("hub.team")
+            why = _bind_team(named if isinstance(named, str) else None, team)
+            if why:
+                reasons.append(f"span {trace}:{raw.get('spanId', '')}: {why}")
+                continue
+            if team is not None and not named:
+                resource = {**resource, "hub.team": team}
+            key = f"{trace}:{raw.get('spanId', '')}"
+            rows.append((key, trace, orjson.dumps(resource).decode(), _json(raw)))
+    return rows, reasons
 
 
 def _json(raw: dict[str, Any]) -> str:
