@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 from hubrails.core.registry.config import HubConfig
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hubrails.core.ledger.report import Report
     from hubrails.core.ledger.rows import Known
+    from hubrails.core.ledger.window import Window
+    from hubrails.store.reader import Queries
 
 DEFAULT_URL = "sqlite:///.hub/ledger.db"
 
@@ -65,3 +70,30 @@ def budgets(config: HubConfig) -> dict[str, float]:
         if isinstance(monthly, int | float) and not isinstance(monthly, bool):
             found[name] = float(monthly)
     return found
+
+
+def registry_report(
+    config: HubConfig,
+    store: Queries,
+    span: Window,
+    *,
+    as_of: datetime,
+    by: str = "team",
+    team: str | None = None,
+) -> Report:
+    """The report of ``span`` with the registry's pricing, budgets, review rate and names (what
+    ``hub ledger report`` and ``hub dashboard`` show)."""
+    from hubrails.core.ledger.pricing import load_pricing
+    from hubrails.core.ledger.report import build_report
+
+    return build_report(
+        store,
+        load_pricing(config),
+        span,
+        as_of=as_of,
+        by=by,
+        team=team,
+        budgets=budgets(config),
+        review_hourly_usd=review_hourly_usd(config),
+        known=known_names(config).agents,
+    )

@@ -1,0 +1,101 @@
+"""``hub dashboard``: one self-contained HTML page of the ledger and the registry's governance."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hubrails.cli._common import RootOption
+from hubrails.cli.ledger._options import AsOfOption, DbOption, TeamOption, as_of, open_for_reading
+from hubrails.errors import HubError
+
+DEFAULT_OUT = Path(".hub") / "dashboard.html"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it: all of it or nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
+    except OSError as exc:
+        raise HubError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        Path(tmp).replace(path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise HubError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def dashboard_command(
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The HTML file to write, or - for standard output "
+            "(default: .hub/dashboard.html in the repository).",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="End (included when a date; default: --as-of).")
+    ] = None,
+    team: TeamOption = None,
+    moment_given: AsOfOption = None,
+    db: DbOption = None,
+    root: RootOption = None,
+) -> None:
+    """Write one self-contained HTML page: spend, outcomes, review, cheaper tiers, governance.
+
+    The numbers are those of 'hub ledger report --format json' for the same window; the page
+    needs no network and no server (open the file, or publish it as a CI artifact).
+
+    Exit 0, or 2 on a usage error.
+    """
+    from hubrails.core.certify.agent_files import Workspace
+    from hubrails.core.dashboard.build import build_dashboard
+    from hubrails.core.hub.locate import find_hub
+    from hubrails.core.ledger.registry_facts import ledger_url
+    from hubrails.core.ledger.window import window
+
+    try:
+        from hubrails.render.html import render_dashboard
+    except ImportError as exc:
+        raise HubError(
+            f"hub dashboard needs the dashboard extra ({exc.name} is missing)",
+            hint="pip install 'hubrails[dashboard]'",
+        ) from None
+    moment = as_of(moment_given)
+    span = window(since, until, moment)
+    config, store = open_for_reading(root, db)
+    try:
+        ws = Workspace(config, find_hub(config))
+        data = build_dashboard(
+            ws, store, span, as_of=moment, team=team, ledger_url=ledger_url(config, db)
+        )
+    finally:
+        store.close()
+    for warning in data.governance.warnings:
+        sys.stderr.write(f"hub: warning: {warning}\n")
+    if out is not None and str(out) == "-":
+        render_dashboard(data, sys.stdout)
+        return
+    import io
+
+    page = io.StringIO()
+    render_dashboard(data, page)
+    target = out if out is not None else config.root / DEFAULT_OUT
+    _write_atomically(target, page.getvalue())
+    sys.stderr.write(f"hub: wrote {target} ({len(page.getvalue().encode()) // 1024} KiB)\n")

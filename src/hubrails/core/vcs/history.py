@@ -1,0 +1,60 @@
+"""Commits of a repository's history that a query picks (``git log``), e.g. the skill
+promotions of a time window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubrails.core.vcs.repository import Repository
+from hubrails.errors import GitError
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedCommit:
+    """One commit: its id, commit time (seconds since the epoch), subject and chosen trailers."""
+
+    sha: str
+    time_s: int
+    subject: str
+    trailers: dict[str, str]
+
+
+def commits_with_trailer(
+    path: Path, key: str, value: str, since_s: int, until_s: int, keys: tuple[str, ...]
+) -> list[LoggedCommit] | None:
+    """The commits of HEAD's history in ``[since_s, until_s)`` whose trailer ``key`` starts
+    with ``value``, newest first, with the trailers ``keys``; ``None`` outside a repository or
+    before a first commit."""
+    try:
+        repo = Repository.open(path)
+    except GitError:
+        return None
+    try:
+        fields = "%x1f".join(
+            ["%H", "%ct", "%s", *(f"%(trailers:key={k},valueonly,separator=%x1e)" for k in keys)]
+        )
+        status, out, _ = repo.attempt(
+            "log",
+            f"--since=@{since_s}",
+            f"--until=@{until_s}",
+            f"--grep=^{key}: {value}",
+            "--regexp-ignore-case",
+            f"--format={fields}%x1d",
+            "HEAD",
+            "--",
+        )
+    finally:
+        repo.close()
+    if status != 0:
+        return None
+    found = []
+    for record in str(out).split("\x1d"):
+        parts = record.strip("\n").split("\x1f")
+        if len(parts) != 3 + len(keys):
+            continue
+        sha, time_s, subject, *values = parts
+        if since_s <= int(time_s) < until_s:  # git's --since/--until are inclusive
+            trailers = {k: v.split("\x1e")[0].strip() for k, v in zip(keys, values, strict=True)}
+            found.append(LoggedCommit(sha, int(time_s), subject, trailers))
+    return found
