@@ -77,13 +77,21 @@ def dashboard_command(
             f"hub dashboard needs the dashboard extra ({exc.name} is missing)",
             hint="pip install 'hubrails[dashboard]'",
         ) from None
+    from datetime import UTC, datetime
+
     moment = as_of(moment_given)
     span = window(since, until, moment)
     config, store = open_for_reading(root, db)
     try:
         ws = Workspace(config, find_hub(config))
         data = build_dashboard(
-            ws, store, span, as_of=moment, team=team, ledger_url=ledger_url(config, db)
+            ws,
+            store,
+            span,
+            as_of=moment,
+            team=team,
+            ledger_url=ledger_url(config, db),
+            now=datetime.now(UTC),
         )
     finally:
         store.close()

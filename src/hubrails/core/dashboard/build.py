@@ -34,9 +34,11 @@ def build_dashboard(
     as_of: dt.datetime,
     team: str | None,
     ledger_url: str | None,
+    now: dt.datetime,
 ) -> Dashboard:
-    """Gather the page's data: the ledger's over ``span`` (``team``'s only, when given) and
-    the registry's governance as of ``as_of``."""
+    """Gather the page's data: the ledger's over ``span`` (``team``'s only, when given) with
+    budgets as of ``as_of``, and the registry's governance as of ``now`` (certificates and
+    waivers hold or expire by the clock, whatever window the ledger is looked at in)."""
     from hubrails.core.ledger.registry_facts import registry_report
 
     config = ws.config
@@ -46,6 +48,6 @@ def build_dashboard(
         team=team,
         report=report,
         series=series(store, span, team, report.review_hourly_usd),
-        governance=governance(ws, span, ledger_url, as_of),
+        governance=governance(ws, span, ledger_url, now),
         saving=sum(c.monthly_saving for c in report.cheaper_tier),
     )

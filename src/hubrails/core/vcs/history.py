@@ -36,8 +36,6 @@ def commits_with_trailer(
         )
         status, out, _ = repo.attempt(
             "log",
-            f"--since=@{since_s}",
-            f"--until=@{until_s}",
             f"--grep=^{key}: {value}",
             "--regexp-ignore-case",
             f"--format={fields}%x1d",
@@ -54,7 +52,7 @@ def commits_with_trailer(
         if len(parts) != 3 + len(keys):
             continue
         sha, time_s, subject, *values = parts
-        if since_s <= int(time_s) < until_s:  # git's --since/--until are inclusive
+        if since_s <= int(time_s) < until_s:  # not git's --since: it stops at an older commit
             trailers = {k: v.split("\x1e")[0].strip() for k, v in zip(keys, values, strict=True)}
             found.append(LoggedCommit(sha, int(time_s), subject, trailers))
     return found
