@@ -43,8 +43,10 @@ def test_the_numbers_are_those_of_the_json_report(registry: Path, db: str) -> No
     teams = found.tables["team-table"]
     assert [row[0][0] for row in teams] == [r["key"] for r in doc["rows"]]
     for row, r in zip(teams, doc["rows"], strict=True):
-        keys = ("runs", "cost_usd", "cost_per_resolved_usd", "failure_rate", "review_minutes")
-        keys += ("review_cost_usd", "share", "unpriced_runs")
+        keys = (
+            *("runs", "cost_usd", "cost_per_resolved_usd", "failure_rate", "review_minutes"),
+            *("review_cost_usd", "share", "unpriced_runs"),
+        )
         assert values(row) == pytest.approx([r[k] for k in keys], abs=1e-6), r["key"]
     drivers = found.tables["drivers-table"]
     assert [row[0][0] for row in drivers] == [r["key"] for r in doc["top_cost_drivers"]]
