@@ -58,12 +58,18 @@ def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int)
     import time
 
     from hubrails.store import missing_sqlite_file
+    from hubrails.store.reader import sqlite_reader
 
     if missing_sqlite_file(store_url):
         return None
+    since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
+    reader = sqlite_reader(store_url)  # a SQLite ledger at this schema: no SQLAlchemy import
+    if reader is not None:
+        query = "SELECT count(*) FROM ledger_runs WHERE team = :t AND agent = :a AND ts_ms >= :s"
+        [[(count,)]] = reader.queries([(query, {"t": team, "a": agent, "s": since_ms})])
+        return int(count)
     from hubrails.store.sql import runs_since
 
-    since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
     return runs_since(store_url, team, agent, since_ms)
 
 

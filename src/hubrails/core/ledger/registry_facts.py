@@ -40,11 +40,10 @@ def review_hourly_usd(config: HubConfig) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def known_names(config: HubConfig) -> Known:
-    """The teams and agents the registry declares (from the catalog snapshot: while no manifest
-    changed, nothing is read but its size and time)."""
+def declared(config: HubConfig) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The teams and (team, agent) pairs the registry declares (from the catalog snapshot:
+    while no manifest changed, nothing is read but its size and time)."""
     from hubrails.core.catalog.snapshot import load
-    from hubrails.core.ledger.rows import Known
 
     teams: set[str] = set()
     agents: set[tuple[str, str]] = set()
@@ -54,7 +53,14 @@ def known_names(config: HubConfig) -> Known:
             teams.add(asset.name)
         elif asset.kind == "Agent" and asset.team:
             agents.add((asset.team, asset.name))
-    return Known(frozenset(teams), frozenset(agents))
+    return frozenset(teams), frozenset(agents)
+
+
+def known_names(config: HubConfig) -> Known:
+    """What ingest checks records against: :func:`declared`."""
+    from hubrails.core.ledger.rows import Known
+
+    return Known(*declared(config))
 
 
 def budgets(config: HubConfig) -> dict[str, float]:
@@ -95,5 +101,5 @@ def registry_report(
         team=team,
         budgets=budgets(config),
         review_hourly_usd=review_hourly_usd(config),
-        known=known_names(config).agents,
+        known=declared(config)[1],  # not known_names: ingest's rows import SQLAlchemy
     )
