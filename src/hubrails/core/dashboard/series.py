@@ -1,5 +1,5 @@
 """The ledger's series the report does not keep: cost per team per day, and each agent's
-weekly failure rate, from one grouped query (the report's own ``grouped``)."""
+weekly failure rate, from grouped queries (the report's own ``grouped``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 from hubrails.core.ledger.query import Sums, Totals, grouped
 from hubrails.core.ledger.window import DAY_MS, Window
-from hubrails.store.reader import Queries
+from hubrails.store.reader import SUMS, Queries
+
+COST = SUMS.index("cost_usd")  # the cost's place in a group's sums
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,26 +41,26 @@ def iso_day(day: int) -> str:
 
 
 def series(store: Queries, span: Window, team: str | None, review_hourly_usd: float) -> Series:
-    """The series of ``span`` (of ``team`` only, when given)."""
+    """The series of ``span`` (of ``team`` only, when given): per team and day, and per agent
+    and week, each summed in SQL (a few thousand groups, not one per agent and day)."""
     first, last = span.since_ms // DAY_MS, (span.until_ms - 1) // DAY_MS
-    weeks = (last - first) // 7 + 1  # week 0 ends on the window's last day
-    per_day = grouped(store, span, ("team", "agent", "day"), team)
     cost: dict[str, list[float]] = {}
-    per_agent, weekly = Sums(), Sums()
-    for (t, a, day), sums in per_day.items():
-        d = int(day)
-        cost.setdefault(t, [0.0] * (last - first + 1))[d - first] += sums[5]  # SUMS: cost
-        per_agent.add((t, a), sums)
-        weekly.add((t, a, weeks - 1 - (last - d) // 7), sums)
-    week_totals = weekly.totals()
+    for (t, day), values in grouped(store, span, ("team", "day"), team).items():
+        cost.setdefault(t, [0.0] * (last - first + 1))[int(day) - first] += values[COST]
+    weeks = (last - first) // 7 + 1  # the last week ends on the window's last day
+    per_agent, weekly = Sums(), list[dict[tuple[str, str], Totals]]()
+    for week in range(weeks):
+        since = max(span.since_ms, (last + 1 - 7 * (weeks - week)) * DAY_MS)
+        until = min(span.until_ms, (last + 1 - 7 * (weeks - week - 1)) * DAY_MS)
+        sums = grouped(store, Window(since, until), ("team", "agent"), team)
+        weekly.append(sums.totals())
+        for key, values in sums.items():
+            per_agent.add(key, values)
     agents = []
     for (t, a), totals in per_agent.totals().items():
-        rates = tuple(
-            w.failure_rate if (w := week_totals.get((t, a, i))) else None for i in range(weeks)
-        )
-        agents.append(
-            AgentTrend(t, a, totals, totals.review_minutes / 60 * review_hourly_usd, rates)
-        )
+        rates = tuple(w[(t, a)].failure_rate if (t, a) in w else None for w in weekly)
+        review = totals.review_minutes / 60 * review_hourly_usd
+        agents.append(AgentTrend(t, a, totals, review, rates))
     agents.sort(key=lambda x: (-x.totals.failure_rate, x.team, x.agent))
     teams = sorted(cost, key=lambda t: (-sum(cost[t]), t))
     return Series(
