@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hubrails.cli._common import RootOption
-from hubrails.cli.ledger._options import AsOfOption, DbOption, TeamOption, as_of, open_for_reading
+from hubrails.cli.ledger._options import (
+    AsOfOption,
+    DbOption,
+    SinceOption,
+    TeamOption,
+    UntilOption,
+    as_of,
+    open_for_reading,
+)
 from hubrails.errors import HubError
 
 DEFAULT_OUT = Path(".hub") / "dashboard.html"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it: all of it or nothing."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    except OSError as exc:
-        raise HubError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        Path(tmp).replace(path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise HubError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def dashboard_command(
@@ -45,13 +35,8 @@ def dashboard_command(
             show_default=False,
         ),
     ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="End (included when a date; default: --as-of).")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     team: TeamOption = None,
     moment_given: AsOfOption = None,
     db: DbOption = None,
@@ -105,5 +90,7 @@ def dashboard_command(
     page = io.StringIO()
     render_dashboard(data, page)
     target = out if out is not None else config.root / DEFAULT_OUT
-    _write_atomically(target, page.getvalue())
+    from hubrails.core.runtime.files import atomic_write
+
+    atomic_write(target, page.getvalue())
     sys.stderr.write(f"hub: wrote {target} ({len(page.getvalue().encode()) // 1024} KiB)\n")

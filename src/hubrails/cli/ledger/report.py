@@ -12,8 +12,10 @@ from hubrails.cli._common import RootOption
 from hubrails.cli.ledger._options import (
     AsOfOption,
     DbOption,
+    SinceOption,
     SummaryFormat,
     TeamOption,
+    UntilOption,
     as_of,
     open_for_reading,
 )
@@ -38,13 +40,8 @@ class By(StrEnum):
 
 
 def report_command(
-    since: Annotated[
-        str | None,
-        typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="End (included when a date; default: --as-of).")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     team: TeamOption = None,
     by: Annotated[By, typer.Option("--by", help="Group the breakdown by.")] = By.TEAM,
     output: Annotated[

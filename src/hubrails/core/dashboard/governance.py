@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hubrails.core.certify.agent_files import Workspace
+from hubrails.core.certify.waivers import Waiver
 from hubrails.core.ledger.window import Window
 from hubrails.core.promote.outcome import PROMOTED_BY, PROMOTED_BY_VALUE
 
@@ -30,14 +31,8 @@ class AgentStatus:
 class WaiverStatus:
     """One waiver and whether it has expired."""
 
-    agent: str
-    team: str | None
-    check: str
-    reason: str
-    granted_by: str
-    expires: dt.date
+    waiver: Waiver
     expired: bool
-    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +108,8 @@ def waivers(ws: Workspace, today: dt.date) -> tuple[WaiverStatus, ...]:
     from hubrails.core.certify.waivers import load_waivers
 
     every, _ = load_waivers(ws, dt.date.min)  # expired ones are dropped only after today
-    found = [
-        WaiverStatus(
-            w.agent, w.team, w.check, w.reason, w.granted_by, w.expires, w.expires < today, w.path
-        )
-        for w in every
-    ]
-    return tuple(sorted(found, key=lambda w: (w.expires, w.agent, w.check)))
+    found = [WaiverStatus(w, w.expires < today) for w in every]
+    return tuple(sorted(found, key=lambda s: (s.waiver.expires, s.waiver.agent, s.waiver.check)))
 
 
 def tools(ws: Workspace) -> tuple[ToolStatus, ...]:
