@@ -95,6 +95,7 @@ def test_one_team(registry: Path, db: str) -> None:
     found = tables(page(db, "--team", "sre"))
     assert [row[0][0] for row in found.tables["team-table"]] == ["sre"]
     assert {row[0][0].split("/")[0] for row in found.tables["agent-table"]} == {"sre"}
+    assert [row[0][0] for row in found.tables["cert-table"]] == ["sre/incident-triage"]
 
 
 def test_user_data_is_escaped(registry: Path, db: str) -> None:

@@ -49,6 +49,9 @@ def dashboard_command(
 
     Exit 0, or 2 on a usage error.
     """
+    import io
+    from datetime import UTC, datetime
+
     from hubrails.core.certify.agent_files import Workspace
     from hubrails.core.dashboard.build import build_dashboard
     from hubrails.core.hub.locate import find_hub
@@ -62,8 +65,6 @@ def dashboard_command(
             f"hub dashboard needs the dashboard extra ({exc.name} is missing)",
             hint="pip install 'hubrails[dashboard]'",
         ) from None
-    from datetime import UTC, datetime
-
     moment = as_of(moment_given)
     span = window(since, until, moment)
     config, store = open_for_reading(root, db)
@@ -85,12 +86,10 @@ def dashboard_command(
     if out is not None and str(out) == "-":
         render_dashboard(data, sys.stdout)
         return
-    import io
+    from hubrails.core.runtime.files import atomic_write
 
     page = io.StringIO()
     render_dashboard(data, page)
     target = out if out is not None else config.root / DEFAULT_OUT
-    from hubrails.core.runtime.files import atomic_write
-
     atomic_write(target, page.getvalue())
     sys.stderr.write(f"hub: wrote {target} ({len(page.getvalue().encode()) // 1024} KiB)\n")

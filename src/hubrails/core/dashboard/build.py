@@ -48,6 +48,6 @@ def build_dashboard(
         team=team,
         report=report,
         series=series(store, span, team, report.review_hourly_usd),
-        governance=governance(ws, span, ledger_url, now),
+        governance=governance(ws, span, ledger_url, now, team),
         saving=sum(c.monthly_saving for c in report.cheaper_tier),
     )

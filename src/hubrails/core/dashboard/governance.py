@@ -159,7 +159,18 @@ def promotions(ws: Workspace, span: Window) -> tuple[Promotion, ...] | None:
     )
 
 
-def governance(ws: Workspace, span: Window, ledger_url: str | None, now: dt.datetime) -> Governance:
-    """Every governance section."""
+def governance(
+    ws: Workspace, span: Window, ledger_url: str | None, now: dt.datetime, team: str | None = None
+) -> Governance:
+    """Every governance section; with ``team``, only its agents and their waivers."""
     agents, warnings = certification(ws, ledger_url, now)
-    return Governance(agents, waivers(ws, now.date()), tools(ws), promotions(ws, span), warnings)
+    found = waivers(ws, now.date())
+    if team is not None:
+        agents = tuple(a for a in agents if a.team == team)
+        names = {a.agent for a in agents}
+        found = tuple(
+            s
+            for s in found
+            if s.waiver.team == team or (s.waiver.team is None and s.waiver.agent in names)
+        )
+    return Governance(agents, found, tools(ws), promotions(ws, span), warnings)
