@@ -3,7 +3,6 @@ governance of the registry, bad input refused."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -199,5 +198,4 @@ def test_an_output_that_cannot_be_written(registry: Path, db: str) -> None:
     run = run_cli("dashboard", "--db", db, "--out", str(registry / "taken" / "page.html"))
     assert run.exit_code == 2
     assert "cannot write" in run.stderr
-    assert json.loads(json.dumps(run.stderr))  # one clear line, no traceback
     assert "Traceback" not in run.stderr
