@@ -199,3 +199,17 @@ def test_an_output_that_cannot_be_written(registry: Path, db: str) -> None:
     assert run.exit_code == 2
     assert "cannot write" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_the_same_numbers_from_postgresql_and_sqlite(registry: Path, ledger_db: str) -> None:
+    seed(registry, ledger_db)
+    doc, found = report(ledger_db), tables(page(ledger_db))
+    teams = found.tables["team-table"]
+    assert [row[0][0] for row in teams] == [r["key"] for r in doc["rows"]]
+    assert [values(row)[:2] for row in teams] == [
+        pytest.approx([r["runs"], r["cost_usd"]], abs=1e-6) for r in doc["rows"]
+    ]
+    days = found.tables["spend-table"]
+    assert sum(float(row[-1][1] or 0) for row in days) == pytest.approx(
+        doc["total"]["cost_usd"], abs=1e-4
+    )
