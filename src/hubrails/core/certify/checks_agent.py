@@ -58,19 +58,15 @@ def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int)
     import time
 
     from hubrails.store import missing_sqlite_file
+    from hubrails.store.reader import runs_since as reader_runs_since
     from hubrails.store.reader import sqlite_reader
 
     if missing_sqlite_file(store_url):
         return None
     since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
     reader = sqlite_reader(store_url)  # a SQLite ledger at this schema: no SQLAlchemy import
-    if reader is not None:  # whole days from the daily sums (by key), the first part-day's runs
-        day = -(-since_ms // 86_400_000)
-        keys = {"t": team, "a": agent, "d": day, "s": since_ms, "e": day * 86_400_000}
-        whole = "SELECT sum(runs) FROM ledger_daily WHERE team = :t AND agent = :a AND day >= :d"
-        part = "SELECT count(*) FROM ledger_runs WHERE ts_ms >= :s AND ts_ms < :e AND team = :t"
-        found = reader.queries([(whole, keys), (part + " AND agent = :a", keys)])
-        return sum(int(rows[0][0] or 0) for rows in found)
+    if reader is not None:
+        return reader_runs_since(reader, team, agent, since_ms)
     from hubrails.store.sql import runs_since
 
     return runs_since(store_url, team, agent, since_ms)
