@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("ledger", "app"),
     "guard": ("guard", "app"),
     "mcp": ("mcp", "app"),
+    "dashboard": ("dashboard", "dashboard_command"),
 }
 
 

@@ -1,6 +1,7 @@
 """Output, one renderer per format: ``text/`` and ``json/`` (a module per command), ``github``,
-``sarif`` and ``csv``; below, the renderer of each command by format. Renderers only format: they
-write to the stream they are given, read nothing and decide no exit code."""
+``sarif``, ``csv`` and ``html/`` (the dashboard); below, the renderer of each command by
+format. Renderers only format: they write to the stream they are given, read nothing and
+decide no exit code."""
 
 from __future__ import annotations
 

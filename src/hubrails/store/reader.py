@@ -84,3 +84,15 @@ def sqlite_reader(url: str) -> SqliteReader | None:
     except sqlite3.Error:
         return None
     return SqliteReader(path) if found and found[0] == SCHEMA_VERSION else None
+
+
+def runs_since(reader: Queries, team: str, agent: str, since_ms: int) -> int:
+    """How many runs of ``team``/``agent`` the ledger holds from ``since_ms`` on: whole days
+    from the daily sums (found by their key), the first part-day's runs one by one (the runs
+    table has only a time index, and a third of a large ledger is too many to count)."""
+    day = -(-since_ms // DAY_MS)
+    keys = {"t": team, "a": agent, "d": day, "s": since_ms, "e": day * DAY_MS}
+    whole = "SELECT sum(runs) FROM ledger_daily WHERE team = :t AND agent = :a AND day >= :d"
+    part = "SELECT count(*) FROM ledger_runs WHERE ts_ms >= :s AND ts_ms < :e AND team = :t"
+    found = reader.queries([(whole, keys), (part + " AND agent = :a", keys)])
+    return sum(int(rows[0][0] or 0) for rows in found)

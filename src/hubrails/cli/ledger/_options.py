@@ -68,6 +68,13 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
+]
+UntilOption = Annotated[
+    str | None, typer.Option(help="End (included when a date; default: --as-of).")
+]
 TeamOption = Annotated[
     str | None, typer.Option("--team", help="Only this team.", show_default=False)
 ]

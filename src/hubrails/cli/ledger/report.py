@@ -12,8 +12,10 @@ from hubrails.cli._common import RootOption
 from hubrails.cli.ledger._options import (
     AsOfOption,
     DbOption,
+    SinceOption,
     SummaryFormat,
     TeamOption,
+    UntilOption,
     as_of,
     open_for_reading,
 )
@@ -38,13 +40,8 @@ class By(StrEnum):
 
 
 def report_command(
-    since: Annotated[
-        str | None,
-        typer.Option(help="Start: a date, a date-time or a span back like 30d (default: 30d)."),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="End (included when a date; default: --as-of).")
-    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     team: TeamOption = None,
     by: Annotated[By, typer.Option("--by", help="Group the breakdown by.")] = By.TEAM,
     output: Annotated[
@@ -62,26 +59,14 @@ def report_command(
 
     Exit 0, or 2 on a usage error.
     """
-    from hubrails.core.ledger.pricing import load_pricing
-    from hubrails.core.ledger.registry_facts import budgets, known_names, review_hourly_usd
-    from hubrails.core.ledger.report import build_report
+    from hubrails.core.ledger.registry_facts import registry_report
     from hubrails.core.ledger.window import window
 
     moment = as_of(moment_given)
     span = window(since, until, moment)
     config, store = open_for_reading(root, db)
     try:
-        report = build_report(
-            store,
-            load_pricing(config),
-            span,
-            as_of=moment,
-            by=by.value,
-            team=team,
-            budgets=budgets(config),
-            review_hourly_usd=review_hourly_usd(config),
-            known=known_names(config).agents,
-        )
+        report = registry_report(config, store, span, as_of=moment, by=by.value, team=team)
     finally:
         store.close()
     from hubrails.render import report_renderer

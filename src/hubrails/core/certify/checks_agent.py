@@ -58,12 +58,17 @@ def ledger_records_seen(store_url: str, team: str, agent: str, window_days: int)
     import time
 
     from hubrails.store import missing_sqlite_file
+    from hubrails.store.reader import runs_since as reader_runs_since
+    from hubrails.store.reader import sqlite_reader
 
     if missing_sqlite_file(store_url):
         return None
+    since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
+    reader = sqlite_reader(store_url)  # a SQLite ledger at this schema: no SQLAlchemy import
+    if reader is not None:
+        return reader_runs_since(reader, team, agent, since_ms)
     from hubrails.store.sql import runs_since
 
-    since_ms = max(int(time.time() * 1000) - int(window_days * 86_400_000), -(2**62))
     return runs_since(store_url, team, agent, since_ms)
 
 

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 from hubrails.core.registry.config import HubConfig
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hubrails.core.ledger.report import Report
     from hubrails.core.ledger.rows import Known
+    from hubrails.core.ledger.window import Window
+    from hubrails.store.reader import Queries
 
 DEFAULT_URL = "sqlite:///.hub/ledger.db"
 
@@ -35,11 +40,10 @@ def review_hourly_usd(config: HubConfig) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def known_names(config: HubConfig) -> Known:
-    """The teams and agents the registry declares (from the catalog snapshot: while no manifest
-    changed, nothing is read but its size and time)."""
+def declared(config: HubConfig) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The teams and (team, agent) pairs the registry declares (from the catalog snapshot:
+    while no manifest changed, nothing is read but its size and time)."""
     from hubrails.core.catalog.snapshot import load
-    from hubrails.core.ledger.rows import Known
 
     teams: set[str] = set()
     agents: set[tuple[str, str]] = set()
@@ -49,7 +53,14 @@ def known_names(config: HubConfig) -> Known:
             teams.add(asset.name)
         elif asset.kind == "Agent" and asset.team:
             agents.add((asset.team, asset.name))
-    return Known(frozenset(teams), frozenset(agents))
+    return frozenset(teams), frozenset(agents)
+
+
+def known_names(config: HubConfig) -> Known:
+    """What ingest checks records against: :func:`declared`."""
+    from hubrails.core.ledger.rows import Known
+
+    return Known(*declared(config))
 
 
 def budgets(config: HubConfig) -> dict[str, float]:
@@ -65,3 +76,30 @@ def budgets(config: HubConfig) -> dict[str, float]:
         if isinstance(monthly, int | float) and not isinstance(monthly, bool):
             found[name] = float(monthly)
     return found
+
+
+def registry_report(
+    config: HubConfig,
+    store: Queries,
+    span: Window,
+    *,
+    as_of: datetime,
+    by: str = "team",
+    team: str | None = None,
+) -> Report:
+    """The report of ``span`` with the registry's pricing, budgets, review rate and names (what
+    ``hub ledger report`` and ``hub dashboard`` show)."""
+    from hubrails.core.ledger.pricing import load_pricing
+    from hubrails.core.ledger.report import build_report
+
+    return build_report(
+        store,
+        load_pricing(config),
+        span,
+        as_of=as_of,
+        by=by,
+        team=team,
+        budgets=budgets(config),
+        review_hourly_usd=review_hourly_usd(config),
+        known=declared(config)[1],  # not known_names: ingest's rows import SQLAlchemy
+    )
