@@ -4,6 +4,7 @@ catalog snapshot, so 1,000 agents cost no manifest parse."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -91,14 +92,17 @@ def registry_facts(config: HubConfig, hub: HubConfig | None = None) -> RegistryF
 def certificate(root: Path, team: str, agent: str) -> dict[str, Any] | None:
     """The predicate of ``certificates/TEAM/AGENT.json`` (a DSSE envelope's payload too), or
     ``None`` when there is none or it cannot be read."""
-    path = root / "certificates" / team / f"{agent}.json"
-    try:
-        data = json.loads(path.read_bytes())
-        if isinstance(data, dict) and isinstance(data.get("payload"), str):
-            import base64
+    from hubrails.core.certify.signatures import MAX_BYTES
+    from hubrails.core.registry.safefile import read_bytes
+    from hubrails.core.signing.envelope import is_envelope
+    from hubrails.errors import LoadError
 
+    try:
+        raw = read_bytes(root / "certificates" / team / f"{agent}.json", root, MAX_BYTES)
+        data = json.loads(raw)
+        if is_envelope(data) and isinstance(data.get("payload"), str):
             data = json.loads(base64.b64decode(data["payload"]))
-    except (OSError, ValueError, TypeError):
+    except (LoadError, ValueError, TypeError, RecursionError):
         return None
     predicate = data.get("predicate") if isinstance(data, dict) else None
     return predicate if isinstance(predicate, dict) else None
