@@ -51,28 +51,26 @@ def merge_sums(into: DailySums, more: DailySums) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Packed:
-    """Rows and the input line of each, as a serialized SQLite database (``pack``)."""
+    """Rows as a serialized SQLite database (``pack``), and the input line of each."""
 
     count: int
     data: bytes
+    lines: bytes  # array("q"): the line of the row with rowid i is item i - 1
 
 
 def pack(rows: Sequence[Row], lines: Sequence[int]) -> Packed:
-    """``rows`` and their ``lines`` as one table of an in-memory SQLite database, serialized:
-    cheaper to make and to send than pickled tuples, and copied by the loader in SQL."""
+    """``rows`` as one table of an in-memory SQLite database, serialized: cheaper to make and
+    to send than pickled tuples, and copied by the loader in SQL."""
+    import array
     import sqlite3
 
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db.execute(f"CREATE TABLE {_PACKED} ({_COLS}, line)")  # untyped: values kept as given
-        marks = ", ".join("?" * (len(COLUMNS) + 1))
+        db.execute(f"CREATE TABLE {_PACKED} ({_COLS})")  # untyped: values kept as given
         db.execute("BEGIN")
-        db.executemany(
-            f"INSERT INTO {_PACKED} VALUES ({marks})",
-            [(*row, line) for row, line in zip(rows, lines, strict=True)],
-        )
+        db.executemany(f"INSERT INTO {_PACKED} VALUES ({', '.join('?' * len(COLUMNS))})", rows)
         db.execute("COMMIT")
-        return Packed(len(rows), db.serialize())
+        return Packed(len(rows), db.serialize(), array.array("q", lines).tobytes())
     finally:
         db.close()
 
@@ -138,7 +136,7 @@ class _SqliteLoader:
             merge_sums(self.daily, sums)
             return True
         if isinstance(rows, Packed):
-            self._check_packed(cursor, source)
+            self._check_packed(cursor, source, rows)
         else:
             self._check(cursor, source, rows, lines)
         cursor.execute(
@@ -180,13 +178,16 @@ class _SqliteLoader:
         for line, key in found:
             self._conflict(Conflict(source, line, key))
 
-    def _check_packed(self, cursor: Any, source: str) -> None:
+    def _check_packed(self, cursor: Any, source: str, packed: Packed) -> None:
         """``_check`` for a packed batch, in SQL."""
+        import array
+
+        lines = array.array("q", packed.lines)
         cursor.execute(
-            f"SELECT s.line, s.run_key FROM {STAGE}.{_PACKED} s JOIN ledger_runs r "
-            "ON r.run_key = s.run_key WHERE r.digest <> s.digest ORDER BY s.line"
+            f"SELECT s.rowid, s.run_key FROM {STAGE}.{_PACKED} s JOIN ledger_runs r "
+            "ON r.run_key = s.run_key WHERE r.digest <> s.digest"
         )
-        for line, key in cursor.fetchall():
+        for line, key in sorted((lines[i - 1], key) for i, key in cursor.fetchall()):
             self._conflict(Conflict(source, line, key))
 
     def _conflict(self, conflict: Conflict) -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
-import sys
+import operator
 import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any
 
 import orjson
 
@@ -19,7 +17,7 @@ from hubrails.core.ledger import otlp
 from hubrails.core.ledger.otlp_signals import is_export
 from hubrails.core.ledger.pricing import Model, PriceBook
 from hubrails.core.ledger.reader import Item, parse
-from hubrails.core.ledger.records import Record, Reject, plain_ts
+from hubrails.core.ledger.records import Fields, Record, Reject, plain
 from hubrails.store.load import DailySums, Packed, Row
 from hubrails.store.sql import COLUMNS, DAY_MS
 
@@ -36,11 +34,13 @@ _TEAM, _AGENT, _MODEL, _HOW, _PRICED, _TS, _COST, _OUTCOME = (
         "outcome",
     )
 )
-_TOKENS = tuple(
-    COLUMNS.index(c)
-    for c in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
-)
-_REVIEW = COLUMNS.index("review_minutes")
+# What a row adds to its day's sums, in one call.
+_SUMMED = operator.itemgetter(
+    *(COLUMNS.index(c) for c in (
+        "ts_ms", "team", "agent", "model", "price_model", "input_tokens", "output_tokens",
+        "cache_read_tokens", "cache_write_tokens", "review_minutes", "outcome", "cost_usd",
+    ))
+)  # fmt: skip
 _OUTCOME_SLOT = {"resolved": 8, "escalated": 9, "failed": 10, "abandoned": 11}  # in SUMS
 
 
@@ -92,9 +92,10 @@ class RowMaker:
         """The table row of ``r`` (COLUMNS)."""
         return self._row(r.run_id, r[1:])
 
-    def _row(self, run_id: str | None, content: tuple[Any, ...]) -> Row:
+    def _row(self, run_id: str | None, content: Fields) -> Row:
         """The row of a record given as its ``run_id`` and the rest of its fields (the
-        ``Record`` fields after ``run_id``, in order: what the digest is taken of)."""
+        ``Record`` fields after ``run_id``, in order: what the digest is taken of). Repeated
+        strings are interned, so that a batch pickles each once."""
         digest = hashlib.blake2b(orjson.dumps(content), digest_size=16).hexdigest()
         team, agent, name, tokens_in, tokens_out, read, write, tools, review, outcome, ts_ms, \
             cost, duration, labels = content  # fmt: skip
@@ -111,27 +112,11 @@ class RowMaker:
         else:
             how, since = "unpriced", None
         return (
-            run_id if run_id is not None else f"digest:{digest}", run_id, digest, team, agent,
-            name, model.id if model is not None else None,
+            run_id if run_id is not None else f"digest:{digest}", run_id, digest, intern(team),
+            intern(agent), intern(name), model.id if model is not None else None,
             model.tier if model is not None else None, since, ts_ms, tokens_in, tokens_out,
-            read, write, tools, review, outcome, cost, how, duration, labels, self.now_ms,
+            read, write, tools, review, intern(outcome), cost, how, duration, labels, self.now_ms,
         )  # fmt: skip
-
-    def _plain(self, obj: dict[str, Any], ts_ms: int) -> Row:
-        """The row of a record the fast test accepted (``records.plain_ts``): the values
-        ``records.check`` would normalise it to, without building the ``Record``. Repeated
-        strings are interned, so a batch pickles each once."""
-        get = obj.get
-        cost, labels = get("cost_usd"), get("labels")
-        content = (
-            intern(obj["team"]), intern(obj["agent"]), intern(obj["model"]),
-            obj["input_tokens"], obj["output_tokens"], get("cache_read_tokens", 0),
-            get("cache_write_tokens", 0), obj["tool_calls"],
-            float(obj["human_review_minutes"]), intern(obj["task_outcome"]), ts_ms,
-            None if cost is None else float(cost), get("duration_ms"),
-            json.dumps(labels, sort_keys=True, ensure_ascii=False) if labels else None,
-        )  # fmt: skip
-        return self._row(get("run_id"), content)
 
     def batch(self, name: str, start: int, lines: Iterable[bytes]) -> Batch:
         """Parse ``lines`` (the first is line ``start`` of ``name``) into a batch, its rows in
@@ -147,9 +132,9 @@ class RowMaker:
             except ValueError:
                 obj = None
             if type(obj) is dict:
-                ts_ms = plain_ts(obj)
-                if ts_ms is not None:  # the common case: a plain record
-                    rows.append(self._plain(obj, ts_ms))
+                fast = plain(obj)
+                if fast is not None:  # the common case: a plain record, its fields as stored
+                    rows.append(self._row(*fast))
                     numbers.append(number)
                     continue
                 if otlp.is_export(obj) or is_export(obj):  # may span lines: the reader's
@@ -194,20 +179,21 @@ class RowMaker:
 
 def _count(daily: DailySums, row: Row) -> None:
     """Add one row to its day's sums (in the order of SUMS)."""
-    key = (row[_TS] // DAY_MS, row[_TEAM], row[_AGENT], row[_PRICED] or row[_MODEL])
+    ts_ms, team, agent, name, priced, tokens_in, tokens_out, read, write, review, outcome, cost = (
+        _SUMMED(row)
+    )
+    key = (ts_ms // DAY_MS, team, agent, priced or name)  # interned strings (``_row``)
     sums = daily.get(key)
-    if sums is None:  # shared strings: the sums of a whole ingest are pickled once, compactly
-        key = (key[0], sys.intern(key[1]), sys.intern(key[2]), sys.intern(key[3]))
+    if sums is None:
         sums = daily[key] = [0] * 12
-    cost = row[_COST]
     sums[0] += 1
-    sums[1] += row[_TOKENS[0]]
-    sums[2] += row[_TOKENS[1]]
-    sums[3] += row[_TOKENS[2]]
-    sums[4] += row[_TOKENS[3]]
+    sums[1] += tokens_in
+    sums[2] += tokens_out
+    sums[3] += read
+    sums[4] += write
     if cost is None:
         sums[6] += 1
     else:
         sums[5] += cost
-    sums[7] += row[_REVIEW]
-    sums[_OUTCOME_SLOT[row[_OUTCOME]]] += 1
+    sums[7] += review
+    sums[_OUTCOME_SLOT[outcome]] += 1
