@@ -11,19 +11,10 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 OUTCOMES = ("resolved", "escalated", "failed", "abandoned")
-_REQUIRED = frozenset(
-    (
-        "team",
-        "agent",
-        "model",
-        "input_tokens",
-        "output_tokens",
-        "tool_calls",
-        "human_review_minutes",
-        "task_outcome",
-        "ts",
-    )
-)
+_REQUIRED = frozenset((
+    "team", "agent", "model", "input_tokens", "output_tokens", "tool_calls",
+    "human_review_minutes", "task_outcome", "ts",
+))  # fmt: skip
 _OPTIONAL = frozenset(
     ("run_id", "cache_read_tokens", "cache_write_tokens", "cost_usd", "duration_ms", "labels")
 )
@@ -90,9 +81,7 @@ class Record(NamedTuple):
 
     def digest(self) -> str:
         """A digest of the content (everything but ``run_id``): equal runs, equal digests."""
-        import orjson
-
-        return hashlib.blake2b(orjson.dumps(self[1:]), digest_size=16).hexdigest()
+        return digest(self[1:])
 
     def key(self, digest: str) -> str:
         """The idempotency key: the ``run_id``, else the content digest."""
@@ -100,6 +89,13 @@ class Record(NamedTuple):
 
 
 Fields = tuple[Any, ...]  # a record's fields after run_id, as in ``Record``: what is digested
+
+
+def digest(fields: Fields) -> str:
+    """The digest of a record's ``fields``."""
+    import orjson
+
+    return hashlib.blake2b(orjson.dumps(fields), digest_size=16).hexdigest()
 
 
 def plain(obj: dict[str, Any]) -> tuple[str | None, Fields] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import operator
 import time
@@ -18,22 +17,11 @@ from hubrails.core.ledger.otlp_signals import is_export
 from hubrails.core.ledger.pricing import Model, PriceBook
 from hubrails.core.ledger.reader import Item, parse
 from hubrails.core.ledger.records import Fields, Record, Reject, plain
+from hubrails.core.ledger.records import digest as fields_digest
 from hubrails.store.load import DailySums, Packed, Row
 from hubrails.store.sql import COLUMNS, DAY_MS
 
-_TEAM, _AGENT, _MODEL, _HOW, _PRICED, _TS, _COST, _OUTCOME = (
-    COLUMNS.index(c)
-    for c in (
-        "team",
-        "agent",
-        "model",
-        "cost_source",
-        "price_model",
-        "ts_ms",
-        "cost_usd",
-        "outcome",
-    )
-)
+_TEAM, _AGENT, _MODEL, _HOW = (COLUMNS.index(c) for c in ("team", "agent", "model", "cost_source"))
 # What a row adds to its day's sums, in one call.
 _SUMMED = operator.itemgetter(
     *(COLUMNS.index(c) for c in (
@@ -96,7 +84,7 @@ class RowMaker:
         """The row of a record given as its ``run_id`` and the rest of its fields (the
         ``Record`` fields after ``run_id``, in order: what the digest is taken of). Repeated
         strings are interned, so that a batch pickles each once."""
-        digest = hashlib.blake2b(orjson.dumps(content), digest_size=16).hexdigest()
+        digest = fields_digest(content)
         team, agent, name, tokens_in, tokens_out, read, write, tools, review, outcome, ts_ms, \
             cost, duration, labels = content  # fmt: skip
         if name in self.models:
