@@ -85,8 +85,9 @@ from hubrails.cli import main
 collect.PARALLEL_THRESHOLD, collect.CHUNK = 2, 1
 parent, analyse = os.getpid(), collect.analyse_file
 def slow_in_parent(*args, **kwargs):  # the worker runs out of work and waits for more
-    if os.getpid() == parent:
-        time.sleep(3)
+    # the parent stays in its first file past the Ctrl-C; the worker is slowed a little, so that
+    # on a loaded machine it cannot take every file before the parent takes one
+    time.sleep(30 if os.getpid() == parent else 0.2)
     return analyse(*args, **kwargs)
 collect.analyse_file = slow_in_parent
 print("started", flush=True)

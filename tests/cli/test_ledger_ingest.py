@@ -63,6 +63,34 @@ def test_conflict_inside_one_input(registry: Path, ledger_db: str) -> None:
     assert [r["tool_calls"] for r in stored(ledger_db)] == [3]
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_conflicts_are_listed_in_line_order_and_the_first_of_a_key_wins(
+    registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Rows reach the store in key order (parsers sort each batch); what is stored and listed
+    does not change: the first line of a key wins, conflicts keep their input lines."""
+    from hubrails.core.ledger import ingest as ingest_module
+
+    if parallel:  # parser processes, whose batches reach SQLite packed
+        monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 1)
+    first = jsonl(registry / "a.jsonl", [record(run_id=k) for k in ("r5", "r1", "r3")])
+    assert ingest(ledger_db, str(first))[0] == 0
+    keys = ["z9", "r5", "a0", "r1", "z9", "r3", "r1"]
+    changed = jsonl(
+        registry / "b.jsonl",
+        [record(run_id=k, tool_calls=n) for n, k in enumerate(keys, start=1)],
+    )
+    code, out, _ = ingest(ledger_db, "--format", "json", str(changed))
+    assert code == 1
+    summary = json.loads(out)
+    assert summary["inserted"] == 2
+    lines = [c["line"] for c in summary["conflicts"]]
+    assert lines == [2, 4, 5, 6, 7]  # r5, r1, z9 again (line 1 won), r3, r1
+    assert [c["run_key"] for c in summary["conflicts"]] == ["r5", "r1", "z9", "r3", "r1"]
+    tools = {r["run_key"]: r["tool_calls"] for r in stored(ledger_db, "run_key, tool_calls")}
+    assert tools == {"r5": 3, "r1": 3, "r3": 3, "z9": 1, "a0": 3}
+
+
 def test_invalid_batch_stores_nothing_and_lists_every_line(registry: Path, ledger_db: str) -> None:
     path = jsonl(
         registry / "mixed.jsonl",

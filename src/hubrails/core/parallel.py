@@ -5,13 +5,16 @@ made, and inherit ``shared``; each has its own pair of pipes and holds no copy o
 when the parent dies (even by ``kill -9``) its workers read end-of-file and exit. One SIGINT rule:
 workers ignore Ctrl-C (it reaches the whole process group) and leave it to the parent, which
 stops them at once — no worker traceback, no hang, and ``hub`` exits 130. Tasks and results
-travel pickled; a task is never ``None``. Imports nothing of hubrails.
+travel pickled; a task is never ``None``. ``Pool.stateful`` workers each keep a state across
+tasks (the ledger's parsers keep their daily sums), and may be told things (``tell``, no
+answer) or asked (``ask``) one by one. Imports nothing of hubrails.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -33,29 +36,41 @@ def cores() -> int:
 
 
 def _serve(
-    function: Callable[[Any, Any], Any],
+    function: Callable[..., Any],
     shared: Any,
+    stateful: bool,
     tasks: Connection,
     results: Connection,
     foreign: list[Connection],
 ) -> None:
-    """A worker: run ``function(shared, task)`` for each task until told to stop or orphaned."""
+    """A worker: answer each task with ``function(shared, task)`` (stateful: with
+    ``function(shared)(task)``, made once) until told to stop or orphaned. A task told rather
+    than asked gets no answer; if it fails, the next answer is its error."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for conn in foreign:
         conn.close()
+    call = function(shared) if stateful else functools.partial(function, shared)
+    failed: tuple[bool, Any] | None = None
     while True:
         try:
-            task = tasks.recv()
+            message = tasks.recv()
         except EOFError:  # the parent is gone
             return
-        if task is None:
+        if message is None:
             return
+        wanted, task = message
         try:
-            answer: tuple[bool, Any] = (True, function(shared, task))
+            answer: tuple[bool, Any] = (True, call(task))
         except Exception as exc:  # the parent raises it: the one boundary reports it
             answer = (False, exc)
+        if not wanted:
+            if failed is None and not answer[0]:
+                failed = answer
+            continue
+        if failed is not None:
+            answer, failed = failed, None
         try:
             results.send(answer)
         except BrokenPipeError:
@@ -109,10 +124,47 @@ class Pool(Generic[S, T, R]):
     """``count`` worker processes running ``function(shared, task)``; use it with ``with``."""
 
     def __init__(
-        self, function: Callable[[S, T], R], shared: S, count: int, *, fork: bool | None = None
+        self,
+        function: Callable[[S, T], R],
+        shared: S,
+        count: int,
+        *,
+        fork: bool | None = None,
+        stateful: bool = False,
     ) -> None:
-        self.function, self.shared = function, shared
-        self.pipes, self.processes = start_workers(_serve, (function, shared), count, fork=fork)
+        self.function, self.shared, self.is_stateful = function, shared, stateful
+        self.local: Callable[[T], R] | None = None  # this process's worker, made when needed
+        self.pipes, self.processes = start_workers(
+            _serve, (function, shared, stateful), count, fork=fork
+        )
+
+    @classmethod
+    def stateful(
+        cls, make: Callable[[S], Callable[[T], R]], shared: S, count: int, *,
+        fork: bool | None = None,
+    ) -> Pool[S, T, R]:  # fmt: skip
+        """Workers that keep a state: each runs ``make(shared)`` once and answers every task
+        with what that returns (a callable object holding the state)."""
+        return cls(make, shared, count, fork=fork, stateful=True)  # type: ignore[arg-type]
+
+    def _here(self, task: T) -> R:
+        """``task`` done in this process (with its own state, in stateful mode)."""
+        if not self.is_stateful:
+            return self.function(self.shared, task)
+        if self.local is None:
+            make: Any = self.function
+            self.local = make(self.shared)
+        return self.local(task)
+
+    def tell(self, worker: int, task: T) -> None:
+        """Give ``worker`` a task whose answer is not wanted (a failure is raised by the next
+        answer asked of that worker)."""
+        self.pipes[worker][0].send((False, task))
+
+    def ask(self, worker: int, task: T) -> R:
+        """``worker``'s answer to ``task``; only while it has no task from ``imap`` in flight."""
+        self.pipes[worker][0].send((True, task))
+        return self._receive(worker)
 
     def __enter__(self) -> Pool[S, T, R]:
         return self
@@ -135,25 +187,31 @@ class Pool(Generic[S, T, R]):
         (sent at once, before the first result is asked for), so memory stays flat however many
         tasks there are."""
         if not self.pipes:  # no workers: this process does it all
-            return (self.function(self.shared, task) for task in tasks)
+            return (self._here(task) for task in tasks)
+        return (result for _, result in self.imap_workers(tasks))
+
+    def imap_workers(self, tasks: Iterator[T]) -> Iterator[tuple[int, R]]:
+        """``imap``, each result with the worker that made it (-1: this process)."""
+        if not self.pipes:
+            return ((-1, self._here(task)) for task in tasks)
         busy: collections.deque[int] = collections.deque()
         for worker in range(len(self.pipes)):
             task = next(tasks, None)
             if task is None:
                 break
-            self.pipes[worker][0].send(task)
+            self.pipes[worker][0].send((True, task))
             busy.append(worker)
         return self._stream(tasks, busy)
 
-    def _stream(self, tasks: Iterator[T], busy: collections.deque[int]) -> Iterator[R]:
+    def _stream(self, tasks: Iterator[T], busy: collections.deque[int]) -> Iterator[tuple[int, R]]:
         while busy:
             worker = busy.popleft()
             result = self._receive(worker)
             task = next(tasks, None)
             if task is not None:  # keep the worker busy while the caller uses the result
-                self.pipes[worker][0].send(task)
+                self.pipes[worker][0].send((True, task))
                 busy.append(worker)
-            yield result
+            yield worker, result
 
     def map(self, tasks: Sequence[T]) -> list[R]:
         """The results of ``tasks``, in order. Workers take tasks from the front while this
@@ -177,7 +235,7 @@ class Pool(Generic[S, T, R]):
             try:
                 for worker in range(len(self.pipes)):
                     if (item := take(front=True)) is not None:
-                        self.pipes[worker][0].send(item[1])
+                        self.pipes[worker][0].send((True, item[1]))
                         held[worker] = item[0]
                 ends = {self.pipes[w][1]: w for w in range(len(self.pipes))}
                 while held:
@@ -185,7 +243,7 @@ class Pool(Generic[S, T, R]):
                         worker = ends[end]  # type: ignore[index]
                         results[held.pop(worker)] = self._receive(worker)
                         if (item := take(front=True)) is not None:
-                            self.pipes[worker][0].send(item[1])
+                            self.pipes[worker][0].send((True, item[1]))
                             held[worker] = item[0]
             except BaseException as exc:  # re-raised in the caller's thread
                 failed.append(exc)
@@ -195,7 +253,7 @@ class Pool(Generic[S, T, R]):
         thread = threading.Thread(target=dispatch, daemon=True)
         thread.start()
         while (item := take(front=False)) is not None:
-            results[item[0]] = self.function(self.shared, item[1])
+            results[item[0]] = self._here(item[1])
         thread.join()
         if failed:
             raise failed[0]

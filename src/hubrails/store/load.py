@@ -1,8 +1,10 @@
 """Bulk loading into the ledger, one transaction per ingest, each run stored exactly once.
 
 SQLite: one ``BEGIN IMMEDIATE`` transaction (writers queue), rows inserted in batches with
-``ON CONFLICT DO NOTHING``. PostgreSQL: rows ``COPY``-ed into a temporary staging table, then
-merged with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` under an advisory lock.
+``ON CONFLICT DO NOTHING``; a parser process sends its batch ``pack``-ed as a small SQLite
+database, which the loader attaches and copies in one ``INSERT … SELECT`` (no Python object
+per row in the busy loading process). PostgreSQL: rows ``COPY``-ed into a temporary staging
+table, then merged with one ``INSERT … SELECT … ON CONFLICT DO NOTHING`` under an advisory lock.
 A key that is stored already with a different digest is a conflict; the stored row wins.
 """
 
@@ -16,6 +18,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from hubrails.store.evidence import Pending
+from hubrails.store.evidence_data import MARK
+from hubrails.store.packed import PACKED_TABLE, STAGE, Packed, Row
 from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
 
 STAGING = "hub_staging"
@@ -25,7 +29,6 @@ _COLS = ", ".join(COLUMNS)
 _KEY, _DIGEST = COLUMNS.index("run_key"), COLUMNS.index("digest")
 _IN_CHUNK = 500
 
-Row = tuple[Any, ...]  # in the order of COLUMNS
 # (day, team, agent, model) -> the SUMS of the runs stored for it
 DailySums = dict[tuple[int, str, str, str], list[Any]]
 _UPSERT_DAILY = (
@@ -89,22 +92,39 @@ class _SqliteLoader:
         marks = ", ".join("?" * len(COLUMNS))
         self.sql = f"INSERT INTO ledger_runs VALUES ({marks}) ON CONFLICT (run_key) DO NOTHING"
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> bool:
-        """Store ``rows``; true when every one was new, so ``sums`` (theirs) count as given;
-        else the sums of the rows this batch did insert are added from SQL."""
-        if not rows:
+    def add(
+        self, source: str, rows: Sequence[Row] | Packed, lines: Sequence[int], sums: DailySums
+    ) -> bool:
+        """Store ``rows`` (or a packed batch: then ``lines`` are in it); true when every one
+        was new, so ``sums`` (theirs) count as given; else the sums of the rows this batch did
+        insert are added from SQL."""
+        count = rows.count if isinstance(rows, Packed) else len(rows)
+        if not count:
             return True
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        raw = self.conn.connection.driver_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
         # Writers hold the lock, so the rows this batch inserts are those past the last rowid.
         before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
-        cursor.executemany(self.sql, rows)
-        self.evidence.take(rows)
-        self.offered += len(rows)
+        if isinstance(rows, Packed):
+            raw.deserialize(rows.data, name=STAGE)  # type: ignore[union-attr]
+            cursor.execute(
+                f"INSERT INTO ledger_runs SELECT {_COLS} FROM {STAGE}.{PACKED_TABLE} WHERE true "
+                "ON CONFLICT (run_key) DO NOTHING"
+            )
+            labelled = f"SELECT {_COLS} FROM {STAGE}.{PACKED_TABLE} WHERE instr(labels, ?)"
+            self.evidence.take(raw.execute(labelled, (MARK,)).fetchall())  # type: ignore[union-attr]
+        else:
+            cursor.executemany(self.sql, rows)
+            self.evidence.take(rows)
+        self.offered += count
         self.inserted += cursor.rowcount
-        if cursor.rowcount == len(rows):
+        if cursor.rowcount == count:
             merge_sums(self.daily, sums)
             return True
-        self._check(cursor, source, rows, lines)
+        if isinstance(rows, Packed):
+            self._check_packed(cursor, source, rows)
+        else:
+            self._check(cursor, source, rows, lines)
         cursor.execute(
             f"SELECT {DAILY_KEY_SQL}, {SUMS_SQL} FROM ledger_runs WHERE rowid > ? "
             "GROUP BY 1, 2, 3, 4",
@@ -136,9 +156,25 @@ class _SqliteLoader:
                 f"SELECT run_key, digest FROM ledger_runs WHERE run_key IN ({marks})", chunk
             )
             stored.update(cursor.fetchall())
-        for row, line in zip(rows, lines, strict=True):
-            if stored.get(row[_KEY], row[_DIGEST]) != row[_DIGEST]:
-                self._conflict(Conflict(source, line, row[_KEY]))
+        found = sorted(  # rows come in key order; conflicts are listed in line order
+            (line, row[_KEY])
+            for row, line in zip(rows, lines, strict=True)
+            if stored.get(row[_KEY], row[_DIGEST]) != row[_DIGEST]
+        )
+        for line, key in found:
+            self._conflict(Conflict(source, line, key))
+
+    def _check_packed(self, cursor: Any, source: str, packed: Packed) -> None:
+        """``_check`` for a packed batch, in SQL."""
+        import array
+
+        lines = array.array("q", packed.lines)
+        cursor.execute(
+            f"SELECT s.rowid, s.run_key FROM {STAGE}.{PACKED_TABLE} s JOIN ledger_runs r "
+            "ON r.run_key = s.run_key WHERE r.digest <> s.digest"
+        )
+        for line, key in sorted((lines[i - 1], key) for i, key in cursor.fetchall()):
+            self._conflict(Conflict(source, line, key))
 
     def _conflict(self, conflict: Conflict) -> None:
         self.conflict_count += 1
@@ -168,8 +204,12 @@ class _PostgresLoader:
             )
         )
 
-    def add(self, source: str, rows: Sequence[Row], lines: Sequence[int], sums: DailySums) -> bool:
-        """Stage ``rows``; the daily sums are added in SQL when merging (``sums`` are unused)."""
+    def add(
+        self, source: str, rows: Sequence[Row] | Packed, lines: Sequence[int], sums: DailySums
+    ) -> bool:
+        """Stage ``rows``; the daily sums are added in SQL when merging (``sums`` are unused).
+        Batches for PostgreSQL are never packed."""
+        assert not isinstance(rows, Packed)
         if not rows:
             return False
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -222,14 +262,21 @@ def loader(store: Store) -> Iterator[Loader]:
     returned normally, rolled back otherwise (a kill rolls back too: nothing half-stored)."""
     with store.engine.connect() as conn:
         conn.execution_options(hub_immediate=True)
-        transaction = conn.begin()
+        raw: Any = conn.connection.driver_connection
+        if not store.postgres:  # where packed batches are opened; not within a transaction
+            raw.execute(f"ATTACH ':memory:' AS {STAGE}")
         try:
-            load: Loader = _PostgresLoader(conn) if store.postgres else _SqliteLoader(conn)
-            yield load
-        except BaseException:
-            transaction.rollback()
-            raise
-        if load.done:
-            transaction.commit()
-        else:
-            transaction.rollback()
+            transaction = conn.begin()
+            try:
+                load: Loader = _PostgresLoader(conn) if store.postgres else _SqliteLoader(conn)
+                yield load
+            except BaseException:
+                transaction.rollback()
+                raise
+            if load.done:
+                transaction.commit()
+            else:
+                transaction.rollback()
+        finally:
+            if not store.postgres:
+                raw.execute(f"DETACH {STAGE}")

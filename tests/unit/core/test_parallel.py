@@ -126,3 +126,44 @@ def test_without_workers_this_process_does_it_all() -> None:
     with Pool(_square, 2, 0) as pool:
         assert [r for r, _ in pool.imap(iter(range(3)))] == [2, 3, 6]
         assert pool.map([3]) == [(11, os.getpid())]
+
+
+class _Tally:
+    """A stateful worker: adds what it is told, answers what it was told so far."""
+
+    def __init__(self, start: int) -> None:
+        self.total = start
+
+    def __call__(self, task: tuple[str, int]) -> tuple[int, int]:
+        kind, n = task
+        if kind == "fail":
+            raise ValueError(f"told to fail with {n}")
+        if kind == "add":
+            self.total += n
+        return self.total, os.getpid()
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_stateful_workers_keep_their_state_across_tasks(count: int) -> None:
+    with Pool.stateful(_Tally, 100, count) as pool:
+        got = list(pool.imap_workers(iter([("add", n) for n in range(1, 7)])))
+        by_worker: dict[int, list[int]] = {}
+        for worker, (total, pid) in got:
+            by_worker.setdefault(worker, []).append(total)
+            assert (pid == os.getpid()) == (worker == -1)
+        assert sorted(by_worker) == ([-1] if count == 0 else [0, 1])
+        for totals in by_worker.values():  # each worker's running total only grows
+            assert totals == sorted(totals) and totals[0] > 100
+        if count:
+            pool.tell(1, ("add", 1000))  # no answer
+            assert pool.ask(1, ("get", 0))[0] == by_worker[1][-1] + 1000
+            assert pool.ask(0, ("get", 0))[0] == by_worker[0][-1]
+
+
+def test_a_told_task_that_fails_is_raised_by_the_next_answer() -> None:
+    with Pool.stateful(_Tally, 0, 1) as pool:
+        pool.tell(0, ("fail", 7))
+        pool.tell(0, ("add", 5))  # later tasks still run
+        with pytest.raises(ValueError, match="told to fail with 7"):
+            pool.ask(0, ("get", 0))
+        assert pool.ask(0, ("get", 0))[0] == 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from hubrails.store import normalise_url
@@ -36,7 +37,15 @@ def test_label_counts_and_mcp_parts() -> None:
     ]
 
 
-def test_ingested_labels_become_evidence_once(registry: Path, ledger_db: str) -> None:
+@pytest.mark.parametrize("parallel", [False, True])
+def test_ingested_labels_become_evidence_once(
+    registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """In the main process and through parser processes (whose SQLite batches come packed)."""
+    if parallel:
+        from hubrails.core.ledger import ingest
+
+        monkeypatch.setattr(ingest, "PARALLEL_BYTES", 1)
     runs = [
         _labelled(1, **{"hub.tools": "mcp__jira__create=2,Bash=1", "hub.denied": "mcp__x__y=1"}),
         _labelled(2, **{"hub.gated": "mcp__jira__delete=1", "other": "1"}),

@@ -98,7 +98,8 @@ def ingest(
     """Ingest ``inputs`` (paths or ``-``) as one batch, streaming with flat memory."""
     maker = RowMaker(book, known, daily=not store.postgres)
     count = _worker_count(inputs)
-    workers = Workers(maker, count) if count else None  # started before any connection opens
+    # Started before any connection opens; SQLite batches come packed, PostgreSQL's as rows.
+    workers = Workers(maker, count, pack=not store.postgres) if count else None
     flags = Batch()
     valid = rejected = 0
     try:
@@ -111,11 +112,12 @@ def ingest(
                         for reject in batch.rejects:
                             on_reject(reject)
                         rejected += len(batch.rejects)
-                        valid += len(batch.rows)
+                        valid += batch.size()
                         flags.add(batch)
                         counts = False
                         if skip_invalid or not rejected:  # else nothing will be stored
-                            counts = load.add(opened.name, batch.rows, batch.lines, batch.daily)
+                            rows = batch.packed or batch.rows
+                            counts = load.add(opened.name, rows, batch.lines, batch.daily)
                         if workers is not None and batch.worker >= 0:
                             workers.keep(batch, counts)
                         now = opened.position()
@@ -129,9 +131,12 @@ def ingest(
                 for sums in workers.sums():
                     load.add_sums(sums)
             merged = load.finish() if committed else None
-    finally:
+    except BaseException:
         if workers is not None:
-            workers.close()
+            workers.close(abort=True)
+        raise
+    if workers is not None:
+        workers.close()
     return IngestResult(
         files=len(inputs),
         valid=valid,

@@ -11,19 +11,10 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 OUTCOMES = ("resolved", "escalated", "failed", "abandoned")
-_REQUIRED = frozenset(
-    (
-        "team",
-        "agent",
-        "model",
-        "input_tokens",
-        "output_tokens",
-        "tool_calls",
-        "human_review_minutes",
-        "task_outcome",
-        "ts",
-    )
-)
+_REQUIRED = frozenset((
+    "team", "agent", "model", "input_tokens", "output_tokens", "tool_calls",
+    "human_review_minutes", "task_outcome", "ts",
+))  # fmt: skip
 _OPTIONAL = frozenset(
     ("run_id", "cache_read_tokens", "cache_write_tokens", "cost_usd", "duration_ms", "labels")
 )
@@ -44,11 +35,13 @@ _MAXIMA: dict[str, tuple[int, str]] = {
 }
 _NUMBERS = (int, float)
 _NO_LABELS: dict[str, Any] = {}
+_MISSING: Any = object()
 _TS_FORM = "is not an RFC 3339 date-time with offset, like 2026-06-06T14:21:00Z"
 _TS = re.compile(
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 )
 _TS_MATCH = _TS.match
+_DATE, _CLOCK = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), re.compile(r"[0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,64 +81,77 @@ class Record(NamedTuple):
 
     def digest(self) -> str:
         """A digest of the content (everything but ``run_id``): equal runs, equal digests."""
-        import orjson
-
-        return hashlib.blake2b(orjson.dumps(self[1:]), digest_size=16).hexdigest()
+        return digest(self[1:])
 
     def key(self, digest: str) -> str:
         """The idempotency key: the ``run_id``, else the content digest."""
         return self.run_id if self.run_id is not None else f"digest:{digest}"
 
 
-def _plain_ok(obj: dict[str, Any]) -> bool:
-    """A fast test that implies schema validity (never the reverse: doubt goes to the schema).
-    Unrolled: ingest runs it a million times."""
+Fields = tuple[Any, ...]  # a record's fields after run_id, as in ``Record``: what is digested
+
+
+def digest(fields: Fields) -> str:
+    """The digest of a record's ``fields``."""
+    import orjson
+
+    return hashlib.blake2b(orjson.dumps(fields), digest_size=16).hexdigest()
+
+
+def plain(obj: dict[str, Any]) -> tuple[str | None, Fields] | None:
+    """The run id and normalised fields of a record a fast test accepts, else ``None``. The
+    test implies schema validity (never the reverse: doubt goes to the schema); unrolled, as
+    ingest runs it a million times."""
     if not (_REQUIRED <= obj.keys() <= _ALLOWED):
-        return False
+        return None
     get = obj.get
-    team, agent, model = obj["team"], obj["agent"], obj["model"]
+    team, agent, model, outcome = obj["team"], obj["agent"], obj["model"], obj["task_outcome"]
     if not (
-        type(team) is str
-        and type(agent) is str
-        and type(model) is str
-        and team
-        and agent
-        and model
-        and "\x00" not in team
-        and "\x00" not in agent
-        and "\x00" not in model
-    ):
-        return False
+        type(team) is str and type(agent) is str and type(model) is str
+        and team and agent and model
+        and "\x00" not in team and "\x00" not in agent and "\x00" not in model
+        and type(outcome) is str and outcome in _OUTCOME_SET
+    ):  # fmt: skip
+        return None
     large = MAX_COUNT
-    for value in (
-        obj["input_tokens"],
-        obj["output_tokens"],
-        obj["tool_calls"],
-        get("cache_read_tokens", 0),
-        get("cache_write_tokens", 0),
-        get("duration_ms", 0),
-    ):
-        if type(value) is not int or not 0 <= value <= large:
-            return False
+    tokens_in, tokens_out, tools = obj["input_tokens"], obj["output_tokens"], obj["tool_calls"]
+    read, write = get("cache_read_tokens", 0), get("cache_write_tokens", 0)
+    duration, cost = get("duration_ms", _MISSING), get("cost_usd", _MISSING)
+    if not (
+        type(tokens_in) is int and 0 <= tokens_in <= large
+        and type(tokens_out) is int and 0 <= tokens_out <= large
+        and type(tools) is int and 0 <= tools <= large
+        and type(read) is int and 0 <= read <= large
+        and type(write) is int and 0 <= write <= large
+        and (duration is _MISSING or (type(duration) is int and 0 <= duration <= large))
+        and (cost is _MISSING or (type(cost) in _NUMBERS and 0 <= cost <= MAX_COST_USD))
+    ):  # fmt: skip
+        return None
     review = obj["human_review_minutes"]
     if type(review) not in _NUMBERS or not 0 <= review <= MAX_REVIEW_MINUTES:
-        return False
-    cost = get("cost_usd", 0)
-    if type(cost) not in _NUMBERS or not 0 <= cost <= MAX_COST_USD:
-        return False
-    run_id = get("run_id", "x")
-    if type(run_id) is not str or not 0 < len(run_id) <= 200 or "\x00" in run_id:
-        return False
+        return None
+    run_id = get("run_id", _MISSING)
+    if run_id is not _MISSING and (
+        type(run_id) is not str or not 0 < len(run_id) <= 200 or "\x00" in run_id
+    ):
+        return None
     labels = get("labels", _NO_LABELS)
     if labels is not _NO_LABELS and (type(labels) is not dict or _nul_labels(labels)):
-        return False
-    ts, outcome = obj["ts"], obj["task_outcome"]
-    return (
-        type(outcome) is str
-        and outcome in _OUTCOME_SET
-        and type(ts) is str
-        and _TS_MATCH(ts) is not None
-    )
+        return None
+    ts = obj["ts"]
+    if type(ts) is not str:
+        return None
+    ts_ms = _known_ts(ts)
+    if ts_ms is None:
+        ts_ms = _ts_ms(ts) if _TS_MATCH(ts) is not None else None
+        if ts_ms is None:
+            return None
+    return None if run_id is _MISSING else run_id, (
+        team, agent, model, tokens_in, tokens_out, read, write, tools, float(review), outcome,
+        ts_ms, None if cost is _MISSING else float(cost),
+        None if duration is _MISSING else duration,
+        json.dumps(labels, sort_keys=True, ensure_ascii=False) if labels else None,
+    )  # fmt: skip
 
 
 def _nul_labels(labels: dict[str, Any]) -> list[str]:
@@ -199,7 +205,18 @@ def unencodable(obj: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-_DAYS: dict[str, int] = {}
+_DAYS: dict[str, int] = {}  # date -> its midnight (ms), for dates seen valid
+_CLOCKS: dict[str, int] = {}  # HH:MM:SS -> ms since midnight, for times seen valid
+
+
+def _known_ts(ts: str) -> int | None:
+    """``_ts_ms`` of a ``YYYY-MM-DDTHH:MM:SSZ`` whose date and time were seen valid, else
+    ``None``."""
+    if len(ts) == 20 and ts[19] in "Zz" and ts[10] in "Tt":
+        midnight, clock = _DAYS.get(ts[:10]), _CLOCKS.get(ts[11:19])
+        if midnight is not None and clock is not None:
+            return midnight + clock
+    return None
 
 
 def _ts_ms(ts: str) -> int | None:
@@ -209,8 +226,11 @@ def _ts_ms(ts: str) -> int | None:
         midnight = _DAYS.get(ts[:10])
         hour, minute, second = ts[11:13], ts[14:16], ts[17:19]
         if midnight is not None and hour < "24" and minute < "60" and second < "60":
-            return midnight + int(hour) * 3_600_000 + int(minute) * 60_000 + int(second) * 1000
-        if midnight is None:
+            clock = int(hour) * 3_600_000 + int(minute) * 60_000 + int(second) * 1000
+            if len(_CLOCKS) < 86_400 and _CLOCK.match(ts, 11):
+                _CLOCKS[ts[11:19]] = clock
+            return midnight + clock
+        if midnight is None and _DATE.match(ts):  # no other ISO form (a week date) is cached
             try:
                 day = datetime.fromisoformat(ts[:10]).replace(tzinfo=UTC)
             except ValueError:
@@ -228,10 +248,8 @@ def _ts_ms(ts: str) -> int | None:
 
 def check(obj: Any) -> Record | list[tuple[str, str]]:
     """The normalised record of ``obj``, or every reason it is not valid, as (field, reason)."""
-    if type(obj) is dict and _plain_ok(obj):
-        ts_ms = _ts_ms(obj["ts"])
-        if ts_ms is not None:
-            return _record(obj, ts_ms)
+    if type(obj) is dict and (fast := plain(obj)) is not None:
+        return Record(fast[0], *fast[1])
     from hubrails.core.registry.schemas import json_problems
 
     found = [

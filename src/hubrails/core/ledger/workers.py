@@ -1,8 +1,8 @@
 """Parsing on every core: worker processes turn chunks of lines into batches, in order.
 
-Each worker has one chunk in flight, so memory stays flat whatever the input size. A worker
-holds no copy of another's pipe ends, so when the ingest dies its workers see end-of-file
-and exit rather than linger. A worker keeps the daily sums of its batches: the ingest says
+The workers are a stateful ``core.parallel.Pool``: each has one chunk in flight, so memory
+stays flat whatever the input size, and the pool's rules hold (orphaned workers exit, Ctrl-C
+is the parent's). A worker keeps the daily sums of its batches: the ingest says
 of each batch whether its sums count (all its rows were new), and asks for the totals once at
 the end, so sums never cross a pipe per batch nor get merged by the busy main process.
 """
@@ -10,16 +10,14 @@ the end, so sums never cross a pipe per batch nor get merged by the busy main pr
 from __future__ import annotations
 
 import collections
-import contextlib
 import itertools
-import signal
 from collections.abc import Iterable, Iterator
-from multiprocessing.connection import Connection
 from typing import IO, Any
 
 from hubrails.core.ledger.rows import Batch, RowMaker
-from hubrails.core.parallel import start_workers
+from hubrails.core.parallel import Pool
 from hubrails.store.load import DailySums, merge_sums
+from hubrails.store.packed import pack
 
 CHUNK_LINES = 10_000
 BLOCK_BYTES = 2 << 20  # what a worker is sent at a time: whole lines, about this many bytes
@@ -63,88 +61,74 @@ def _lines(block: bytes) -> list[bytes]:
     return lines
 
 
-def _serve(maker: RowMaker, tasks: Connection, results: Connection, foreign: list[Any]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in core.parallel: Ctrl-C is the parent's
-    for conn in foreign:
-        conn.close()
-    total: DailySums = {}
-    pending: collections.deque[DailySums] = collections.deque()
-    while True:
-        try:
-            task = tasks.recv()
-        except EOFError:  # the ingest is gone
-            return
-        if task is None:
-            return
+class _Parser:
+    """One parser process's state: the daily sums of its batches, counted and pending."""
+
+    def __init__(self, setup: tuple[RowMaker, bool]) -> None:
+        self.maker, self.pack = setup
+        self.total: DailySums = {}
+        self.pending: collections.deque[DailySums] = collections.deque()
+        self.parts: Iterator[DailySums] | None = None
+
+    def __call__(self, task: tuple[Any, ...]) -> Batch | DailySums | None:
         if task[0] == _KEEP:  # the verdict on this worker's oldest batch not yet judged
-            sums = pending.popleft()
+            sums = self.pending.popleft()
             if task[1]:
-                if total:
-                    merge_sums(total, sums)
+                if self.total:
+                    merge_sums(self.total, sums)
                 else:
-                    total = sums
-        elif task[0] == _SUMS:  # in parts, so the main process never holds them all at once
-            items = list(total.items())
-            total = {}
-            for i in range(0, len(items), _SUMS_PART):
-                results.send(dict(items[i : i + _SUMS_PART]))
-            results.send(None)
-        else:
-            name, start, block = task[1:]
-            batch = maker.batch(name, start, _lines(block))
-            pending.append(batch.daily)
-            batch.daily = {}
-            results.send(batch)
+                    self.total = sums
+            return None
+        if task[0] == _SUMS:  # in parts, so the main process never holds them all at once
+            if self.parts is None:
+                self.parts = self._parts()
+            part = next(self.parts, None)
+            if part is None:
+                self.parts = None
+            return part
+        name, start, block = task[1:]
+        batch = self.maker.batch(name, start, _lines(block))
+        self.pending.append(batch.daily)
+        batch.daily = {}
+        if self.pack:
+            batch.packed = pack(batch.rows, batch.lines)
+            batch.rows, batch.lines = [], []
+        return batch
+
+    def _parts(self) -> Iterator[DailySums]:
+        items = list(self.total.items())
+        self.total = {}
+        for i in range(0, len(items), _SUMS_PART):
+            yield dict(items[i : i + _SUMS_PART])
 
 
 class Workers:
-    """A few worker processes, each with its own pair of pipes."""
+    """A few parser processes (a stateful ``core.parallel.Pool``): their Ctrl-C rule is the
+    pool's. With ``pack`` (SQLite), batches come back packed (``store.packed.pack``)."""
 
-    def __init__(self, maker: RowMaker, count: int) -> None:
+    def __init__(self, maker: RowMaker, count: int, *, pack: bool = False) -> None:
         # fork is quick and shares the price book; with other threads running, spawn is safe.
-        self.pipes, self.processes = start_workers(_serve, (maker,), count)
+        self.pool: Pool[tuple[RowMaker, bool], tuple[Any, ...], Any] = Pool.stateful(
+            _Parser, (maker, pack), count
+        )
 
     def map(self, name: str, parts: Iterator[tuple[int, bytes]]) -> Iterator[Batch]:
         """The batches of ``parts`` (blocks of lines) of input ``name``, in order."""
-        busy: list[int] = []
-        for index, _ in enumerate(self.pipes):
-            part = next(parts, None)
-            if part is None:
-                break
-            self.pipes[index][0].send((_PARSE, name, *part))
-            busy.append(index)
-        while busy:
-            index = busy.pop(0)
-            batch: Batch = self.pipes[index][1].recv()
-            part = next(parts, None)
-            if part is not None:  # keep the worker busy while the caller stores the batch
-                self.pipes[index][0].send((_PARSE, name, *part))
-                busy.append(index)
-            batch.worker = index
+        for worker, batch in self.pool.imap_workers((_PARSE, name, *part) for part in parts):
+            batch.worker = worker
             yield batch
 
     def keep(self, batch: Batch, counts: bool) -> None:
         """Say whether the daily sums of ``batch`` (which stay in its worker) count; every
         batch ``map`` yields must be judged, in order, before ``sums``."""
-        self.pipes[batch.worker][0].send((_KEEP, counts))
+        self.pool.tell(batch.worker, (_KEEP, counts))
 
     def sums(self) -> Iterator[DailySums]:
         """The daily sums of the batches that count, a part of one worker's at a time."""
-        for task_in, _ in self.pipes:
-            task_in.send((_SUMS,))
-        for _, result_out in self.pipes:
-            while (part := result_out.recv()) is not None:
+        for worker in range(len(self.pool.pipes)):
+            while (part := self.pool.ask(worker, (_SUMS,))) is not None:
                 yield part
 
-    def close(self) -> None:
-        """Stop the workers."""
-        for task_in, result_out in self.pipes:
-            with contextlib.suppress(OSError):
-                task_in.send(None)
-            task_in.close()
-            result_out.close()
-        for process in self.processes:
-            process.join(10)
-            if process.is_alive():
-                process.kill()
-                process.join()
+    def close(self, *, abort: bool = False) -> None:
+        """Stop the workers (on ``abort``, at once)."""
+        self.pool.close(abort=abort)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from hubrails.core.ledger.records import Record, _plain_ok, _ts_ms, check
+from hubrails.core.ledger.records import Record, _record, _ts_ms, check, plain
 from hubrails.core.registry.schemas import json_problems
 from tests.helpers import SEED
 
@@ -43,10 +43,13 @@ def test_the_fast_path_implies_schema_validity() -> None:
         obj = _mutations(rng)
         result = check(obj)  # never raises: a record, or the reasons it is not one
         assert isinstance(result, Record) or (result and all(len(p) == 2 for p in result))
-        if _plain_ok(obj):
+        fast = plain(obj) if isinstance(obj, dict) else None
+        if fast is not None:  # valid, and normalised as the schema's path would
             accepted += 1
             assert json_problems("LedgerRecord", obj) == [], obj
-            assert isinstance(check(obj), Record) or _ts_ms(obj["ts"]) is None
+            ts_ms = _ts_ms(obj["ts"])
+            assert ts_ms is not None
+            assert Record(fast[0], *fast[1]) == _record(obj, ts_ms), obj
     assert accepted > 100  # the fast path is taken, not just refused
 
 
