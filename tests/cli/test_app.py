@@ -61,6 +61,28 @@ def test_unwritable_cache_is_not_fatal(registry: Path) -> None:
     assert "no findings" in done.stdout
 
 
+def test_in_process_runs_free_what_they_opened(
+    registry: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``main(argv)`` called in a process that goes on (tests, the fuzzer, an embedding tool)
+    leaves its collector as it was and freezes nothing: a run's garbage, with the files and
+    connections it holds, is freed (only the process's own command freezes, at its exit)."""
+    import gc
+
+    monkeypatch.chdir(registry)
+    main(["certify", "--all"])  # imports and caches made once
+    gc.collect()
+    frozen, fds = gc.get_freeze_count(), len(list(Path("/proc/self/fd").iterdir()))
+    for _ in range(3):
+        assert main(["certify", "--all"]) == 0
+        assert main(["validate"]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen
+    gc.collect()
+    assert len(list(Path("/proc/self/fd").iterdir())) <= fds + 2
+    capsys.readouterr()
+
+
 def test_internal_errors_exit_3_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     import gc
 
+    collecting = gc.isenabled()
     try:
         args = sys.argv[1:] if argv is None else list(argv)
         if args == ["--version"]:  # answered before typer is imported: keeps it instant
@@ -40,15 +41,18 @@ def main(argv: list[str] | None = None) -> int:
         # A run lasts seconds and builds hundreds of thousands of objects that reference
         # counting frees: the cycle collector would only scan them again and again (hub
         # certify --all on 1,000 agents: 2.1 s -> 1.4 s), and once more at exit, which freezing
-        # them skips.
+        # them skips (only for the process's own command: a caller's garbage frozen would never
+        # be freed, with the files and connections it holds).
         gc.disable()
         return _run(args, prog)
     except KeyboardInterrupt:  # also while the application is imported, in the first 100 ms
         sys.stderr.write("hub: interrupted\n")
         return 130
     finally:
-        gc.freeze()
-        gc.enable()
+        if argv is None:  # the process ends with this command
+            gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def _completion(args: list[str], prog: str) -> int:
