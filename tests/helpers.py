@@ -137,3 +137,12 @@ def expect_focused_runs_to_match(root: Path, paths: list[str]) -> dict[str, list
         found[path] = validate(config, [root / path]).findings
         assert found[path] == expected, f"{path}, warm"
     return found
+
+
+def sigint_as_a_terminal_has_it() -> None:
+    """``preexec_fn`` for a child a test sends Ctrl-C: SIGINT back to its default disposition.
+    A shell that starts the tests in the background ignores SIGINT, and an ignored signal is
+    inherited through exec, so Python would never raise KeyboardInterrupt there."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -13,7 +13,7 @@ import pytest
 
 from hubrails import __version__
 from hubrails.cli import main
-from tests.helpers import run_cli
+from tests.helpers import run_cli, sigint_as_a_terminal_has_it
 
 
 def hub(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -127,6 +127,7 @@ def interrupt(script: str, registry: Path, after: float) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=sigint_as_a_terminal_has_it,
     )
     assert run.stdout is not None and run.stdout.readline() == "started\n"
     time.sleep(after)

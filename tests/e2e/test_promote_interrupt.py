@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from tests.gitrepo import bare_remote, git, hub_repo, make_dirty, snapshot
+from tests.helpers import sigint_as_a_terminal_has_it
 
 BRANCH = "refs/heads/promote/support/sentiment-triage"
 
@@ -33,6 +34,7 @@ def test_interrupt_during_the_push_puts_everything_back(tmp_path: Path, hub_temp
             stderr=err,
             env={**os.environ, "TMPDIR": str(scratch)},
             start_new_session=True,  # its own process group, as a terminal's Ctrl-C would hit
+            preexec_fn=sigint_as_a_terminal_has_it,
         )
     deadline = time.monotonic() + 60
     while not git(hub, "for-each-ref", BRANCH) and time.monotonic() < deadline:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from hubrails.core.parallel import Pool
+from tests.helpers import sigint_as_a_terminal_has_it
 
 
 def _square(offset: int, n: int) -> tuple[int, int]:
@@ -95,6 +96,7 @@ def _start(mode: str) -> tuple[subprocess.Popen[str], list[int]]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=sigint_as_a_terminal_has_it,
     )
     assert run.stdout is not None
     return run, [int(pid) for pid in run.stdout.readline().split()]
