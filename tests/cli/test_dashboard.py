@@ -213,3 +213,18 @@ def test_the_same_numbers_from_postgresql_and_sqlite(registry: Path, ledger_db: 
     assert sum(float(row[-1][1] or 0) for row in days) == pytest.approx(
         doc["total"]["cost_usd"], abs=1e-4
     )
+
+
+def test_without_the_dashboard_extra_it_says_so(
+    registry: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain ``pip install hubrails`` has no Jinja2: a clear error and the extra to install,
+    before any work (not an internal error when the page is rendered)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 -> ImportError
+    run = run_cli("dashboard", "--db", db, *WINDOW)
+    assert run.exit_code == 2, run.stderr
+    assert "needs the dashboard extra" in run.stderr
+    assert "hubrails[dashboard]" in run.stderr
+    assert not (registry / ".hub" / "dashboard.html").exists()

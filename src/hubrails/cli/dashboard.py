@@ -59,6 +59,8 @@ def dashboard_command(
     from hubrails.core.ledger.window import window
 
     try:
+        import jinja2  # noqa: F401  (the renderer imports it only when it renders)
+
         from hubrails.render.html import render_dashboard
     except ImportError as exc:
         raise HubError(
