@@ -195,3 +195,16 @@ def test_a_poisoned_description_is_caught_by_validate(registry: Path) -> None:
     assert rules.count("mcp-model-instruction") == 2  # <IMPORTANT>, ignore previous instructions
     hidden = [f for f in valid.json()["findings"] if f["rule"] == "mcp-invisible-text"]
     assert all(f["severity"] == "error" and "U+E00" in f["message"] for f in hidden)
+
+
+@pytest.mark.parametrize("missing", ["anyio", "mcp", "rfc8785"])
+@pytest.mark.parametrize("command", [("probe", "weather"), ("verify",)])
+def test_without_the_mcp_extra_it_says_so(
+    registry: Path, monkeypatch: pytest.MonkeyPatch, missing: str, command: tuple[str, ...]
+) -> None:
+    """A plain ``pip install hubrails``: the extra to install, exit 2, never an internal error."""
+    tool(registry, stdio("honest.py"))
+    monkeypatch.setitem(sys.modules, missing, None)  # import MISSING -> ImportError
+    run = run_cli("mcp", *command)
+    assert run.exit_code == 2, run.stderr
+    assert "hubrails[mcp]" in run.stderr

@@ -134,14 +134,20 @@ async def _session(mcp_spec: dict[str, Any], limits: Limits, errlog: IO[str] | N
                 return Probe(info.name, info.version, tools)
 
 
-async def probe(mcp_spec: dict[str, Any], limits: Limits | None = None, *, what: str = "") -> Probe:
-    """``initialize`` and ``tools/list`` on the server ``mcp_spec`` (a Tool's ``spec.mcp``)."""
-    limits = limits or Limits()
+def require_sdk() -> None:
+    """Refuse, with the extra to install, when the MCP SDK (the ``mcp`` extra) is missing."""
     try:
+        import anyio  # noqa: F401
         import mcp  # noqa: F401
         import rfc8785  # noqa: F401
     except ImportError:
         raise HubError("hub mcp needs the MCP SDK", hint="pip install 'hubrails[mcp]'") from None
+
+
+async def probe(mcp_spec: dict[str, Any], limits: Limits | None = None, *, what: str = "") -> Probe:
+    """``initialize`` and ``tools/list`` on the server ``mcp_spec`` (a Tool's ``spec.mcp``)."""
+    limits = limits or Limits()
+    require_sdk()
     label = f"MCP server of {what}" if what else "MCP server"
     errlog = (
         tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115

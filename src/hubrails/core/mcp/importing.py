@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from hubrails.core.interop.mcp_import import actions_from
-from hubrails.core.mcp.client import Limits, Probe, probe
+from hubrails.core.mcp.client import Limits, Probe, probe, require_sdk
 from hubrails.core.mcp.compare import merged
 
 _PINS = ("description", "input_schema_sha256", "fingerprint")
@@ -28,6 +28,7 @@ def live_actions(found: Probe) -> list[dict[str, Any]]:
 def probed(document: dict[str, Any], limits: Limits | None = None) -> Probe:
     """Probe the server of the Tool ``document`` (data, as made from server.json) and fill in
     its ``spec.actions`` and ``spec.mcp.server`` from what the server says."""
+    require_sdk()
     import anyio
 
     spec = document["spec"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hubrails.core.mcp.client import Limits, Probe, probe
+from hubrails.core.mcp.client import Limits, Probe, probe, require_sdk
 from hubrails.core.mcp.compare import Change, diff, merged
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.errors import HubError
@@ -83,6 +83,7 @@ def probe_tool(
     config: HubConfig, name: str, *, write: bool = False, limits: Limits | None = None
 ) -> ProbeOutcome:
     """Probe one Tool's server; with ``write``, pin what it lists into the manifest."""
+    require_sdk()
     import anyio
 
     from hubrails.core.mcp.write import atomic_write, rewrite
@@ -191,6 +192,7 @@ def verify(
     limits: Limits | None = None,
 ) -> ValidationResult:
     """Probe every named (or vetted) Tool's server concurrently and compare with the pins."""
+    require_sdk()
     import anyio
 
     from hubrails.core.catalog.query import load_catalog
