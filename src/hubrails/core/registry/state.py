@@ -17,8 +17,8 @@ import orjson
 
 from hubrails import __version__
 
-FORMAT = 5  # 2: Asset.labels; 3: positional rows and stat keys; 4: SQLite with asset/ref tables
-# 5: reports keep the source lines they point at
+FORMAT = 6  # 2: Asset.labels; 3: positional rows and stat keys; 4: SQLite with asset/ref tables
+# 5: reports keep the source lines they point at; 6: descriptions' Mention refs, poisoning rules
 
 
 def digest(data: bytes) -> str:
