@@ -57,12 +57,16 @@ def rebalance(root: Path, agents: int) -> int:
 
 
 def list_keys(root: Path) -> dict[str, Path]:
-    """A key pair per team (outside the registry), its public key in the team's manifest."""
+    """A key pair per team (in a temporary folder: never inside a repository, which the
+    default ``--out`` under benchmarks/ is), its public key in the team's manifest."""
+    import tempfile
+
     from hubrails.core.signing.keys import write_pair
 
+    folder = Path(tempfile.mkdtemp(prefix=f"hub-bench-{root.name}-keys-"))
     keys = {}
     for team in sorted((root / "registry" / "teams").glob("*.yaml")):
-        pair = write_pair(root.parent / f"{root.name}-keys" / f"{team.stem}.pem")
+        pair = write_pair(folder / f"{team.stem}.pem")
         pem = "".join(f"          {line}\n" for line in pair.public_pem.splitlines())
         with team.open("a", encoding="utf-8") as out:
             out.write(
