@@ -1,4 +1,5 @@
-"""The aggregate queries reports are built from (portable SQL: SQLite and PostgreSQL)."""
+"""The sums reports are built from: totals per group of runs, from the store's aggregate
+queries (`store/aggregates`) over a time window."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubrails.core.ledger.window import Window
-from hubrails.store.reader import DAY_MS, SUMS, SUMS_SQL, Queries, Query
+from hubrails.store.aggregates import grouped_rows
+from hubrails.store.reader import Queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,56 +66,13 @@ class Sums(dict[Any, list[float]]):
         return {key: Totals.of(values) for key, values in self.items()}
 
 
-# What each grouping key is, in the daily sums and in the runs (the same values in both).
-_DAILY_KEYS = {"team": "team", "agent": "agent", "model": "model", "day": "day"}
-_RUN_KEYS = {
-    "team": "team",
-    "agent": "agent",
-    "model": "coalesce(price_model, model)",
-    "day": f"ts_ms / {DAY_MS}",
-}
-_DAILY_SUMS = ", ".join(f"sum({c})" for c in SUMS)
-
-
 def grouped(store: Queries, span: Window, keys: Sequence[str], team: str | None = None) -> Sums:
     """The sums (in the order of ``SUMS``) of the runs in ``span`` grouped by ``keys`` (of
-    team, agent, model and day), added up in SQL: whole days from the daily sums, the partial
-    days at either end from the runs; only those few groups are merged in Python."""
-    first = -(-span.since_ms // DAY_MS)  # the first whole day
-    end = span.until_ms // DAY_MS  # the day after the last whole day
-    only = " AND team = :team" if team else ""
-    n = len(keys)
-    by = ", ".join(str(i + 1) for i in range(n)) if n else ""
-    group = f" GROUP BY {by}" if n else ""
-    queries: list[Query] = []
-    if first < end:
-        cols = "".join(f"{_DAILY_KEYS[k]}, " for k in keys)
-        queries.append(
-            (
-                f"SELECT {cols}{_DAILY_SUMS} FROM ledger_daily "
-                f"WHERE day >= :a AND day < :b{only}{group}",
-                {"a": first, "b": end},
-            )
-        )
-        edges = [(span.since_ms, first * DAY_MS), (end * DAY_MS, span.until_ms)]
-    else:
-        edges = [(span.since_ms, span.until_ms)]
-    cols = "".join(f"{_RUN_KEYS[k]}, " for k in keys)
-    for a, b in edges:
-        if a < b:
-            queries.append(
-                (
-                    f"SELECT {cols}{SUMS_SQL} FROM ledger_runs "
-                    f"WHERE ts_ms >= :a AND ts_ms < :b{only}{group}",
-                    {"a": a, "b": b},
-                )
-            )
+    team, agent, model and day), added up in SQL by the store (whole days from the daily sums,
+    the partial days at either end from the runs); only those few groups are merged here."""
     sums = Sums()
-    for rows in store.queries([(sql, {**params, "team": team}) for sql, params in queries]):
-        for row in rows:
-            if row[n] is None or row[n] == 0:  # no runs (an aggregate without GROUP BY)
-                continue
-            sums.add(tuple(row[:n]), [k(v or 0) for k, v in zip(_KINDS, row[n:], strict=True)])
+    for key, values in grouped_rows(store, span.since_ms, span.until_ms, keys, team):
+        sums.add(key, [k(v or 0) for k, v in zip(_KINDS, values, strict=True)])
     return sums
 
 

@@ -1,0 +1,158 @@
+"""Tests mirror the package: each module of ``core/``, ``render/`` and ``store/`` with something
+to call has its own ``tests/unit/<package path>/test_<module>.py`` (``test_init.py`` for a
+package's ``__init__``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import hubrails
+
+PACKAGE = Path(hubrails.__file__).parent
+UNIT = Path(__file__).parent
+LAYERS = ("core", "render", "store")
+
+# Modules with logic that are still tested only through the commands (tests/cli, tests/e2e):
+# docs/architecture.md "Known gaps". This list may only shrink: a module that gains its own
+# test leaves it, a new module never joins it.
+PENDING = {
+    "core.catalog.query",
+    "core.catalog.show",
+    "core.catalog.snapshot",
+    "core.certify.agent_policy",
+    "core.certify.certificate",
+    "core.certify.check_context",
+    "core.certify.checks_tools",
+    "core.certify.policy",
+    "core.certify.run",
+    "core.certify.signatures",
+    "core.certify.verify",
+    "core.collector.app",
+    "core.collector.decode",
+    "core.collector.proto",
+    "core.collector.service",
+    "core.dashboard.build",
+    "core.dashboard.governance",
+    "core.interop.agent_skills",
+    "core.interop.mcp_legacy",
+    "core.ledger.emit",
+    "core.ledger.ingest",
+    "core.ledger.otlp_signals",
+    "core.ledger.pricing",
+    "core.ledger.reader",
+    "core.ledger.registry_facts",
+    "core.ledger.rejects",
+    "core.ledger.report",
+    "core.ledger.rows",
+    "core.mcp.client",
+    "core.mcp.compare",
+    "core.mcp.importing",
+    "core.mcp.run",
+    "core.mcp.stdio",
+    "core.promote.build",
+    "core.promote.facts",
+    "core.promote.outcome",
+    "core.promote.preconditions",
+    "core.promote.publish",
+    "core.promote.run",
+    "core.promote.validate_tree",
+    "core.registry.config",
+    "core.registry.document",
+    "core.registry.safefile",
+    "core.registry.yaml_loader",
+    "core.review.items",
+    "core.review.run",
+    "core.review.verify",
+    "core.runtime.claude_code",
+    "core.runtime.compile",
+    "core.runtime.files",
+    "core.runtime.guard",
+    "core.runtime.guard_main",
+    "core.runtime.guard_state",
+    "core.runtime.session_end",
+    "core.scaffold.create",
+    "core.scaffold.mcp_workflow",
+    "core.scaffold.pins",
+    "core.scaffold.templates",
+    "core.validate.asset_index",
+    "core.validate.collect",
+    "core.validate.index_db",
+    "core.validate.index_queries",
+    "core.validate.reports",
+    "core.validate.run",
+    "core.validate.shadowing",
+    "core.validate.skill_agreement",
+    "core.vcs.history",
+    "core.vcs.hub_clone",
+    "core.vcs.objects",
+    "core.vcs.scratch_index",
+    "render.__init__",
+    "render.csv",
+    "render.html.__init__",
+    "render.html.view",
+    "render.json.catalog",
+    "render.json.certify",
+    "render.json.ledger",
+    "render.json.promotion",
+    "render.json.review",
+    "render.json.validate",
+    "render.text.catalog",
+    "render.text.certify",
+    "render.text.ledger",
+    "render.text.promotion",
+    "render.text.review",
+    "render.text.validate",
+    "store.evidence_data",
+    "store.health",
+    "store.load",
+    "store.open_runs",
+    "store.packed",
+    "store.reader",
+    "store.schema",
+    "store.sql",
+}
+
+
+def _mirror(module: Path) -> Path:
+    rel = module.relative_to(PACKAGE)
+    name = "test_init.py" if rel.name == "__init__.py" else f"test_{rel.name}"
+    return UNIT / rel.parent / name
+
+
+def _name(module: Path) -> str:
+    return ".".join(module.relative_to(PACKAGE).with_suffix("").parts)
+
+
+def _has_logic(module: Path) -> bool:
+    """Whether a module defines a function or class: one that only names things (a package's
+    docstring, re-exports, a table of constants) has nothing of its own to call."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    return any(isinstance(node, kinds) for node in tree.body)
+
+
+MODULES = sorted(p for layer in LAYERS for p in (PACKAGE / layer).rglob("*.py"))
+
+
+def test_every_module_with_logic_has_its_own_unit_test() -> None:
+    missing = [
+        f"{_name(m)}: no {_mirror(m).relative_to(UNIT.parent.parent)}"
+        for m in MODULES
+        if _has_logic(m) and not _mirror(m).is_file() and _name(m) not in PENDING
+    ]
+    assert missing == []
+
+
+def test_the_pending_list_only_names_modules_still_without_a_test() -> None:
+    by_name = {_name(m): m for m in MODULES}
+    assert sorted(PENDING - by_name.keys()) == [], "gone: take them off PENDING"
+    tested = sorted(n for n in PENDING & by_name.keys() if _mirror(by_name[n]).is_file())
+    assert tested == [], "these have their own test now: take them off PENDING"
+
+
+def test_the_mirror_of_a_module_and_of_a_package() -> None:
+    assert _mirror(PACKAGE / "core/vcs/history.py") == UNIT / "core/vcs/test_history.py"
+    assert _mirror(PACKAGE / "store/__init__.py") == UNIT / "store/test_init.py"
+    assert _has_logic(PACKAGE / "store/__init__.py")
+    assert not _has_logic(PACKAGE / "core/vcs/__init__.py")
