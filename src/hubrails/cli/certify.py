@@ -116,7 +116,7 @@ def certify_command(
     from hubrails.core.certify.certificate import refuse_outside, write_certificate
     from hubrails.core.certify.run import certify
     from hubrails.core.certify.signatures import Trust, signer_for, signers
-    from hubrails.core.certify.verify import verify as verify_certificates
+    from hubrails.core.certify.verify import certify_and_verify
     from hubrails.render import certification_renderer
 
     if evidence and not verify:
@@ -131,13 +131,18 @@ def certify_command(
             hint="hub certify AGENT | hub certify --all | hub certify --verify",
         )
     ws = _workspace(root, hub, many=all_agents or verify)
-    agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
     recorded = write or verify or output is not Format.TEXT  # outputs naming the hub commit
-    run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
-    _warn(run.warnings)
     now = dt.datetime.now(dt.UTC)
     trust = Trust.of(ws)
-    problems = verify_certificates(ws.config, run, now, trust) if verify else None
+    problems: list[VerifyProblem] | None = None
+    if verify:
+        run, problems = certify_and_verify(
+            ws, now, trust, ledger_url=_ledger_url(ws), hub_state=recorded
+        )
+    else:
+        agents = ws.agent_paths if all_agents else [ws.find_agent(agent or "")]
+        run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
+    _warn(run.warnings)
     if problems is not None and (evidence or ws.config.certify_setting("evidence") is True):
         problems += _contradicted(ws, run, now, required=evidence)
     if write:
