@@ -314,3 +314,35 @@ def test_absurd_validity_is_bounded(repo: Path, days: str, year: int) -> None:
     expires = json.loads((repo / CERT).read_text(encoding="utf-8"))["predicate"]["expires_at"]
     this_year = dt.datetime.now(dt.UTC).year
     assert int(expires[:4]) <= year + this_year - 2026
+
+
+def test_verify_in_forked_workers_agrees_with_the_serial_one(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many agents each certificate is compared in the worker that recomputed it and its
+    hub revision checked afterwards in the parent: the same problems, in the same order."""
+    from hubrails.core.certify import run as certify_module
+
+    write_all(repo)
+    written = sorted(str(p.relative_to(repo)) for p in repo.glob("certificates/*/*.json"))
+    assert len(written) >= 3, written
+    edited, unheld, missing = written[:3]
+    _edit_file(repo / edited, EDITS["waivers"])  # found in the worker (the recomputation)
+    _edit_file(repo / unheld, EDITS["input-digest"])  # found in the parent (the git history)
+    (repo / missing).unlink()
+    serial = run_cli("certify", "--verify", "--format", "json")
+    monkeypatch.setattr(certify_module, "PARALLEL_THRESHOLD", 2)
+    forked = run_cli("certify", "--verify", "--format", "json")
+    assert forked.exit_code == serial.exit_code == 1
+    assert forked.json() == serial.json()
+    found = {p["path"]: p for p in forked.json()["certificates"]}
+    assert set(found) == {edited, unheld, missing}
+    assert "waivers" in found[edited]["message"]
+    assert "does not hold" in found[unheld]["message"]
+    assert found[missing]["kind"] == "missing"
+
+
+def _edit_file(path: Path, change: Any) -> None:
+    statement = json.loads(path.read_text(encoding="utf-8"))
+    change(statement)
+    path.write_text(json.dumps(statement, indent=2), encoding="utf-8")

@@ -62,3 +62,21 @@ def test_an_absurd_window_counts_every_record(registry: Path) -> None:
     baseline = registry / "registry/guardrails/baseline.yaml"
     edit(baseline, "ledger_window_days: 30", "ledger_window_days: 999999999999999")
     assert ledger_check("invoice-triage")["status"] == "pass"
+
+
+def test_one_agent_without_a_ledger_imports_no_signing_verification_or_review(
+    registry: Path,
+) -> None:
+    """``hub certify AGENT`` (target 0.4 s) imports what it runs: no securesystemslib, no
+    ``--verify`` comparison, and no review rules when there is no ledger to show evidence from."""
+    heavy = ("securesystemslib", "hubrails.core.certify.verify", "hubrails.core.review.verify")
+    code = (
+        "import sys\nsys.argv = ['hub', 'certify', 'invoice-triage']\n"
+        "from hubrails.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"sys.stderr.write(repr([m for m in {heavy!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
+    )
+    assert done.stderr.strip().endswith("[]"), done.stderr

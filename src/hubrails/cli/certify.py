@@ -113,10 +113,7 @@ def certify_command(
     """
     import datetime as dt
 
-    from hubrails.core.certify.certificate import refuse_outside, write_certificate
     from hubrails.core.certify.run import certify
-    from hubrails.core.certify.signatures import Trust, signer_for, signers
-    from hubrails.core.certify.verify import verify as verify_certificates
     from hubrails.render import certification_renderer
 
     if evidence and not verify:
@@ -131,42 +128,59 @@ def certify_command(
             hint="hub certify AGENT | hub certify --all | hub certify --verify",
         )
     ws = _workspace(root, hub, many=all_agents or verify)
-    agents = ws.agent_paths if (all_agents or verify) else [ws.find_agent(agent or "")]
     recorded = write or verify or output is not Format.TEXT  # outputs naming the hub commit
-    run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
-    _warn(run.warnings)
     now = dt.datetime.now(dt.UTC)
-    trust = Trust.of(ws)
-    problems = verify_certificates(ws.config, run, now, trust) if verify else None
+    problems: list[VerifyProblem] | None = None
+    if verify:  # signatures and verification imported only here: hub certify AGENT starts fast
+        from hubrails.core.certify.signatures import Trust
+        from hubrails.core.certify.verify import certify_and_verify
+
+        run, problems = certify_and_verify(
+            ws, now, Trust.of(ws), ledger_url=_ledger_url(ws), hub_state=recorded
+        )
+    else:
+        agents = ws.agent_paths if all_agents else [ws.find_agent(agent or "")]
+        run = certify(ws, agents, ledger_url=_ledger_url(ws), hub_state=recorded)
+    _warn(run.warnings)
     if problems is not None and (evidence or ws.config.certify_setting("evidence") is True):
         problems += _contradicted(ws, run, now, required=evidence)
     if write:
-        if trust.required and not sign:
-            raise HubError(
-                "hub.yaml's certify.signing is required: unsigned certificates would not verify",
-                hint="pass --sign KEY (a private key listed in the team's spec.signing_keys)",
-            )
-        keys = signers(sign, trust, now) if sign else {}
-        for result in run.results:  # every target is checked before any is written
-            if result.passed:
-                refuse_outside(ws.config, result)
-                if sign:
-                    signer_for(keys, result.team, result.name)
-        for result in run.results:
-            if result.passed:
-                key = keys[result.team] if sign else None
-                path = write_certificate(ws.config, result, run.hub, now, key)
-                how = f" (signed for team {result.team})" if key is not None else ""
-                shown = path.relative_to(ws.config.root).as_posix()
-                sys.stderr.write(f"hub: wrote {shown}{how}\n")
-            else:
-                _warn([f"{result.team}/{result.name} failed: no certificate written"])
+        _write(ws, run, now, sign)
     certification_renderer(output)(run, problems, sys.stdout)
     if agent and output is Format.TEXT:
         _show_evidence(ws, run, now)
     failed = bool(problems) if problems is not None else not run.passed
     if failed:
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _write(ws: Workspace, run: Certification, now: dt.datetime, sign: list[Path] | None) -> None:
+    """Write the certificates of the agents that passed, signed with ``sign``'s keys; every
+    target and key is checked before any is written."""
+    from hubrails.core.certify.certificate import refuse_outside, write_certificate
+    from hubrails.core.certify.signatures import Trust, signer_for, signers
+
+    trust = Trust.of(ws)
+    if trust.required and not sign:
+        raise HubError(
+            "hub.yaml's certify.signing is required: unsigned certificates would not verify",
+            hint="pass --sign KEY (a private key listed in the team's spec.signing_keys)",
+        )
+    keys = signers(sign, trust, now) if sign else {}
+    for result in run.results:  # every target is checked before any is written
+        if result.passed:
+            refuse_outside(ws.config, result)
+            if sign:
+                signer_for(keys, result.team, result.name)
+    for result in run.results:
+        if result.passed:
+            key = keys[result.team] if sign else None
+            path = write_certificate(ws.config, result, run.hub, now, key)
+            how = f" (signed for team {result.team})" if key is not None else ""
+            shown = path.relative_to(ws.config.root).as_posix()
+            sys.stderr.write(f"hub: wrote {shown}{how}\n")
+        else:
+            _warn([f"{result.team}/{result.name} failed: no certificate written"])
 
 
 def _evidence_url(ws: Workspace) -> str:
@@ -196,10 +210,15 @@ def _contradicted(
 
 def _show_evidence(ws: Workspace, run: Certification, now: dt.datetime) -> None:
     """The agent's recent evidence, beside its checks (when there is a ledger)."""
+    from hubrails.store import missing_sqlite_file
+
+    url = _evidence_url(ws)
+    if missing_sqlite_file(url):  # no ledger: the review modules are not even imported
+        return
     from hubrails.core.review.verify import open_reader, recent
     from hubrails.render.text.review import render_agent_evidence
 
-    store = open_reader(_evidence_url(ws))
+    store = open_reader(url)
     if store is None:
         return
     try:

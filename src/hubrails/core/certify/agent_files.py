@@ -248,8 +248,10 @@ class Workspace:
                 file = Path(base, name)
                 if file == skill.file or file.is_symlink():
                     continue
-                try:  # never a FIFO or a device: a blocking read would hang certify
-                    text = safefile.read_bytes(file, folder, MAX_SCAN_BYTES).decode("utf-8")
+                try:  # never a FIFO or a device; os.walk went down real folders only, so
+                    # only the file could be a link: opened without following one (no realpath)
+                    data = safefile.read_bytes(file, folder, MAX_SCAN_BYTES, walked=True)
+                    text = data.decode("utf-8")
                 except (safeyaml.LoadError, UnicodeDecodeError):
                     continue  # binary, too large or unreadable: no key was pasted into it
                 files.append((self.display(repo, file), text))

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from hubrails.core.certify.check_context import Problem
@@ -58,9 +59,9 @@ class CheckResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AgentResult:
-    """Everything certify found out about one agent."""
+    """Everything certify found out about one agent (its digests made once: no slots)."""
 
     name: str
     team: str
@@ -78,11 +79,16 @@ class AgentResult:
 
     def policy_digest(self) -> str:
         """SHA-256 of the effective policy's canonical JSON."""
-        return _sha256_json(self.policy.to_dict())
+        return self._digests[0]
 
     def inputs_digest(self) -> str:
         """SHA-256 over every input file's digest and the effective policy."""
-        return _sha256_json({"inputs": sorted(self.inputs), "policy": self.policy_digest()})
+        return self._digests[1]
+
+    @cached_property
+    def _digests(self) -> tuple[str, str]:
+        policy = _sha256_json(self.policy.to_dict())
+        return policy, _sha256_json({"inputs": sorted(self.inputs), "policy": policy})
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from hubrails.core.certify.agent_files import Loaded, Workspace
 from hubrails.core.certify.agent_findings import Analysed, OwnFindings
@@ -20,6 +22,7 @@ DEFAULT_VALIDITY_DAYS: int = BUILT_IN["certificate.validity_days"]
 MAX_VALIDITY_DAYS = 36_500  # a hundred years: a longer validity is this one
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
+T = TypeVar("T")
 
 
 def certify(
@@ -32,46 +35,69 @@ def certify(
 ) -> Certification:
     """Certify ``agents`` (paths relative to the registry folder of ``ws``'s repository);
     ``hub_state`` asks git for the hub's commit meanwhile (it is recorded, not checked)."""
+    run, _ = certify_then(ws, agents, _nothing, ledger_url=ledger_url, today=today,
+                          hub_state=hub_state)  # fmt: skip
+    return run
+
+
+def certify_then(
+    ws: Workspace,
+    agents: list[str],
+    then: Callable[[AgentResult], T],
+    *,
+    ledger_url: str | None = None,
+    today: dt.date | None = None,
+    hub_state: bool = False,
+) -> tuple[Certification, list[T]]:
+    """:func:`certify`, and ``then`` of each result (in order), done in the process that made
+    the result: with many agents, in the forked workers (``--verify`` compares certificates
+    there)."""
     today = today or dt.datetime.now(dt.UTC).date()
     waivers, warnings = load_waivers(ws, today)
     warnings = [*ws.hub.warnings, *warnings]
     own = OwnFindings(ws.config, use_index=len(agents) > INDEX_THRESHOLD)
-    job = _Job(ws, waivers, ledger_url, own, hub_state)
-    results = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
+    job = _Job(ws, waivers, ledger_url, own, then, hub_state)
+    done = _in_parallel(job, agents) if len(agents) >= PARALLEL_THRESHOLD else job(agents)
     if hub_state:
         _ = ws.hub.state
     own.save()
     if ws.docs is not None:
         ws.docs.save()
-    return Certification(ws.hub, tuple(results), tuple(warnings))
+    results, followed = [r for r, _ in done], [f for _, f in done]
+    return Certification(ws.hub, tuple(results), tuple(warnings)), followed
+
+
+def _nothing(_: AgentResult) -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
-class _Job:
+class _Job(Generic[T]):
     ws: Workspace
     waivers: list[Waiver]
     ledger_url: str | None
     own: OwnFindings
+    then: Callable[[AgentResult], T]
     hub_state: bool = False
 
-    def __call__(self, agents: list[str]) -> list[AgentResult]:
-        memo, ws = PolicyMemo(self.ws), self.ws
-        return [
-            certify_agent(ws, ws.agent(a), self.waivers, self.ledger_url, memo, self.own)
-            for a in agents
-        ]
+    def __call__(self, agents: list[str]) -> list[tuple[AgentResult, T]]:
+        memo, ws, done = PolicyMemo(self.ws), self.ws, []
+        for a in agents:
+            result = certify_agent(ws, ws.agent(a), self.waivers, self.ledger_url, memo, self.own)
+            done.append((result, self.then(result)))
+        return done
 
 
 _Added = tuple[list[Analysed], list[Parsed]]
 
 
-def _run_forked(job: _Job, agents: list[str]) -> tuple[list[AgentResult], _Added]:
-    results = job(agents)
+def _run_forked(job: _Job[T], agents: list[str]) -> tuple[list[tuple[AgentResult, T]], _Added]:
+    done = job(agents)
     docs = job.ws.docs.added if job.ws.docs is not None else []
-    return results, (job.own.added, docs)  # the parent keeps what the worker analysed
+    return done, (job.own.added, docs)  # the parent keeps what the worker analysed
 
 
-def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
+def _in_parallel(job: _Job[T], agents: list[str]) -> list[tuple[AgentResult, T]]:
     """Split the agents over forked workers, one per core (the workspace is inherited)."""
     from hubrails.core import parallel
 
@@ -80,17 +106,17 @@ def _in_parallel(job: _Job, agents: list[str]) -> list[AgentResult]:
         return job(agents)
     size = -(-len(agents) // workers)
     chunks = [agents[i : i + size] for i in range(0, len(agents), size)]
-    results: list[AgentResult] = []
+    done: list[tuple[AgentResult, T]] = []
     with parallel.Pool(_run_forked, job, workers, fork=True) as pool:
         parts = pool.imap(iter(chunks))
         if job.hub_state:  # git works while the workers do (the parent would only wait)
             _ = job.ws.hub.state
         for part, (reports, docs) in parts:
-            results += part
+            done += part
             job.own.keep(reports)
             if job.ws.docs is not None:
                 job.ws.docs.keep(docs)
-    return results
+    return done
 
 
 def context(

@@ -7,11 +7,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from hubrails import __version__
-from hubrails.core.certify.agent_files import HUB_PREFIX
+from hubrails.core.certify.agent_files import HUB_PREFIX, Workspace
 from hubrails.core.certify.certificate import (
     FOLDER,
     VerifyProblem,
@@ -21,7 +23,7 @@ from hubrails.core.certify.certificate import (
     stamp,
 )
 from hubrails.core.certify.results import AgentResult, Certification
-from hubrails.core.certify.run import validity_days
+from hubrails.core.certify.run import certify_then, validity_days
 from hubrails.core.certify.signatures import Trust, load_certificate
 from hubrails.core.hub.locate import Hub
 from hubrails.core.registry.config import HubConfig
@@ -37,28 +39,84 @@ def verify(
     """Recompute every agent's result and compare it with its certificate (its signature
     checked against ``trust``: by default no keys, signing optional)."""
     trust = trust or Trust(required=False)
+    return settle(config, run, [judge(config, now, trust, r) for r in run.results])
+
+
+def certify_and_verify(
+    ws: Workspace,
+    now: dt.datetime,
+    trust: Trust,
+    *,
+    ledger_url: str | None = None,
+    hub_state: bool = False,
+) -> tuple[Certification, list[VerifyProblem]]:
+    """Certify every agent and :func:`verify` its certificate, each compared where its result
+    is made (in the forked workers for many agents); the hub's git history is read once, here."""
+    if trust.ws is not None:
+        _ = trust.keyring  # read once, before the workers fork
+    run, judged = certify_then(
+        ws, ws.agent_paths, partial(judge, ws.config, now, trust),
+        ledger_url=ledger_url, hub_state=hub_state,
+    )  # fmt: skip
+    return run, settle(ws.config, run, judged)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A certificate (``path`` as shown) compared with its recomputation, all but its hub
+    revision: a problem found before that check, or the revision to check (``hub`` and the
+    ``inputs`` recorded) and the problem found after it, if any."""
+
+    path: str
+    agent: str
+    problem: VerifyProblem | None
+    hub: dict[str, Any] | None = None
+    inputs: list[dict[str, str]] = field(default_factory=list)
+    later: VerifyProblem | None = None
+
+
+def judge(config: HubConfig, now: dt.datetime, trust: Trust, result: AgentResult) -> Judged | None:
+    """``result``'s certificate compared with it, the hub's history left to :func:`settle`;
+    ``None`` when it has no certificate and needs none."""
+    path = certificate_path(config, result.team, result.name)
+    shown = path.relative_to(config.root).as_posix()
+    if not path.is_file():
+        if result.lifecycle != "production":
+            return None
+        return Judged(
+            shown,
+            result.name,
+            VerifyProblem(
+                "missing",
+                shown,
+                result.name,
+                f"production agent {result.team}/{result.name} has no certificate; "
+                f"run 'hub certify {result.name} --write'",
+            ),
+        )
+    return _compare(path, shown, result, now, trust)
+
+
+def settle(
+    config: HubConfig, run: Certification, judged: list[Judged | None]
+) -> list[VerifyProblem]:
+    """The problems of the certificates ``judged`` (one per result of ``run``), their hub
+    revisions checked against its git history, and certificates of no agent."""
     problems: list[VerifyProblem] = []
-    expected: set[Path] = set()
-    history = _History(run.hub, config, [p for r in run.results for p, _ in r.inputs])
-    for result in run.results:
-        path = certificate_path(config, result.team, result.name)
-        expected.add(path)
-        shown = path.relative_to(config.root).as_posix()
-        if not path.is_file():
-            if result.lifecycle == "production":
-                problems.append(
-                    VerifyProblem(
-                        "missing",
-                        shown,
-                        result.name,
-                        f"production agent {result.team}/{result.name} has no certificate; "
-                        f"run 'hub certify {result.name} --write'",
-                    )
-                )
+    history = _History(run.hub, config, {p for r in run.results for p, _ in r.inputs})
+    for found in judged:
+        if found is None:
             continue
-        problem = _compare(path, shown, result, now, history, trust)
+        problem = found.problem
+        if problem is None and found.hub is not None:
+            trouble = history.check(found.hub, found.inputs)
+            if trouble is not None:
+                problem = VerifyProblem("edited", found.path, found.agent, trouble)
+            else:
+                problem = found.later
         if problem is not None:
             problems.append(problem)
+    expected = {certificate_path(config, r.team, r.name) for r in run.results}
     folder = config.root / FOLDER
     for orphan in sorted(folder.glob("*/*.json")) if folder.is_dir() else []:
         if orphan not in expected:
@@ -81,16 +139,9 @@ def parse_stamp(value: Any) -> dt.datetime | None:
         return None
 
 
-def _compare(
-    path: Path,
-    shown: str,
-    result: AgentResult,
-    now: dt.datetime,
-    history: _History,
-    trust: Trust,
-) -> VerifyProblem | None:
-    def problem(kind: str, message: str) -> VerifyProblem:
-        return VerifyProblem(kind, shown, result.name, message)
+def _compare(path: Path, shown: str, result: AgentResult, now: dt.datetime, trust: Trust) -> Judged:
+    def problem(kind: str, message: str) -> Judged:
+        return Judged(shown, result.name, VerifyProblem(kind, shown, result.name, message))
 
     recorded = load_certificate(path, result.team, trust)
     if isinstance(recorded, tuple):
@@ -122,22 +173,28 @@ def _compare(
             f"the policy's {validity_days(result)} days (or a waiver's end): "
             f"{stamp(expiry(result, issued))}",
         )  # fmt: skip
-    trouble = history.check(predicate["hub"], predicate["inputs"])
-    if trouble is not None:
-        return problem("edited", trouble)
+    later = _recomputed(shown, result, recorded, issued)
+    return Judged(shown, result.name, None, predicate["hub"], predicate["inputs"], later)
+
+
+def _recomputed(
+    shown: str, result: AgentResult, recorded: dict[str, Any], issued: dt.datetime
+) -> VerifyProblem | None:
+    """How the statement differs from a recomputation issued at the same time, if it does."""
+    predicate = recorded["predicate"]
     recomputed = _comparable([c.to_dict() for c in result.checks])
     verdict = "pass" if result.passed else "fail"
     if _comparable(predicate["checks"]) != recomputed or predicate["verdict"] != verdict:
-        return problem("edited", _edited(predicate, recomputed, verdict))
+        return VerifyProblem("edited", shown, result.name, _edited(predicate, recomputed, verdict))
     want = build(result, predicate["hub"], issued)
     want["predicate"]["checks"] = predicate["checks"]  # compared above
     same = _canonical(recorded) == _canonical(want)  # the walk below only to name a change
     differs = None if same else _first_difference(recorded, want, "")
     if differs is not None:
         where, was, now_is = differs
-        return problem(
-            "edited", f"its {where or 'statement'} ({_short(was)}) differs from a "
-            f"recomputation ({_short(now_is)})",
+        return VerifyProblem(
+            "edited", shown, result.name, f"its {where or 'statement'} ({_short(was)}) "
+            f"differs from a recomputation ({_short(now_is)})",
         )  # fmt: skip
     return None
 
@@ -189,10 +246,10 @@ class _History:
     """The hub's git history: a certificate's hub commit must be one of its commits and, when
     the hub was clean, hold the hub's inputs with the digests recorded."""
 
-    def __init__(self, hub: Hub, config: HubConfig, inputs: list[str]) -> None:
+    def __init__(self, hub: Hub, config: HubConfig, inputs: set[str]) -> None:
         self.hub = hub
         self.shared = hub.is_self or hub.config.root.resolve() == config.root.resolve()
-        self._seen: dict[str, dict[str, bytes | None] | None] = {}
+        self._seen: dict[str, dict[str, str | None] | None] = {}  # commit -> path -> SHA-256
         # every hub file any agent reads: one batch per commit reads them all
         self._every = sorted({p for i in inputs if (p := self._hub_path(i)) is not None})
 
@@ -201,8 +258,10 @@ class _History:
             return shown[len(HUB_PREFIX) :]
         return shown if self.shared else None
 
-    def _files(self, commit: str, paths: list[str]) -> dict[str, bytes | None] | None:
-        """The files at ``commit`` (read once per commit and path), ``None`` without it."""
+    def _digests(self, commit: str, paths: list[str]) -> dict[str, str | None] | None:
+        """The SHA-256 of each file at ``commit`` (each read and hashed once per commit and
+        path: certificates of one commit share their guardrails, tools and teams), ``None``
+        for a file the commit lacks, and ``None`` in all without the commit."""
         from hubrails.core.vcs.checkout import files_at
 
         known = self._seen.get(commit, {})
@@ -214,7 +273,7 @@ class _History:
             if commit not in self._seen:
                 lacking = sorted({*lacking, *self._every})
             more = files_at(self.hub.config.root, commit, lacking)
-            self._seen[commit] = None if more is None else {**known, **more}
+            self._seen[commit] = None if more is None else {**known, **_sha256(more)}
         return self._seen[commit]
 
     def check(self, hub: dict[str, Any], inputs: list[dict[str, str]]) -> str | None:
@@ -224,8 +283,13 @@ class _History:
             if self.hub.commit is not None:
                 return "it records no hub commit, but the hub is a git repository"
             return None
-        wanted = {p: i["sha256"] for i in inputs if (p := self._hub_path(i["path"])) is not None}
-        found = self._files(commit, list(wanted))
+        local = self.shared  # inline _hub_path: 1,000 certificates hold 100,000 inputs
+        wanted = {
+            (path[len(HUB_PREFIX) :] if path.startswith(HUB_PREFIX) else path): i["sha256"]
+            for i in inputs
+            if (path := i["path"]).startswith(HUB_PREFIX) or local
+        }
+        found = self._digests(commit, list(wanted))
         if found is None:
             from hubrails.core.vcs.checkout import is_shallow
 
@@ -239,10 +303,14 @@ class _History:
         if hub["dirty"]:
             return None  # written from uncommitted files: the commit cannot hold them
         for rel, digest in sorted(wanted.items()):
-            data = found.get(rel)
-            if data is None or hashlib.sha256(data).hexdigest() != digest:
+            held = found.get(rel)
+            if held is None or held != digest:
                 return f"its hub commit {commit} does not hold {rel} as recorded (hub.dirty: false)"
         return None
+
+
+def _sha256(files: dict[str, bytes | None]) -> dict[str, str | None]:
+    return {p: None if d is None else hashlib.sha256(d).hexdigest() for p, d in files.items()}
 
 
 def _changed(recorded: list[dict[str, str]], result: AgentResult) -> str:

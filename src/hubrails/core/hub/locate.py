@@ -100,9 +100,6 @@ def find_hub(
     """The hub of ``config``'s repository; ``hub_path`` (``--hub``) overrides ``hub.yaml``.
     A git URL or a local repository is used at ``hub.ref`` from the clone cache; a plain folder
     (no git) as it is."""
-    from hubrails.core.vcs.checkout import CheckoutState
-    from hubrails.core.vcs.hub_clone import materialise_hub
-
     if hub_path is not None:
         if not (hub_path / CONFIG_NAME).is_file():
             raise ConfigError(
@@ -111,6 +108,9 @@ def find_hub(
         return Hub(load_config(hub_path.resolve()))
     if config.role == "hub":
         return Hub(config, is_self=True)
+    from hubrails.core.vcs.checkout import CheckoutState  # not for the hub itself: 6 ms
+    from hubrails.core.vcs.hub_clone import materialise_hub
+
     if not config.hub_url:
         raise HubFetchError(
             "this spoke's hub.yaml names no hub",

@@ -112,10 +112,18 @@ def yaml_files(folder: Path) -> list[str]:
 
 def folders(folder: Path) -> list[str]:
     """The subfolder names of ``folder``, sorted (none when it does not exist)."""
-    try:
-        return sorted(n for n in os.listdir(folder) if (folder / n).is_dir())  # noqa: PTH208
+    try:  # a folder entry's type comes with the listing: no stat, unless it is a link
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if _is_dir(e))
     except OSError:
         return []
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a link, as Path.is_dir does
+    except OSError:
+        return False
 
 
 def _unexpected(rel: tuple[str, ...]) -> Location | None:

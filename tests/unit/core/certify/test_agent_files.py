@@ -160,3 +160,28 @@ def test_the_hubs_files_are_named_hub_in_a_spoke(hub: Path, tmp_path: Path) -> N
     assert jira is not None and jira.path == "hub:registry/tools/jira.yaml"  # the hub's first
     assert slack is not None and slack.path == "hub:registry/tools/slack.yaml"
     assert ws.agent("agents/incident-triage.yaml").path == "registry/agents/incident-triage.yaml"
+
+
+def test_a_skills_scanned_files_are_its_regular_files_only(hub: Path, tmp_path: Path) -> None:
+    import os
+
+    folder = hub / "registry/skills/incident-summary"
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "key.txt").write_text("outside\n", encoding="utf-8")
+    (outside / "deep" / "key.txt").write_text("outside\n", encoding="utf-8")
+    (folder / "linked.txt").symlink_to(outside / "key.txt")
+    (folder / "linked-folder").symlink_to(outside / "deep")
+    os.mkfifo(folder / "pipe")  # a blocking read would hang certify
+    (folder / "notes").mkdir()
+    (folder / "notes" / "n.md").write_text("notes\n", encoding="utf-8")
+    (folder / "binary.bin").write_bytes(b"\xff\xfe")
+    ws = workspace(hub)
+    skill = ws.skill("incident-summary")
+    assert skill is not None
+    files = dict(ws.skill_files(skill))
+    assert "registry/skills/incident-summary/notes/n.md" in files
+    assert "registry/skills/incident-summary/SKILL.md" in files
+    assert not [p for p in files if p.rsplit("/", 1)[-1] in ("linked.txt", "pipe", "binary.bin")]
+    assert not [p for p in files if "linked-folder" in p]
+    assert "outside\n" not in files.values()

@@ -57,3 +57,21 @@ def test_the_inputs_digest_follows_the_inputs_not_their_order() -> None:
     assert one.inputs_digest() != agent(inputs=(("a.yaml", "1"), ("b.yaml", "3"))).inputs_digest()
     assert len(one.inputs_digest()) == 64
     assert one.policy_digest() == agent().policy_digest()  # the same (empty) policy
+
+
+def test_digests_made_once_are_not_carried_into_a_changed_result() -> None:
+    import pickle
+
+    from hubrails.core.certify.policy import Value
+
+    one = agent(inputs=(("a.yaml", "1"),))
+    first = (one.inputs_digest(), one.policy_digest())
+    changed = replace(one, inputs=(("a.yaml", "2"),))
+    assert changed.inputs_digest() != first[0]
+    stricter = replace(
+        one,
+        policy=EffectivePolicy({"logging.retention_days": Value("logging.retention_days", 90, ())}),
+    )
+    assert stricter.policy_digest() != first[1] and stricter.inputs_digest() != first[0]
+    assert (one.inputs_digest(), one.policy_digest()) == first
+    assert pickle.loads(pickle.dumps(one)) == one  # as workers send results back

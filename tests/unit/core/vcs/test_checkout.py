@@ -7,6 +7,7 @@ from pathlib import Path
 from hubrails.core.vcs.checkout import (
     CheckoutState,
     checkout_state,
+    files_at,
     init_repository,
     is_repository,
 )
@@ -35,3 +36,27 @@ def test_commit_and_dirtiness_from_a_subfolder(tmp_path: Path) -> None:
     git(tmp_path, "clean", "-fdq")
     (tmp_path / "sub" / "a.txt").write_text("changed\n", encoding="utf-8")
     assert checkout_state(tmp_path).dirty
+
+
+def test_files_at_a_commit_from_a_subfolder(tmp_path: Path) -> None:
+    init_repository(tmp_path)
+    (tmp_path / "sub" / "d").mkdir(parents=True)
+    (tmp_path / "sub" / "a.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "sub" / "same.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "sub" / "d" / "b.txt").write_text("b\n", encoding="utf-8")
+    (tmp_path / "top.txt").write_text("top\n", encoding="utf-8")
+    first = commit_all(tmp_path)
+    (tmp_path / "sub" / "a.txt").write_text("changed\n", encoding="utf-8")
+    commit_all(tmp_path)
+    names = ["a.txt", "same.txt", "d/b.txt", "d", "../top.txt", "missing.txt"]
+    assert files_at(tmp_path / "sub", first, names) == {
+        "a.txt": b"a\n",  # as the commit holds it, not as the tree holds it now
+        "same.txt": b"a\n",
+        "d/b.txt": b"b\n",
+        "d": None,  # a folder is no file
+        "../top.txt": None,  # nothing outside the folder
+        "missing.txt": None,
+    }
+    assert files_at(tmp_path, first, ["top.txt"]) == {"top.txt": b"top\n"}
+    assert files_at(tmp_path, "0" * 40, ["top.txt"]) is None
+    assert files_at(tmp_path, "HEAD", ["top.txt"]) is None  # a full commit id only
