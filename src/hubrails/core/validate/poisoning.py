@@ -15,6 +15,9 @@ from hubrails.core.validate.reports import Ref
 
 _ZERO_WIDTH = {0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E}
 _BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_HIDDEN = re.compile(  # one character of either set, or a tag character
+    "[" + "".join(map(chr, sorted(_ZERO_WIDTH | _BIDI))) + "\U000e0000-\U000e007f]"
+)
 _ORDERS = re.compile(
     r"ignore (all )?(the )?(previous|prior|above) instructions|do not tell the user"
     r"|don't tell the user|<important>",
@@ -37,13 +40,34 @@ _IDENTIFIER = re.compile(
     r"(?<![\w-])(?:[A-Za-z][A-Za-z0-9]*(?:[_-]+[A-Za-z0-9]+)+|[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*)"
     r"(?![\w-])"
 )
+# Lower-case text that every match of _ORDERS and _PATHS contains: an ASCII text without any of
+# it has no match, found by a few substring scans instead of a regex tried at every offset (not
+# for other text: case-insensitive matching pairs some non-ASCII letters with ASCII ones).
+_ORDER_WORDS = ("ignore", "tell the user", "<important>")
+_PATH_WORDS = (
+    ".ssh", ".aws/", ".netrc", ".git-cred", ".kube/", ".docker/", ".npmrc", ".pypirc",
+    ".config/", ".cursor/", "id_", "/etc/", ".env", "mcp.json", "claude_desktop",
+)  # fmt: skip
 MAX_MENTIONS = 20  # identifiers kept per description
+
+
+def _may_match(text: str, lowered: str | None, words: tuple[str, ...]) -> bool:
+    """False only when a regex whose every match contains one of ``words`` (case aside)
+    cannot match ``text``; ``lowered`` is the text in lower case when it is ASCII."""
+    return lowered is None or any(word in lowered for word in words)
+
+
+def _lowered(text: str) -> str | None:
+    return text.lower() if text.isascii() else None
 
 
 def invisible(text: str) -> list[tuple[int, str]]:
     """(offset, description) of every invisible or direction-changing character of ``text``."""
-    found = []
-    for offset, char in enumerate(text):
+    found: list[tuple[int, str]] = []
+    if text.isascii():
+        return found
+    for match in _HIDDEN.finditer(text):
+        offset, char = match.start(), match.group(0)
         code = ord(char)
         if 0xE0000 <= code <= 0xE007F:
             kind = "a Unicode tag character"
@@ -57,14 +81,16 @@ def invisible(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def exfiltration(text: str) -> list[tuple[int, str]]:
+def exfiltration(text: str, lowered: str | None = None) -> list[tuple[int, str]]:
     """(offset, description) of every URL or path of ``text`` that looks like somewhere a
     poisoned tool sends what it steals: collectors, bare IP addresses, filled-in query
-    values, credential files."""
+    values, credential files (``lowered``: the text in lower case, if ASCII and at hand)."""
     from urllib.parse import urlsplit
 
-    found = []
-    for match in _URL.finditer(text):
+    found: list[tuple[int, str]] = []
+    if lowered is None:
+        lowered = _lowered(text)
+    for match in _URL.finditer(text) if "://" in text else ():
         url = match.group(0)
         try:
             host = (urlsplit(url).hostname or "").lower()
@@ -79,7 +105,7 @@ def exfiltration(text: str) -> list[tuple[int, str]]:
             why = "a query value for the model to fill in"
         if why:
             found.append((match.start(), f"the URL {url!r} ({why})"))
-    for match in _PATHS.finditer(text):
+    for match in _PATHS.finditer(text) if _may_match(text, lowered, _PATH_WORDS) else ():
         found.append((match.start(), f"the credential path {match.group(0)!r}"))
     return sorted(found)
 
@@ -125,6 +151,8 @@ def mention_refs(doc: Document, actions: Any) -> list[Ref]:
 
 def _checks(text: str) -> list[tuple[str, Severity, int, str, str]]:
     """(rule suffix, severity, offset, what, hint) of every poisoning sign in ``text``."""
+    lowered = _lowered(text)
+    orders = _ORDERS.finditer(text) if _may_match(text, lowered, _ORDER_WORDS) else ()
     found = [
         ("invisible-text", Severity.ERROR, at, f"hides {what}", "a model reads what a reviewer "
          "cannot see; remove it")
@@ -133,12 +161,12 @@ def _checks(text: str) -> list[tuple[str, Severity, int, str, str]]:
     found += [
         ("model-instruction", Severity.WARNING, m.start(), f"gives the model an order: "
          f"{m.group(0)!r}", "say what the tool or skill does, not what the model must do")
-        for m in _ORDERS.finditer(text)
+        for m in orders
     ]  # fmt: skip
     found += [
         ("exfiltration-target", Severity.WARNING, at, f"points at {what}", "a tool or skill "
          "that sends data somewhere unexpected is how a poisoned one steals it")
-        for at, what in exfiltration(text)
+        for at, what in exfiltration(text, lowered)
     ]  # fmt: skip
     return found
 
