@@ -141,7 +141,7 @@ def plain(obj: dict[str, Any]) -> tuple[str | None, Fields] | None:
     ts = obj["ts"]
     if type(ts) is not str:
         return None
-    ts_ms = _known_ts(ts)
+    ts_ms = known_ts(ts)
     if ts_ms is None:
         ts_ms = _ts_ms(ts) if _TS_MATCH(ts) is not None else None
         if ts_ms is None:
@@ -209,7 +209,7 @@ _DAYS: dict[str, int] = {}  # date -> its midnight (ms), for dates seen valid
 _CLOCKS: dict[str, int] = {}  # HH:MM:SS -> ms since midnight, for times seen valid
 
 
-def _known_ts(ts: str) -> int | None:
+def known_ts(ts: str) -> int | None:
     """``_ts_ms`` of a ``YYYY-MM-DDTHH:MM:SSZ`` whose date and time were seen valid, else
     ``None``."""
     if len(ts) == 20 and ts[19] in "Zz" and ts[10] in "Tt":

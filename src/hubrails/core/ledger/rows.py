@@ -14,6 +14,7 @@ import orjson
 
 from hubrails.core.ledger import otlp
 from hubrails.core.ledger.otlp_signals import is_export
+from hubrails.core.ledger.plain_json import decode
 from hubrails.core.ledger.pricing import Model, PriceBook
 from hubrails.core.ledger.reader import Item, parse
 from hubrails.core.ledger.records import Fields, Record, Reject, plain
@@ -116,6 +117,11 @@ class RowMaker:
         number = start - 1
         for raw in iterator:
             number += 1
+            fast = decode(raw)
+            if fast is not None:  # the common case, decoded and checked in C
+                rows.append(self._row(*fast))
+                numbers.append(number)
+                continue
             try:
                 obj = orjson.loads(raw)
             except ValueError:
