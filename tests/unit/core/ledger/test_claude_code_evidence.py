@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from hubrails.core.ledger.claude_code_evidence import detail
 from hubrails.store import normalise_url
 from tests.otlp_json import api_request, event, logs
-from tests.unit.test_collector_buffer import collector
+from tests.unit.core.collector.test_buffer import collector
 
 
 def test_detail_of_each_event() -> None:
