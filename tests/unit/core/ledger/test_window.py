@@ -12,8 +12,8 @@ from hubrails.errors import HubError
 NOW = datetime(2026, 6, 15, 12, 30, tzinfo=UTC)
 
 
-def _ms(*args: int) -> int:
-    return int(datetime(*args, tzinfo=UTC).timestamp() * 1000)  # type: ignore[misc]
+def _ms(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
+    return int(datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp() * 1000)
 
 
 def test_relative_spans_count_back_from_now() -> None:
