@@ -8,9 +8,8 @@ from typing import Any
 
 from hubrails.store.reader import DAY_MS, SUMS, SUMS_SQL, Queries, Query
 
-# What each grouping key is, in the daily sums and in the runs (the same values in both).
-GROUP_KEYS = ("team", "agent", "model", "day")
-_DAILY_KEYS = {"team": "team", "agent": "agent", "model": "model", "day": "day"}
+# What each grouping key is in the runs; the daily sums have a column of each key's name
+# (the same values in both).
 _RUN_KEYS = {
     "team": "team",
     "agent": "agent",
@@ -26,7 +25,7 @@ def grouped_queries(
     """The queries whose rows are ``keys`` then the sums (in the order of ``SUMS``) of the
     runs from ``since_ms`` to ``until_ms``: whole days from the daily sums, the partial days
     at either end from the runs."""
-    unknown = [k for k in keys if k not in _DAILY_KEYS]
+    unknown = [k for k in keys if k not in _RUN_KEYS]
     if unknown:
         raise ValueError(f"unknown grouping keys: {', '.join(unknown)}")
     first = -(-since_ms // DAY_MS)  # the first whole day
@@ -36,7 +35,7 @@ def grouped_queries(
     group = " GROUP BY " + ", ".join(str(i + 1) for i in range(n)) if n else ""
     queries: list[Query] = []
     if first < end:
-        cols = "".join(f"{_DAILY_KEYS[k]}, " for k in keys)
+        cols = "".join(f"{k}, " for k in keys)
         queries.append(
             (
                 f"SELECT {cols}{_DAILY_SUMS} FROM ledger_daily "

@@ -51,9 +51,10 @@ _PATH_WORDS = (
 MAX_MENTIONS = 20  # identifiers kept per description
 
 
-def _may_match(text: str, lowered: str | None, words: tuple[str, ...]) -> bool:
+def _may_match(lowered: str | None, words: tuple[str, ...]) -> bool:
     """False only when a regex whose every match contains one of ``words`` (case aside)
-    cannot match ``text``; ``lowered`` is the text in lower case when it is ASCII."""
+    cannot match a text; ``lowered`` is that text in lower case when it is ASCII, else
+    ``None`` (then the regex must be tried)."""
     return lowered is None or any(word in lowered for word in words)
 
 
@@ -105,7 +106,7 @@ def exfiltration(text: str, lowered: str | None = None) -> list[tuple[int, str]]
             why = "a query value for the model to fill in"
         if why:
             found.append((match.start(), f"the URL {url!r} ({why})"))
-    for match in _PATHS.finditer(text) if _may_match(text, lowered, _PATH_WORDS) else ():
+    for match in _PATHS.finditer(text) if _may_match(lowered, _PATH_WORDS) else ():
         found.append((match.start(), f"the credential path {match.group(0)!r}"))
     return sorted(found)
 
@@ -152,7 +153,7 @@ def mention_refs(doc: Document, actions: Any) -> list[Ref]:
 def _checks(text: str) -> list[tuple[str, Severity, int, str, str]]:
     """(rule suffix, severity, offset, what, hint) of every poisoning sign in ``text``."""
     lowered = _lowered(text)
-    orders = _ORDERS.finditer(text) if _may_match(text, lowered, _ORDER_WORDS) else ()
+    orders = _ORDERS.finditer(text) if _may_match(lowered, _ORDER_WORDS) else ()
     found = [
         ("invisible-text", Severity.ERROR, at, f"hides {what}", "a model reads what a reviewer "
          "cannot see; remove it")
