@@ -22,6 +22,7 @@ DEFAULT_VALIDITY_DAYS: int = BUILT_IN["certificate.validity_days"]
 MAX_VALIDITY_DAYS = 36_500  # a hundred years: a longer validity is this one
 INDEX_THRESHOLD = 50  # from this many agents on, loading the index and parse caches pays off
 PARALLEL_THRESHOLD = 200  # from this many agents on, forking workers pays off
+CHUNKS_PER_WORKER = 4  # smaller parts keep both workers busy to the end
 T = TypeVar("T")
 
 
@@ -93,8 +94,11 @@ _Added = tuple[list[Analysed], list[Parsed]]
 
 def _run_forked(job: _Job[T], agents: list[str]) -> tuple[list[tuple[AgentResult, T]], _Added]:
     done = job(agents)
-    docs = job.ws.docs.added if job.ws.docs is not None else []
-    return done, (job.own.added, docs)  # the parent keeps what the worker analysed
+    reports, job.own.added = job.own.added, []  # each part sends only what it added
+    docs: list[Parsed] = []
+    if job.ws.docs is not None:
+        docs, job.ws.docs.added = job.ws.docs.added, []
+    return done, (reports, docs)  # the parent keeps what the worker analysed
 
 
 def _in_parallel(job: _Job[T], agents: list[str]) -> list[tuple[AgentResult, T]]:
@@ -104,7 +108,7 @@ def _in_parallel(job: _Job[T], agents: list[str]) -> list[tuple[AgentResult, T]]
     workers = min(parallel.cores(), 8)
     if workers < 2:
         return job(agents)
-    size = -(-len(agents) // workers)
+    size = -(-len(agents) // (workers * CHUNKS_PER_WORKER))
     chunks = [agents[i : i + size] for i in range(0, len(agents), size)]
     done: list[tuple[AgentResult, T]] = []
     with parallel.Pool(_run_forked, job, workers, fork=True) as pool:

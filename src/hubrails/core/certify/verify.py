@@ -209,8 +209,15 @@ def _comparable(checks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+def _canonical(value: Any) -> bytes:
+    """A JSON text of ``value`` with sorted keys, to compare two statements at once (a
+    mismatch is then walked to name it, so the two serialisers never need to agree)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # an integer beyond 64 bits (a hand-edited file): the slow encoder
+        return json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def _first_difference(got: Any, want: Any, at: str) -> tuple[str, Any, Any] | None:
