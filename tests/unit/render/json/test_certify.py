@@ -206,3 +206,40 @@ def test_built_in_defaults_have_no_sources_and_sort_among_the_values() -> None:
 def test_an_empty_policy_is_an_empty_document() -> None:
     document = policy_document(EffectivePolicy(), EffectivePolicy())
     assert document == {"version": 1, "agent": PATH, "policy": {}, "loosenings": []}
+
+
+def certify_example(root: Path) -> Certification:
+    from hubrails.core.certify.agent_files import Workspace
+    from hubrails.core.certify.run import certify
+    from hubrails.core.hub.locate import find_hub
+    from hubrails.core.registry.config import load_config
+
+    config = load_config(root)
+    ws = Workspace(config, find_hub(config, None), None)
+    return certify(ws, ws.agent_paths)
+
+
+CHECK_KEYS = ["field", "file", "id", "line", "problems", "reason", "remediation", "severity",
+              "status", "title", "waiver"]  # fmt: skip
+
+
+def test_a_real_certification_has_the_documented_shape_and_locates_a_failure(
+    registry: Path,
+) -> None:
+    agent_file = registry / "registry/spokes/sre/agents/incident-triage.yaml"
+    text = agent_file.read_text(encoding="utf-8")
+    agent_file.write_text(text.replace("retention_days: 90\n", "retention_days: 7\n"), "utf-8")
+    document = json.loads(rendered(certify_example(registry)))
+    assert document["summary"] == {"agents": 4, "passed": 3, "failed": 1}
+    for entry in document["agents"]:
+        assert sorted(entry) == ["checks", "name", "path", "team", "verdict"]
+        assert all(sorted(check) == CHECK_KEYS for check in entry["checks"])
+    [failed] = [a for a in document["agents"] if a["verdict"] == "fail"]
+    assert (failed["team"], failed["name"]) == ("sre", "incident-triage")
+    [logging] = [c for c in failed["checks"] if c["status"] == "fail"]
+    assert logging["id"] == "logging"
+    assert (logging["file"], logging["field"]) == (
+        "registry/spokes/sre/agents/incident-triage.yaml",
+        "spec.logging.retention_days",
+    )
+    assert logging["problems"][0]["line"] == logging["line"] == 58

@@ -61,3 +61,19 @@ def test_the_shape_version_is_one_and_the_root_is_never_read(tmp_path: Path) -> 
     missing = tmp_path / "gone"
     assert rendered(ValidationResult([ERROR], 1), missing) == rendered(ValidationResult([ERROR], 1))
     assert not missing.exists()
+
+
+def test_a_real_validation_is_the_documented_document(registry: Path) -> None:
+    from hubrails.core.registry.config import load_config
+    from hubrails.core.validate.run import validate
+
+    tool = registry / "registry/tools/github.yaml"
+    tool.write_text(tool.read_text(encoding="utf-8").replace("risk: ", "risk: hgh-", 1), "utf-8")
+    result = validate(load_config(registry), use_cache=False)
+    document = json.loads(rendered(result, registry))
+    assert document["summary"]["files_checked"] == result.files_checked > 40
+    assert document["summary"]["errors"] >= 1
+    keys = ["column", "hint", "line", "message", "path", "related", "rule", "severity"]
+    assert all(sorted(f) == keys for f in document["findings"])
+    found = [f for f in document["findings"] if f["path"] == "registry/tools/github.yaml"]
+    assert found and found[0]["severity"] == "error"

@@ -152,3 +152,16 @@ def test_each_loosening_is_a_line_and_without_any_the_policy_says_none_loosens()
         "effective policy of registry/spokes/sre/agents/a.yaml",
         "✓ no team or agent value loosens the policy",
     ]
+
+
+def test_every_agent_of_the_example_registry_is_certified_in_one_line(registry: Path) -> None:
+    from hubrails.core.certify.agent_files import Workspace
+    from hubrails.core.certify.run import certify
+    from hubrails.core.hub.locate import find_hub
+    from hubrails.core.registry.config import load_config
+
+    config = load_config(registry)
+    ws = Workspace(config, find_hub(config, None), None)
+    out = io.StringIO()
+    render_certification(certify(ws, ws.agent_paths), None, out)
+    assert out.getvalue() == "✓ 4 of 4 agents certified\n"
