@@ -114,10 +114,10 @@ def test_show_has_identity_spec_references_and_users() -> None:
     )
 
 
-def test_show_of_a_bare_asset_leaves_out_the_empty_blocks_and_says_nothing_uses_it() -> None:
+def test_show_of_a_bare_asset_without_a_version_leaves_out_the_empty_parts() -> None:
     lines = text(render_show, AssetView(AGENT, {"kind": "Agent", "spec": {}}, (), (), 0))
-    assert lines.splitlines()[0].rstrip() == "Agent bot"
-    assert lines.splitlines()[1:] == [
+    assert lines.splitlines() == [
+        "Agent bot",
         "  path:      registry/spokes/sre/agents/bot.yaml",
         "  team:      sre",
         "  state:     production",
