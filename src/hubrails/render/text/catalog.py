@@ -99,7 +99,7 @@ def render_show(view: AssetView, out: TextIO) -> None:
     import yaml
 
     e, a = view.entry, view.entry.asset
-    out.write(f"{a.kind} {a.name} {a.version or ''}\n".replace("  ", " "))
+    out.write(" ".join(part for part in (a.kind, a.name, a.version) if part) + "\n")
     out.write(f"  path:      {e.path}\n")
     for label, value in (("team", a.team), ("state", _state(e))):
         if value:

@@ -1,0 +1,83 @@
+"""``hub promote``'s text (beside tests/unit/render/test_promotion.py): a local-only promotion
+line by line, the notes, blank remote messages left out, and a dry run's commit message and
+diff."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from hubrails.core.promote.outcome import Lineage, Promotion, PullRequest, Pushed
+from hubrails.render.text.promotion import render_promotion
+
+LOCAL = Promotion(
+    skill="triage",
+    team="support",
+    owner="platform",
+    branch="promote/support/triage",
+    base="0123456789abcdef" + "0" * 24,
+    base_name="main",
+    source_folder="registry/spokes/support/skills/triage",
+    target_folder="registry/skills/triage",
+    lineage=Lineage("support", "1.0.0", "c" * 40, "/repo"),
+    message="feat(skills): promote support/triage\n\nwhy\n",
+    commit="fedcba9876543210" + "f" * 24,
+    update=False,
+    files=("registry/skills/triage/skill.yaml", "registry/skills/triage/SKILL.md"),
+    removed=(),
+    tools=(),
+    agents=(),
+    reviewers=(),
+    pull_request=PullRequest("Promote support/triage", "## Why\n\nbecause\n\n"),
+    notes=("the skill's version stays 1.0.0",),
+)
+
+
+def text(promotion: Promotion) -> str:
+    out = io.StringIO()
+    render_promotion(promotion, out)
+    return out.getvalue()
+
+
+def test_a_local_only_promotion_says_it_was_not_pushed_and_has_no_link() -> None:
+    assert text(LOCAL) == (
+        "Promoted support/triage to registry/skills/triage/ (owner: platform)\n"
+        "  branch   promote/support/triage  (from main at 0123456789ab)\n"
+        "  commit   fedcba987654  feat(skills): promote support/triage\n"
+        "  pushed   no (local branch only)\n"
+        "  added    registry/skills/triage/skill.yaml\n"
+        "  added    registry/skills/triage/SKILL.md\n"
+        "  note     the skill's version stays 1.0.0\n"
+        "\n"
+        "Pull request: Promote support/triage\n"
+        "\n"
+        "## Why\n"
+        "\n"
+        "because\n"
+    )
+
+
+def test_blank_lines_of_the_remote_are_left_out() -> None:
+    pushed = replace(LOCAL, pushed=Pushed("origin", "[new branch]", "\nCreate a PR:\n\n  url\n"))
+    assert "  pushed   to origin: [new branch]\n  remote:  Create a PR:\n  remote:    url\n" in (
+        text(pushed)
+    )
+
+
+def test_a_dry_run_shows_the_whole_commit_message_indented_and_the_diff() -> None:
+    dry = text(replace(LOCAL, dry_run=True, commit=None, diff="+a\n-b\n\n", notes=()))
+    assert dry.splitlines()[:12] == [
+        "Would promote support/triage to registry/skills/triage/ (owner: platform)",
+        "  branch   promote/support/triage  (from main at 0123456789ab)",
+        "  added    registry/skills/triage/skill.yaml",
+        "  added    registry/skills/triage/SKILL.md",
+        "",
+        "Commit message:",
+        "",
+        "    feat(skills): promote support/triage",
+        "    ",
+        "    why",
+        "",
+        "Diff:",
+    ]
+    assert "\n+a\n-b\n\nPull request: Promote support/triage\n" in dry
