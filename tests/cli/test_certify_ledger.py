@@ -67,9 +67,17 @@ def test_an_absurd_window_counts_every_record(registry: Path) -> None:
 def test_one_agent_without_a_ledger_imports_no_signing_verification_or_review(
     registry: Path,
 ) -> None:
-    """``hub certify AGENT`` (target 0.4 s) imports what it runs: no securesystemslib, no
-    ``--verify`` comparison, and no review rules when there is no ledger to show evidence from."""
-    heavy = ("securesystemslib", "hubrails.core.certify.verify", "hubrails.core.review.verify")
+    """``hub certify AGENT`` (target 0.4 s) imports what it runs: no securesystemslib or key
+    handling, no ``--verify`` comparison, and no review rules when there is no ledger to show
+    evidence from."""
+    heavy = (
+        "securesystemslib",
+        "cryptography",
+        "hubrails.core.signing",
+        "hubrails.core.certify.signatures",
+        "hubrails.core.certify.verify",
+        "hubrails.core.review.verify",
+    )
     code = (
         "import sys\nsys.argv = ['hub', 'certify', 'invoice-triage']\n"
         "from hubrails.cli import main\n"
