@@ -48,8 +48,6 @@ async def stdio_streams(
     from mcp.client.stdio import get_default_environment
     from mcp.os.posix.utilities import terminate_posix_process_tree
 
-    reader_in, read = anyio.create_memory_object_stream[Any](0)
-    write, writer_out = anyio.create_memory_object_stream[Any](0)
     try:
         process = await anyio.open_process(
             [command, *args],
@@ -60,6 +58,8 @@ async def stdio_streams(
         )
     except OSError as exc:
         raise HubError(f"cannot start {command}: {exc.strerror or exc}") from None
+    reader_in, read = anyio.create_memory_object_stream[Any](0)
+    write, writer_out = anyio.create_memory_object_stream[Any](0)
 
     flooded: list[HubError] = []
 

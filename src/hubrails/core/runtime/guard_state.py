@@ -82,7 +82,7 @@ def note_decision(folder: str, session: str, decision: str, tool: str) -> None:
     """Append a denial or a gate (``deny``/``ask``) of ``tool`` to the session's decisions, which
     ``hub guard session-end`` puts in the run's evidence; one short ``O_APPEND`` write."""
     _ensure(folder)
-    line = f"{decision}\t{tool[:200]}\n".replace("\r", " ")
+    line = f"{decision}\t{tool[:200]}".replace("\r", " ").replace("\n", " ") + "\n"
     with open(os.path.join(folder, session_key(session)) + ".decisions", "a") as out:  # noqa: PTH118, PTH123
         out.write(line)
 
