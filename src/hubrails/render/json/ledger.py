@@ -7,11 +7,13 @@ import math
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from hubrails.core.ledger.budget import BudgetLine
-from hubrails.core.ledger.ingest import IngestResult
 from hubrails.core.ledger.report import Line, Report
+
+if TYPE_CHECKING:  # ingest imports the SQL store: a report need not
+    from hubrails.core.ledger.ingest import IngestResult
 
 SHAPE_VERSION = 1
 

@@ -4,15 +4,17 @@ ingest summary."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
 from hubrails.core.ledger.budget import BudgetLine
-from hubrails.core.ledger.ingest import IngestResult
 from hubrails.core.ledger.report import Line, Report
 from hubrails.render.json.ledger import iso_time
+
+if TYPE_CHECKING:  # ingest imports the SQL store: a report need not
+    from hubrails.core.ledger.ingest import IngestResult
 
 LISTED = 20  # rows per section in text; JSON and CSV have them all
 _STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-budget": "dim"}
