@@ -307,3 +307,10 @@ def test_a_new_manifest_name_that_breaks_the_rules_is_refused(tmp_path: Path) ->
             platform_team=None, model="m",
         )  # fmt: skip
     assert caught.value.message == "'Bad Name' is not a valid name"
+
+
+@pytest.mark.parametrize("ref", ["1.0", "2026-01-01", "yes", "v1.0", "release/1.x"])
+def test_a_spokes_hub_ref_stays_a_string_whatever_it_looks_like(tmp_path: Path, ref: str) -> None:
+    """A tag such as ``1.0`` is a branch or tag name, not YAML's number."""
+    plan = init_plan(role="spoke", team="sre", hub_url="../hub", hub_ref=ref, pins=PINNED)
+    assert load_config(written(tmp_path, plan)).hub_ref == ref
