@@ -78,14 +78,6 @@ def test_a_focused_run_reports_what_involves_the_file_and_unresolved_references(
     assert result.sources[(TRIAGE, 6)] == "  team: nobody"
 
 
-def test_a_focused_run_gives_the_whole_runs_findings_about_the_file(broken: HubConfig) -> None:
-    whole = validate(broken, use_cache=False).findings
-    for path in (JIRA, TRIAGE, GITHUB):
-        expected = [f for f in whole if _concerns(f, {path})]
-        assert validate(broken, [broken.root / path]).findings == expected, path
-        assert validate(broken, [broken.root / path], use_cache=False).findings == expected
-
-
 def test_asking_about_hub_yaml_checks_everything(broken: HubConfig) -> None:
     result = validate(broken, [broken.root / "hub.yaml", broken.root / JIRA])
     assert result == validate(broken)
