@@ -99,7 +99,12 @@ def _hub_yaml(role: str, team: str, hub_url: str | None, hub_ref: str) -> str:
         f"role: {role}",
     ]
     if role == "spoke":
-        lines += [f"team: {team}", "hub:", f"  url: {json.dumps(hub_url)}", f"  ref: {hub_ref}"]
+        lines += [
+            f"team: {team}",
+            "hub:",
+            f"  url: {json.dumps(hub_url)}",
+            f"  ref: {json.dumps(hub_ref)}",
+        ]
     lines += [
         "registry: registry",
         "ledger:",
