@@ -341,3 +341,26 @@ def test_empty_sections_say_so_and_small_amounts_show(registry: Path, db: str) -
     cost = report(db)["total"]["cost_usd"]
     assert 0 < cost < 0.01
     assert f"│ ${cost:.2g} │" in text  # not $0.00
+
+
+@pytest.mark.parametrize("output", ["text", "json", "csv"])
+def test_a_report_from_sqlite_imports_no_sqlalchemy(registry: Path, db: str, output: str) -> None:
+    """The report reads a SQLite ledger with the standard library's driver: no renderer may pull
+    in the SQL store that ingest writes with (a third of the report's start-up)."""
+    import subprocess
+    import sys
+
+    build(registry, db, runs(3, "sre", "incident-triage", **LEAN))
+    code = (
+        "import sys\n"
+        f"sys.argv = ['hub', 'ledger', 'report', '--db', {db!r}, '--format', {output!r}, "
+        f"*{list(WINDOW)!r}]\n"
+        "from hubrails.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write('loaded' if 'sqlalchemy' in sys.modules else 'not loaded')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
+    )
+    assert "sre" in done.stdout, done.stderr
+    assert done.stderr.strip().endswith("not loaded"), done.stderr
