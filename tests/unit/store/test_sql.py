@@ -182,3 +182,10 @@ def test_runs_since_is_none_when_the_runs_cannot_be_read(tmp_path: Path) -> None
         db.execute("CREATE TABLE ledger_runs (run_key TEXT PRIMARY KEY)")  # no team column
     db.close()
     assert runs_since(f"sqlite:///{path}", "sre", "triage", 0) is None
+
+
+def test_a_file_that_is_no_database_is_explained_not_an_internal_error(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.db"
+    path.write_bytes(b"these bytes are no SQLite database header, nor a ledger\n" * 4)
+    with pytest.raises(HubError, match=r"cannot open the ledger .*: file is not a database"):
+        open_store(f"sqlite:///{path}")
