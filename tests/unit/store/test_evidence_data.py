@@ -94,6 +94,7 @@ def test_label_counts_read_every_hub_label_and_ignore_the_rest() -> None:
         ("Bash=-1", {}),
         ("Bash=1.5", {}),
         ("Bash=0", {(TOOL, "Bash"): 0}),
+        ("Bash=\u00b2,Read=1", {(TOOL, "Read"): 1}),  # a digit int() does not read: skipped
         (",,", {}),
         ("", {}),
     ],
