@@ -5,6 +5,7 @@ until kept. (Interruption and the quarantine itself: test_repository.)"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,14 @@ def test_leaving_the_area_removes_its_folder(repo: Path) -> None:
 def test_a_base_that_is_no_commit_is_a_git_error(repo: Path) -> None:
     with Repository.open(repo) as r, pytest.raises(GitError, match="git read-tree failed"):
         Scratch(r, "0" * 40)
+
+
+def test_a_failed_start_leaves_no_folder_behind(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    with Repository.open(repo) as r, pytest.raises(GitError), scratch(r, "0" * 40):
+        pass  # pragma: no cover
+    assert list(temp.iterdir()) == []
