@@ -14,6 +14,8 @@ from hubrails.store import normalise_url
 from hubrails.store.evidence_data import (
     DENIED,
     KINDS,
+    LABELS,
+    MARK,
     MCP_ACTION,
     MCP_SERVER,
     TOOL,
@@ -114,8 +116,10 @@ def test_encode_drops_a_name_that_would_break_the_list() -> None:
     assert encode({"a,b": 1, "c": 2}) == "c=2"
 
 
-def test_the_kinds_are_those_labels_and_logs_give() -> None:
-    assert KINDS == ("tool", "mcp_server", "mcp_action", "denied", "gated")
+def test_every_label_names_a_kind_and_only_actions_come_from_tools_alone() -> None:
+    assert set(LABELS.values()) <= set(KINDS)
+    assert set(KINDS) - set(LABELS.values()) == {MCP_ACTION}  # made from tool names only
+    assert all(label.startswith(MARK[1:]) for label in LABELS)  # what a load looks for
 
 
 # The queries, against real stores.
