@@ -58,7 +58,7 @@ def label_counts(labels: dict[str, Any]) -> dict[tuple[str, str], int]:
             name, sep, count = entry.strip().rpartition("=")
             if not sep:
                 name, count = count, "1"
-            if name and count.isdigit():
+            if name and count.isdecimal():  # not isdigit: int() refuses "²"
                 counts[kind, name] = counts.get((kind, name), 0) + int(count)
     return counts
 

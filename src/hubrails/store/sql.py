@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
@@ -252,7 +252,7 @@ def open_store(url: str) -> Store:
         from hubrails.store.schema import ensure_schema
 
         ensure_schema(store)
-    except OperationalError as exc:
+    except DatabaseError as exc:  # OperationalError, or a file that is no database
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise HubError(f"cannot open the ledger {make_url(url)!r}: {reason}") from None

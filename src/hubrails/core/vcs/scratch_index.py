@@ -29,7 +29,11 @@ class Scratch:
             "GIT_OBJECT_DIRECTORY": str(quarantine),
             "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(repo.objects_dir),
         }
-        self.run("read-tree", base)
+        try:
+            self.run("read-tree", base)
+        except BaseException:  # no area to leave: remove the folder now
+            self.__exit__()
+            raise
 
     def __enter__(self) -> Scratch:
         return self

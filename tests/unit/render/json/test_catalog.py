@@ -1,6 +1,7 @@
-"""``hub catalog --format json`` for ``uses`` and ``show`` (``ls`` and ``search`` are in
-tests/unit/render/test_catalog.py): one line each, the dependents with depth, chain, range and
-actions, references resolved or not, and manifest values JSON has no type for as strings."""
+"""``hub catalog --format json``: one line each, ``ls`` with every field of an asset, ``search``
+with its query and each hit's score, the dependents of ``uses`` with depth, chain, range and
+actions, the references of ``show`` resolved or not, and manifest values JSON has no type for as
+strings."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import io
 import json
 from typing import Any
 
-from hubrails.core.catalog.query import Dependent
+from hubrails.core.catalog.query import Dependent, Hit
 from hubrails.core.catalog.show import AssetView, Resolved
 from hubrails.core.catalog.snapshot import Entry, Use
 from hubrails.core.validate.reports import Asset, Ref
-from hubrails.render.json.catalog import asset_dict, render_impact, render_list, render_show
+from hubrails.render.json.catalog import (
+    asset_dict,
+    render_impact,
+    render_list,
+    render_search,
+    render_show,
+)
 
 TOOL = Entry(
     "registry/tools/github.yaml",
@@ -50,6 +57,33 @@ def test_an_asset_has_the_documented_fields_and_labels_as_a_mapping() -> None:
 
 def test_an_empty_list_is_a_document_with_no_assets() -> None:
     assert one_line(render_list, []) == {"version": 1, "assets": []}
+
+
+def test_a_list_has_every_field_of_each_asset() -> None:
+    agent = Entry(
+        "registry/spokes/sre/agents/bot.yaml",
+        Asset("Agent", "bot", 1, 1, "sre", None, "experimental", None, "x" * 70,
+              labels=(("a", "b"),)),
+        2,
+    )  # fmt: skip
+    [asset] = one_line(render_list, [agent])["assets"]
+    assert asset == {
+        "kind": "Agent",
+        "name": "bot",
+        "version": None,
+        "team": "sre",
+        "lifecycle": "experimental",
+        "status": None,
+        "description": "x" * 70,
+        "labels": {"a": "b"},
+        "path": "registry/spokes/sre/agents/bot.yaml",
+        "errors": 2,
+    }
+
+
+def test_search_has_its_query_and_each_hit_with_its_score() -> None:
+    found = one_line(render_search, "git", [Hit(TOOL, 7)])
+    assert (found["version"], found["query"], found["hits"][0]["score"]) == (1, "git", 7)
 
 
 def test_uses_lists_each_dependent_with_its_depth_chain_range_and_actions() -> None:

@@ -1,6 +1,7 @@
 """The ledger as JSON: times as RFC 3339 UTC, a report line as flat rounded data, the report
-document's sections (docs/ledger.md), non-finite numbers as ``null`` so the output is always
-valid JSON, the budget document and the ingest summary with its rejects file."""
+document's sections (docs/ledger.md) with every row the text leaves out, non-finite numbers as
+``null`` so the output is always valid JSON, the budget document and the ingest summary with its
+rejects file."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from hubrails.render.json.ledger import (
     render_report,
     report_document,
 )
+from hubrails.render.text.ledger import LISTED
 from hubrails.store.load import Conflict
 
 TOTALS = Totals(runs=3, input_tokens=10, output_tokens=20, cache_read_tokens=30,
@@ -128,6 +130,27 @@ def test_the_report_document_has_every_section_under_its_documented_key() -> Non
     }
     assert document["not_in_registry"][0]["team"] == "ghost"
     assert document["quietly_failing"] == []
+
+
+def test_the_report_document_has_every_quietly_failing_workload_and_the_budget_alerts() -> None:
+    totals = Totals(runs=4, cost=2.0, resolved=2, failed=1, abandoned=1, unpriced=1)
+    failing = tuple(
+        Flagged("sre", f"agent-{i}", 10, "why", failure_rate=0.5) for i in range(LISTED + 3)
+    )
+    out = io.StringIO()
+    render_report(
+        report(
+            total=Line("total", totals, 3.0, 1.0),
+            failing=failing,
+            budgets=(BudgetLine("sre", 100.0, 120.0, 200.0, 1, "over"),),
+        ),
+        out,
+    )
+    document = json.loads(out.getvalue())
+    assert len(document["quietly_failing"]) == LISTED + 3
+    assert document["window"]["since"].endswith("Z")
+    assert document["total"]["failure_rate"] == 0.5
+    assert document["budgets"][0]["alert"] is True
 
 
 def test_non_finite_numbers_become_null_at_any_depth() -> None:

@@ -1,5 +1,6 @@
-"""``hub validate --format json``: the document's shape (docs/output.md), its counts, and that
-it is written as one indented document that keeps non-ASCII text as it is."""
+"""``hub validate --format json``: the document's shape (docs/output.md) with every field of a
+finding, its counts, and that it is written as one indented document that keeps non-ASCII text
+as it is."""
 
 from __future__ import annotations
 
@@ -38,6 +39,31 @@ def test_the_summary_counts_errors_and_warnings_apart() -> None:
         "files_checked": 7,
         "errors": 1,
         "warnings": 2,
+    }
+
+
+def test_a_finding_has_every_field_under_its_documented_key() -> None:
+    error = Finding(
+        "schema-enum",
+        Severity.ERROR,
+        "registry/tools/t.yaml",
+        2,
+        9,
+        "spec.risk: 'hgh' is not one of low, medium, high",
+        "did you mean 'high'?",
+    )
+    warning = Finding("ref-model", Severity.WARNING, "registry/a,b:c.yaml", 1, 1, "100% odd\nname")
+    document = json.loads(rendered(ValidationResult([error, warning], files_checked=3)))
+    assert document["summary"] == {"files_checked": 3, "errors": 1, "warnings": 1}
+    assert document["findings"][0] == {
+        "rule": "schema-enum",
+        "severity": "error",
+        "path": "registry/tools/t.yaml",
+        "line": 2,
+        "column": 9,
+        "message": error.message,
+        "hint": error.hint,
+        "related": [],
     }
 
 

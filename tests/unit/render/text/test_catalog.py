@@ -1,7 +1,7 @@
-"""``hub catalog``'s text for ``search``, ``uses`` and ``show`` (``ls`` is in
-tests/unit/render/test_catalog.py): aligned columns, an asset's state (status, lifecycle when
-not production, its errors), the chain of a transitive dependent, the summary by kind, and the
-blocks of ``show``."""
+"""``hub catalog``'s text for ``ls``, ``search``, ``uses`` and ``show``: aligned columns with
+descriptions clipped and a count, an asset's state (status, lifecycle when not production, its
+errors), what an empty list or search says, the chain of a transitive dependent, the summary by
+kind, and the blocks of ``show``."""
 
 from __future__ import annotations
 
@@ -44,12 +44,38 @@ def text(write: Callable[..., None], *args: object) -> str:
     return out.getvalue()
 
 
+def test_a_list_is_aligned_columns_with_clipped_descriptions_and_a_count() -> None:
+    tool = Entry(
+        "registry/tools/github.yaml",
+        Asset("Tool", "github", 1, 1, "platform", "1.2.0", "production", "approved",
+              "Read   repos"),
+        0,
+    )  # fmt: skip
+    agent = Entry(
+        "registry/spokes/sre/agents/bot.yaml",
+        Asset("Agent", "bot", 1, 1, "sre", None, "experimental", None, "x" * 70,
+              labels=(("a", "b"),)),
+        2,
+    )  # fmt: skip
+    assert text(render_list, [tool, agent]) == (
+        "KIND   NAME    VERSION  TEAM      STATE                  DESCRIPTION\n"
+        "tool   github  1.2.0    platform  approved               Read repos\n"
+        f"agent  bot     -        sre       experimental,2 errors  {'x' * 59}…\n"
+        "\n2 assets\n"
+    )
+    assert text(render_list, []) == "no assets match\n"
+
+
 def test_search_ranks_hits_with_their_score_first_and_whitespace_folded() -> None:
     assert text(render_search, "code", [Hit(TOOL, 12), Hit(SKILL, 3)]) == (
         "SCORE  KIND   NAME    VERSION  TEAM      STATE               DESCRIPTION\n"
         "12     tool   github  2.1.0    platform  vetted              Code host\n"
         "3      skill  review  1.0.0    platform  deprecated,1 error  Review code\n"
     )
+
+
+def test_a_search_without_hits_says_nothing_matches() -> None:
+    assert text(render_search, "zz", []) == "nothing matches 'zz'\n"
 
 
 def test_the_state_is_the_lifecycle_when_there_is_no_status_and_both_when_not_production() -> None:

@@ -1,7 +1,8 @@
-"""The ledger's text (beside tests/unit/render/test_ledger.py): amounts (cents, the digits of
-an amount under a cent, thousands), the budget table and its verdict, an empty report with a
-line per empty section, the cheaper-tier and not-in-registry sections, and the ingest summary's
-rejects, hidden conflicts and unknown names."""
+"""The ledger's text: amounts (cents, the digits of an amount under a cent, thousands, unpriced
+runs), the budget table and its verdict, an empty report with a line per empty section, the
+cheaper-tier, quietly-failing and not-in-registry sections (a few rows, then how many more), and
+the ingest summary: a refusal, rejects, conflicts (a few, then how many more), unknown names and
+unpriced models."""
 
 from __future__ import annotations
 
@@ -79,6 +80,12 @@ def test_the_budget_verdict_names_every_team_over_or_projected_over() -> None:
     assert budget([]).endswith("\n✓ every team within budget\n")
 
 
+def test_a_budget_with_every_team_within_it_gets_a_tick() -> None:
+    assert budget([BudgetLine("sre", 100.0, 20.0, 60.0, 0, "ok")]).endswith(
+        "\n✓ every team within budget\n"
+    )
+
+
 def test_an_empty_report_has_its_heading_the_total_and_a_line_per_empty_section() -> None:
     lines = report().splitlines()
     assert lines[0] == (
@@ -117,6 +124,27 @@ def test_cheaper_tier_candidates_show_both_models_and_the_saving() -> None:
     assert "Cheaper-tier candidates:" not in text
 
 
+def test_quietly_failing_workloads_are_a_few_rows_then_how_many_more() -> None:
+    totals = Totals(runs=4, cost=2.0, resolved=2, failed=1, abandoned=1, unpriced=1)
+    line = Line("sre", totals, 3.0, 1.0)
+    failing = tuple(
+        Flagged("sre", f"agent-{i}", 10, "why", failure_rate=0.5) for i in range(LISTED + 3)
+    )
+    text = report(
+        by="team",
+        total=replace(line, key="total"),
+        rows=(line,),
+        top_drivers=(line,),
+        failing=failing,
+        budgets=(BudgetLine("sre", 100.0, 120.0, 200.0, 1, "over"),),
+    )
+    assert "agent-0" in text and f"agent-{LISTED - 1}" in text
+    assert f"agent-{LISTED}" not in text
+    assert "… and 3 more (see --format json)" in text
+    assert "$2.00 (+1 unpriced)" in text
+    assert "over, 1 unpriced runs" in text
+
+
 def test_agents_not_in_the_registry_are_a_section_only_when_there_are_some() -> None:
     assert "Agents not in the registry" not in report()
     unknown = tuple(
@@ -144,6 +172,24 @@ def test_a_clean_ingest_is_one_line_with_a_tick() -> None:
 def test_refusing_one_invalid_record_says_so_in_the_singular() -> None:
     assert ingest(IngestResult(files=1, valid=0, rejected=1, committed=False)) == [
         "✗ nothing ingested: 1 invalid record (listed above; fix them or pass --skip-invalid)"
+    ]
+
+
+def test_refusing_several_invalid_records_says_so_in_the_plural() -> None:
+    assert ingest(IngestResult(files=1, valid=3, rejected=2, committed=False)) == [
+        "✗ nothing ingested: 2 invalid records (listed above; fix them or pass --skip-invalid)"
+    ]
+
+
+def test_an_ingest_with_a_conflict_names_it_and_each_unpriced_model() -> None:
+    done = IngestResult(
+        files=2, valid=3, rejected=0, committed=True, inserted=2, duplicates=0,
+        conflict_count=1, conflicts=(Conflict("a.jsonl", 4, "r1"),), unpriced={"gpt-9": 1},
+    )  # fmt: skip
+    assert ingest(done) == [
+        "! ingested 2 new runs from 2 inputs: 0 already stored, 1 conflict, 0 invalid",
+        "  conflict: a.jsonl:4: run r1 is stored with different content; kept the stored record",
+        "  unpriced model: gpt-9 (1 run)",
     ]
 
 

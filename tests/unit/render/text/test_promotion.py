@@ -1,13 +1,20 @@
-"""``hub promote``'s text (beside tests/unit/render/test_promotion.py): a local-only promotion
-line by line, the notes, blank remote messages left out, and a dry run's commit message and
-diff."""
+"""``hub promote``'s text: a local-only promotion line by line, the notes, a pushed promotion
+with its remote's message, the files it removed and the pull request's link, blank remote
+messages left out, and a dry run's commit message and diff."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import replace
 
-from hubrails.core.promote.outcome import Lineage, Promotion, PullRequest, Pushed
+from hubrails.core.promote.outcome import (
+    AgentUse,
+    Lineage,
+    Promotion,
+    PullRequest,
+    Pushed,
+    ToolUse,
+)
 from hubrails.render.text.promotion import render_promotion
 
 LOCAL = Promotion(
@@ -30,6 +37,30 @@ LOCAL = Promotion(
     reviewers=(),
     pull_request=PullRequest("Promote support/triage", "## Why\n\nbecause\n\n"),
     notes=("the skill's version stays 1.0.0",),
+)
+
+PUBLISHED = Promotion(
+    skill="triage",
+    team="support",
+    owner="platform",
+    branch="promote/support/triage",
+    base="b" * 40,
+    base_name="main",
+    source_folder="registry/spokes/support/skills/triage",
+    target_folder="registry/skills/triage",
+    lineage=Lineage("support", "1.0.0", "c" * 40, "/repo"),
+    message="feat(skills): promote support/triage to the hub library\n\nbody\n",
+    commit="d" * 40,
+    update=False,
+    files=("registry/skills/triage/skill.yaml",),
+    removed=("registry/spokes/support/skills/triage/skill.yaml",),
+    tools=(ToolUse("jira", "^1.0.0", "vetted", "medium", (("search", "low"),)),),
+    agents=(
+        AgentUse("bot", "support", "registry/spokes/support/agents/bot.yaml", "not certified"),
+    ),
+    reviewers=("@acme/platform",),
+    pull_request=PullRequest("the title", "the body\n", "https://github.com/a/b/compare/x"),
+    pushed=Pushed("origin", "[new branch]", "remote says hi"),
 )
 
 
@@ -57,6 +88,16 @@ def test_a_local_only_promotion_says_it_was_not_pushed_and_has_no_link() -> None
     )
 
 
+def test_a_pushed_promotion_has_the_remote_s_message_the_removed_files_and_the_link() -> None:
+    out = text(PUBLISHED)
+    assert out.startswith("Promoted support/triage to registry/skills/triage/ (owner: platform)")
+    assert "  commit   dddddddddddd  feat(skills): promote support/triage" in out
+    assert "  pushed   to origin: [new branch]\n  remote:  remote says hi" in out
+    assert "  removed  registry/spokes/support/skills/triage/skill.yaml" in out
+    assert "Open it at: https://github.com/a/b/compare/x" in out
+    assert out.endswith("the body\n")
+
+
 def test_blank_lines_of_the_remote_are_left_out() -> None:
     pushed = replace(LOCAL, pushed=Pushed("origin", "[new branch]", "\nCreate a PR:\n\n  url\n"))
     assert "  pushed   to origin: [new branch]\n  remote:  Create a PR:\n  remote:    url\n" in (
@@ -80,4 +121,5 @@ def test_a_dry_run_shows_the_whole_commit_message_indented_and_the_diff() -> Non
         "",
         "Diff:",
     ]
-    assert "\n+a\n-b\n\nPull request: Promote support/triage\n" in dry
+    assert "\nDiff:\n\n+a\n-b\n\nPull request: Promote support/triage\n" in dry
+    assert "pushed" not in dry
