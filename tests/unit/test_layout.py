@@ -53,18 +53,6 @@ PENDING = {
     "core.review.items",
     "core.review.run",
     "core.review.verify",
-    "core.vcs.history",
-    "core.vcs.hub_clone",
-    "core.vcs.objects",
-    "core.vcs.scratch_index",
-    "store.evidence_data",
-    "store.health",
-    "store.load",
-    "store.open_runs",
-    "store.packed",
-    "store.reader",
-    "store.schema",
-    "store.sql",
 }
 
 
