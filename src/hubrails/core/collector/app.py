@@ -74,7 +74,7 @@ def create_app(settings: Settings) -> Any:
 
     async def body(request: Request) -> bytes:
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body:
+        if length and length.isdecimal() and length.isascii() and int(length) > settings.max_body:
             raise BadBodyError(413, f"the body is larger than {settings.max_body} bytes")
         chunks: list[bytes] = []
         size = 0
