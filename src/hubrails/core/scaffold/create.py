@@ -15,7 +15,7 @@ from pathlib import Path
 from hubrails.core.registry import layout
 from hubrails.core.registry.layout import CODEOWNERS, check_name
 from hubrails.core.scaffold.pins import Pins, choose
-from hubrails.core.scaffold.templates import manifest, skill_doc
+from hubrails.core.scaffold.templates import manifest, plain, skill_doc
 from hubrails.errors import HubError
 
 HUB_FOLDERS = ("teams", "tools", "skills", "prompts", "guardrails", "spokes")
@@ -100,7 +100,7 @@ def _hub_yaml(role: str, team: str, hub_url: str | None, hub_ref: str) -> str:
     ]
     if role == "spoke":
         lines += [
-            f"team: {team}",
+            f"team: {plain(team)}",
             "hub:",
             f"  url: {json.dumps(hub_url)}",
             f"  ref: {json.dumps(hub_ref)}",

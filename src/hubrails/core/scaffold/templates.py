@@ -1,6 +1,7 @@
 """The text of new manifests (``hub new``): valid at once, with comments that say what to fill.
 
-Values are inserted as JSON strings, which YAML reads back unchanged whatever they contain.
+Values are inserted as JSON strings, which YAML reads back unchanged whatever they contain;
+names are written plain unless YAML would read them as something else (``42``, ``no``).
 """
 
 from __future__ import annotations
@@ -109,6 +110,18 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def plain(value: str) -> str:
+    """``value`` as a plain YAML scalar when YAML reads it back as this same string, else as a
+    JSON string (a name such as ``42``, ``007`` or ``yes``)."""
+    import yaml
+
+    try:
+        same = yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        same = False
+    return value if same else _q(value)
+
+
 def manifest(
     kind: str,
     name: str,
@@ -130,8 +143,8 @@ def manifest(
     head = _ENVELOPE.format(
         schema=schema,
         kind=kind,
-        name=name,
-        team=f"  team: {team}\n" if team and kind != "Team" else "",
+        name=plain(name),
+        team=f"  team: {plain(team)}\n" if team and kind != "Team" else "",
         description=_q(description),
     )
     body = _SPECS[kind].format(
@@ -157,7 +170,7 @@ def _in_days(days: int) -> str:
 def skill_doc(name: str, description: str) -> str:
     """A new ``SKILL.md`` that agrees with its ``skill.yaml``."""
     title = name.replace("-", " ").capitalize()
-    return SKILL_DOC.format(name=name, description=_q(description), title=title)
+    return SKILL_DOC.format(name=plain(name), description=_q(description), title=title)
 
 
 def _uses(
@@ -167,7 +180,7 @@ def _uses(
     lines = []
     if skills:
         lines.append("  skills:")
-        lines += [f"    - {{name: {n}, version: {_q(r)}}}" for n, r in skills]
+        lines += [f"    - {{name: {plain(n)}, version: {_q(r)}}}" for n, r in skills]
     else:
         lines.append(
             '  skills: []                    # e.g. - {name: incident-summary, version: "^1.0.0"}'
@@ -175,8 +188,8 @@ def _uses(
     if tools:
         lines.append("  tools:")
         for n, r, actions in tools:
-            lines += [f"    - name: {n}", f"      version: {_q(r)}"]
-            lines.append(f"      actions: [{', '.join(actions)}]")
+            lines += [f"    - name: {plain(n)}", f"      version: {_q(r)}"]
+            lines.append(f"      actions: [{', '.join(plain(a) for a in actions)}]")
     else:
         lines.append(
             "  tools: []                     "

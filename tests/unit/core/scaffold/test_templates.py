@@ -118,3 +118,32 @@ def test_a_skill_doc_agrees_with_its_manifest() -> None:
     front, body = text[4:].split("\n---\n", 1)
     assert parse(front).data == {"name": "incident-summary", "description": TRICKY}
     assert body.lstrip().startswith("# Incident summary\n")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("name", ["42", "007", "yes", "null", "2026-01-01", "0x1f"])
+def test_a_name_yaml_would_read_as_another_type_is_quoted(kind: str, name: str) -> None:
+    data = make(kind, name, team=name, owners=("@acme/sre",), email="sre@example.com")
+    assert data["metadata"]["name"] == name
+    if kind != "Team":
+        assert data["metadata"]["team"] == name
+
+
+def test_an_agents_skill_tool_and_action_names_stay_strings() -> None:
+    data = make("Agent", skills=(("42", "^1.0.0"),), tools=(("007", "^2.0.0", ("on", "run")),))
+    assert data["spec"]["skills"][0]["name"] == "42"
+    assert data["spec"]["tools"][0]["name"] == "007"
+    assert data["spec"]["tools"][0]["actions"] == ["on", "run"]
+
+
+def test_a_skill_doc_keeps_a_numeric_name_a_string() -> None:
+    import yaml
+
+    front = skill_doc("42", "Does things.").split("---")[1]
+    assert yaml.safe_load(front)["name"] == "42"
+
+
+def test_plain_names_stay_unquoted() -> None:
+    text = manifest("Agent", "incident-summary", schema="x", team="sre", description="d")
+    assert "  name: incident-summary\n" in text
+    assert "  team: sre\n" in text
