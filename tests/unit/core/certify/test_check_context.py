@@ -52,7 +52,10 @@ def test_a_problem_is_located_at_its_field_in_the_agent_or_in_another_file(hub: 
     slack = ctx.tools["slack"]
     assert slack is not None
     assert ctx.at(("spec", "status"), "why", slack) == Problem(
-        "why", "registry/tools/slack.yaml", 18, "spec.status"
+        "why",
+        "registry/tools/slack.yaml",
+        line_of(hub / "registry/tools/slack.yaml", "status:"),
+        "spec.status",
     )
 
 

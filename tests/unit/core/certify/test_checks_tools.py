@@ -90,9 +90,10 @@ def test_a_tool_whose_file_does_not_load_is_not_in_the_catalog(hub: Path) -> Non
 
 def test_a_proposed_tool_says_where_to_vet_it(hub: Path) -> None:
     add_tool(hub, "    - name: filesystem-write\n")
+    status = line_of(hub / "registry/tools/filesystem-write.yaml", "  status: proposed")
     assert messages(check_tools_vetted(ctx_of(hub), NONE)) == [
         "tool 'filesystem-write' is proposed; policy allows vetted: once the platform team has "
-        "vetted it, set 'status: vetted' at registry/tools/filesystem-write.yaml:18"
+        f"vetted it, set 'status: vetted' at registry/tools/filesystem-write.yaml:{status}"
     ]
 
 
@@ -160,10 +161,11 @@ def test_an_agent_above_the_policys_maximum_names_the_guardrail(hub: Path) -> No
 def test_a_tool_handling_more_than_the_agent_declares_says_both_fixes(hub: Path) -> None:
     add_tool(hub, "    - name: postgres-readonly\n")
     line = line_of(hub / SHOWN, "data_classification: internal")
+    tool_line = line_of(hub / "registry/tools/postgres-readonly.yaml", "  data_classification:")
     assert messages(check_data(ctx_of(hub), NONE)) == [
         "tool 'postgres-readonly' handles confidential data, above the agent's internal: set "
         f"'data_classification: confidential' at {SHOWN}:{line}, or lower 'data_classification' "
-        "at registry/tools/postgres-readonly.yaml:21 if the tool handles less"
+        f"at registry/tools/postgres-readonly.yaml:{tool_line} if the tool handles less"
     ]
 
 
