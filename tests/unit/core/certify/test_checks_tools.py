@@ -113,6 +113,20 @@ def test_a_status_the_policy_does_not_allow_asks_for_another_tool(hub: Path) -> 
     )
 
 
+def test_allow_lists_with_no_status_in_common_are_said_so(hub: Path) -> None:
+    disjoint = effective(
+        [
+            Layer("hub", "h.yaml", {"tools.allowed_statuses": (["vetted"], 1)}),
+            Layer("team", "t.yaml", {"tools.allowed_statuses": (["deprecated"], 2)}),
+        ]
+    )
+    assert disjoint.get("tools.allowed_statuses") == []  # the intersection: nothing
+    assert messages(check_tools_vetted(ctx_of(hub), disjoint))[0] == (
+        "tool 'pagerduty' is vetted; policy allows no status: the tools.allowed_statuses lists "
+        "of the guardrails have no status in common"
+    )
+
+
 def test_a_denied_tool_is_said_even_when_its_status_is_allowed(hub: Path) -> None:
     ctx = ctx_of(hub)
     assert messages(check_tools_vetted(ctx, policy(tools__deny=["slack"]))) == [
