@@ -48,7 +48,7 @@ def hub(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "hub")
 
 
-def setup(root: Path) -> tuple[HubConfig, AgentResult, Hub]:
+def prepared(root: Path) -> tuple[HubConfig, AgentResult, Hub]:
     config = load_config(root)
     found = find_hub(config, None)
     pinned = dataclasses.replace(found, pinned=CheckoutState(COMMIT, False), ref="main")
@@ -73,12 +73,12 @@ def test_stamp_is_utc_to_the_second() -> None:
 
 
 def test_the_provenance_is_the_hubs_commit_dirtiness_and_ref(hub: Path) -> None:
-    _, _, pinned = setup(hub)
+    _, _, pinned = prepared(hub)
     assert provenance(pinned) == {"commit": COMMIT, "dirty": False, "ref": "main"}
 
 
 def test_a_certificate_ends_after_the_policys_validity_or_at_a_waivers_end(hub: Path) -> None:
-    _, result, _ = setup(hub)
+    _, result, _ = prepared(hub)
     assert expiry(result, NOW) == NOW + dt.timedelta(days=90)
     soon = dataclasses.replace(result, waivers=(waiver(dt.date(2026, 6, 10)),))
     assert expiry(soon, NOW) == dt.datetime.combine(dt.date(2026, 6, 10), dt.time.max, dt.UTC)
@@ -87,7 +87,7 @@ def test_a_certificate_ends_after_the_policys_validity_or_at_a_waivers_end(hub: 
 
 
 def test_the_statement_of_a_result_is_a_valid_certificate(hub: Path) -> None:
-    _, result, pinned = setup(hub)
+    _, result, pinned = prepared(hub)
     made = statement(result, pinned, NOW)
     assert validate_json("Certificate", made) == []
     assert made["_type"] == STATEMENT_TYPE and made["predicateType"] == PREDICATE_TYPE
@@ -109,7 +109,7 @@ def test_the_statement_of_a_result_is_a_valid_certificate(hub: Path) -> None:
 
 
 def test_a_failing_result_is_a_fail_verdict_and_the_hub_given_is_copied(hub: Path) -> None:
-    _, result, _ = setup(hub)
+    _, result, _ = prepared(hub)
     failing = dataclasses.replace(
         result, checks=tuple(dataclasses.replace(c, status=Status.FAIL) for c in result.checks[:1])
     )
@@ -120,7 +120,7 @@ def test_a_failing_result_is_a_fail_verdict_and_the_hub_given_is_copied(hub: Pat
 
 
 def test_write_puts_the_statement_in_place_and_leaves_no_temporary_file(hub: Path) -> None:
-    config, result, pinned = setup(hub)
+    config, result, pinned = prepared(hub)
     target = write_certificate(config, result, pinned, NOW)
     assert target == hub / "certificates/sre/incident-triage.json"
     text = target.read_text(encoding="utf-8")
@@ -133,7 +133,7 @@ def test_write_puts_the_statement_in_place_and_leaves_no_temporary_file(hub: Pat
 
 
 def test_a_signed_write_is_an_envelope_that_opens_to_the_statement(hub: Path) -> None:
-    config, result, pinned = setup(hub)
+    config, result, pinned = prepared(hub)
     private = Ed25519PrivateKey.generate()
     target = write_certificate(config, result, pinned, NOW, sign=private)
     envelope = json.loads(target.read_text(encoding="utf-8"))
@@ -145,7 +145,7 @@ def test_a_signed_write_is_an_envelope_that_opens_to_the_statement(hub: Path) ->
 
 
 def test_writing_through_a_linked_team_folder_is_refused(hub: Path, tmp_path: Path) -> None:
-    config, result, pinned = setup(hub)
+    config, result, pinned = prepared(hub)
     (tmp_path / "elsewhere").mkdir()
     (hub / "certificates").mkdir()
     (hub / "certificates/sre").symlink_to(tmp_path / "elsewhere")
@@ -162,7 +162,7 @@ def test_writing_through_a_linked_team_folder_is_refused(hub: Path, tmp_path: Pa
 def test_a_linked_certificates_folder_or_certificate_file_is_refused(
     hub: Path, tmp_path: Path
 ) -> None:
-    config, result, _ = setup(hub)
+    config, result, _ = prepared(hub)
     (tmp_path / "outside").mkdir()
     (hub / "certificates").symlink_to(tmp_path / "outside")
     with pytest.raises(HubError, match="leads outside"):
@@ -177,14 +177,14 @@ def test_a_linked_certificates_folder_or_certificate_file_is_refused(
 
 
 def test_a_real_folder_is_not_refused(hub: Path) -> None:
-    config, result, _ = setup(hub)
+    config, result, _ = prepared(hub)
     refuse_outside(config, result)  # no certificates/ yet
     (hub / "certificates/sre").mkdir(parents=True)
     refuse_outside(config, result)
 
 
 def test_a_failed_write_leaves_no_temporary_file(hub: Path) -> None:
-    config, result, pinned = setup(hub)
+    config, result, pinned = prepared(hub)
     (hub / "certificates/sre/incident-triage.json").mkdir(parents=True)  # a rename cannot replace
     with pytest.raises(OSError):
         write_certificate(config, result, pinned, NOW)
