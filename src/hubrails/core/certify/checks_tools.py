@@ -40,10 +40,11 @@ def check_tools_vetted(ctx: AgentContext, policy: EffectivePolicy) -> Outcome:
                 f"once the platform team has vetted it, set 'status: vetted' at {where}"
                 if status == "proposed" and "vetted" in allowed
                 else f"use a tool whose status is {' or '.join(allowed)}"
+                if allowed
+                else "the tools.allowed_statuses lists of the guardrails have no status in common"
             )
-            problems.append(
-                ctx.at(at, f"tool '{name}' is {status}; policy allows {', '.join(allowed)}: {fix}")
-            )
+            shown = ", ".join(allowed) or "no status"
+            problems.append(ctx.at(at, f"tool '{name}' is {status}; policy allows {shown}: {fix}"))
         if name in denied:
             problems.append(ctx.at(at, f"tool '{name}' is denied by policy (tools.deny)"))
         problems += _outside_range(ctx, ("spec", "tools", i), "tool", entry, tool)
