@@ -20,14 +20,6 @@ PENDING = {
     "core.catalog.query",
     "core.catalog.show",
     "core.catalog.snapshot",
-    "core.certify.agent_policy",
-    "core.certify.certificate",
-    "core.certify.check_context",
-    "core.certify.checks_tools",
-    "core.certify.policy",
-    "core.certify.run",
-    "core.certify.signatures",
-    "core.certify.verify",
     "core.collector.app",
     "core.collector.decode",
     "core.collector.proto",
@@ -50,9 +42,6 @@ PENDING = {
     "core.promote.publish",
     "core.promote.run",
     "core.promote.validate_tree",
-    "core.review.items",
-    "core.review.run",
-    "core.review.verify",
 }
 
 
