@@ -218,7 +218,7 @@ def _refusal(
         where = f" ({deny_src.path}:{deny_src.line})" if deny_src else ""
         return f"denied by policy tools.deny{where}"
     if status not in statuses:
-        return f"status {status}; policy allows {', '.join(statuses)}"
+        return f"status {status}; policy allows {', '.join(statuses) or 'no status'}"
     if declared is not None and name not in declared:
         return "not declared by the agent"
     return None
