@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -225,5 +226,24 @@ def test_a_spoke_whose_hub_cannot_be_reached_is_refused(spoke: Path, tmp_path: P
         promote(load_config(spoke, remember=False), Options("sentiment-triage", dry_run=True))
     assert isinstance(caught.value, PromotionError)
     assert caught.value.code == "remote-unreachable"
-    assert caught.value.message.startswith("cannot fetch the hub ../hub.git at 'main': ")
+    # the missing hub is named where it was looked for: relative to the spoke
+    assert caught.value.message.startswith(f"cannot fetch the hub {tmp_path / 'hub.git'} at ")
+    assert "does not appear to be a git repository" in caught.value.message
     assert caught.value.hint == "check hub.url and hub.ref in hub.yaml, and your access to the hub"
+
+
+def test_a_missing_relative_hub_path_is_never_looked_for_beside_the_scratch_copy(
+    spoke: Path, tmp_path: Path, template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # hub.url "../../decoy" leads nowhere from the spoke, but from the scratch copy of the
+    # hub (TMPDIR/hub-promote-clone-*/hub.git) it leads to TMPDIR/decoy
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    git(tmp_path, "clone", "-q", "--bare", str(tmp_path / "hub.git"), str(scratch / "decoy"))
+    edit(spoke / "hub.yaml", "url: ../hub.git", "url: ../../decoy")
+    commit_all(spoke, "a hub that is not there")
+    with pytest.raises(PromotionError) as caught:
+        promote(load_config(spoke, remember=False), Options("sentiment-triage", dry_run=True))
+    assert caught.value.code == "remote-unreachable"
+    assert str((spoke / "../../decoy").resolve()) in caught.value.message
