@@ -118,6 +118,26 @@ def test_a_changed_manifest_is_analysed_again_and_patched_in(registry: Path) -> 
     assert found == rebuilt
 
 
+@pytest.mark.parametrize(("limit", "kept"), [(snapshot.PATCH_LIMIT, True), (0, False)])
+def test_past_the_patch_limit_the_snapshot_is_rebuilt_rather_than_patched(
+    registry: Path, monkeypatch: pytest.MonkeyPatch, limit: int, kept: bool
+) -> None:
+    age(registry)
+    config = load_config(registry, remember=False)
+    load(config)
+    data = stored(registry)
+    entries = data["entries"]
+    assert isinstance(entries, list)
+    github = "registry/tools/github.yaml"
+    next(r for r in entries if r[0] == github)[1][Asset._fields.index("description")] = "planted"
+    (registry / STORED).write_text(json.dumps(data), encoding="utf-8")
+    edit(registry / JIRA, 'version: "1.3.0"', 'version: "1.4.0"')
+    monkeypatch.setattr(snapshot, "PATCH_LIMIT", limit)
+    found = {e.path: e.asset for e in load(config).entries}
+    assert found[JIRA].version == "1.4.0"
+    assert (found[github].description == "planted") is kept  # a patch keeps unchanged rows
+
+
 def test_a_manifest_modified_just_before_the_snapshot_is_not_trusted_by_time(
     registry: Path,
 ) -> None:
