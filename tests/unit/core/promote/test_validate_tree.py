@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from hubrails.core.promote.validate_tree import BlobCache, cache_home, validate_tree
+from hubrails.core.registry import state
 from hubrails.core.registry.config import HubConfig, load_config
 from hubrails.core.registry.findings import Finding, Severity
+from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.collect import collect
 from hubrails.core.validate.reports import Asset, FileReport
 from hubrails.core.vcs import repository as vcs
@@ -36,6 +38,7 @@ def validated(
     *,
     config: HubConfig | None = None,
     key: str = "key",
+    seed: Path | None = None,
 ) -> tuple[list[FileReport], list[Finding]]:
     """Validate HEAD with ``changes`` staged in a scratch area (nothing on disk changes)."""
     config = config or load_config(root, remember=False)
@@ -50,7 +53,7 @@ def validated(
                 else:
                     staged[path] = Entry(change[0], area.write_blob(path, change[1]), path)
             area.stage(staged)
-            return validate_tree(area, area.write_tree(), "", config, key, None)
+            return validate_tree(area, area.write_tree(), "", config, key, seed)
 
 
 def rules(findings: list[Finding]) -> set[tuple[str, str]]:
@@ -172,6 +175,23 @@ def test_a_changed_blob_or_other_limits_miss_the_cache(template: Path) -> None:
     config = dataclasses.replace(load_config(template, remember=False), max_alias_nodes=77)
     _, findings = validated(template, config=config, key="hub")
     assert not any(f.rule == "planted" for f in findings)
+
+
+def test_the_users_own_index_cache_is_consulted_by_content(template: Path, tmp_path: Path) -> None:
+    config = load_config(template, remember=False)
+    tool = "registry/tools/github.yaml"
+    data = (template / tool).read_bytes()
+    seed = tmp_path / "index.sqlite"
+    mine = cache.IndexCache(seed, state.salt(config.max_file_bytes, config.max_alias_nodes, None))
+    planted = Finding("planted", Severity.WARNING, tool, 1, 1, "from the index cache")
+    (fresh,) = [r for r in collect(config, use_cache=False) if r.path == tool]
+    mine.put(tool, state.digest(data), (1, 2, 3, 4), dataclasses.replace(fresh, findings=[planted]))
+    assert mine.save()
+    _, findings = validated(template, key="seeded", seed=seed)
+    assert ("planted", tool) in rules(findings)
+    assert tool in json.loads(BlobCache("seeded", "").path.read_bytes())["files"]  # kept too
+    _, findings = validated(template, {tool: ("100644", data + b"# new\n")}, key="x", seed=seed)
+    assert ("planted", tool) not in rules(findings)  # other content: computed afresh
 
 
 # BlobCache and cache_home
