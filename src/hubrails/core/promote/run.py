@@ -219,9 +219,14 @@ def _from_spoke(config: HubConfig, options: Options) -> Promotion:
 
 
 def _hub_url(config: HubConfig) -> str:
+    """hub.url as git must be given it: a local path (relative to the spoke's root, even when
+    missing: git would resolve it from the scratch copy of the hub) made absolute."""
     assert config.hub_url is not None
-    local = (config.root / config.hub_url).resolve()
-    return str(local) if "://" not in config.hub_url and local.exists() else config.hub_url
+    url = config.hub_url
+    local = (config.root / url).resolve()
+    if "://" in url or (":" in url and not local.exists()):  # a URL, or scp-like user@host:path
+        return url
+    return str(local)
 
 
 def _head(repo: vcs.Repository) -> tuple[str, str | None]:
