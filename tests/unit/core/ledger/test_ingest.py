@@ -139,12 +139,33 @@ def test_an_otlp_logs_file_is_one_batch_so_a_run_across_lines_is_one_run(
     assert rows == {"claude-code:s1:p1": 150, "claude-code:s2:p1": 5}
 
 
-def test_an_empty_input_stores_nothing(lite: tuple[Store, str], tmp_path: Path) -> None:
+def test_blank_lines_before_an_otlp_logs_export_still_make_it_one_batch(
+    lite: tuple[Store, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, ledger_db = lite
+    monkeypatch.setattr(workers, "CHUNK_LINES", 1)
+    lines = [
+        logs(api_request("s1", "p1", 1, input_tokens=100)),
+        "{broken",
+        logs(api_request("s1", "p1", 2, input_tokens=50)),
+    ]
+    path = jsonl(tmp_path / "otel.jsonl", ["", "  ", *lines])
+    seen: list[Reject] = []
+    result = ingest(store, [str(path)], BOOK, KNOWN, skip_invalid=True, on_reject=seen.append)
+    assert (result.valid, result.inserted, result.conflict_count) == (1, 1, 0)
+    assert [r.line for r in seen] == [4]  # numbered as in the file
+    [row] = stored(ledger_db, "run_key, input_tokens")
+    assert row == {"run_key": "claude-code:s1:p1", "input_tokens": 150}
+
+
+def test_an_empty_or_blank_input_stores_nothing(lite: tuple[Store, str], tmp_path: Path) -> None:
     store, _ = lite
     (tmp_path / "empty.jsonl").write_bytes(b"")
-    result = ingest(store, [str(tmp_path / "empty.jsonl")], BOOK, KNOWN)
-    assert (result.files, result.valid, result.rejected, result.committed) == (1, 0, 0, True)
-    assert result.inserted == 0
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \r\n\n")
+    for name in ("empty.jsonl", "blank.jsonl"):
+        result = ingest(store, [str(tmp_path / name)], BOOK, KNOWN)
+        assert (result.files, result.valid, result.rejected, result.committed) == (1, 0, 0, True)
+        assert result.inserted == 0
 
 
 def test_a_truncated_gzip_input_is_an_error_naming_it_and_nothing_is_stored(
