@@ -86,6 +86,19 @@ def test_a_metrics_session_is_placed_at_the_latest_line_it_was_seen_on() -> None
     assert line == 5
 
 
+def test_a_metrics_session_id_with_colons_is_placed_at_its_line() -> None:
+    # Found writing this test: the session was taken as the second ':'-field of the run id,
+    # so a session id holding a colon was a KeyError (an internal error of the ingest).
+    pending = Pending()
+    for line, session in ((3, "a:b"), (5, "c:metrics:d")):
+        pending.add(metrics([point(session, 0.5, 10)], _tokens(session, 10)), line)
+    found = _runs(pending)
+    assert [(n, r.run_id) for n, r in found] == [
+        (3, "claude-code:a:b:metrics:1780755670000"),
+        (5, "claude-code:c:metrics:d:metrics:1780755670000"),
+    ]
+
+
 def test_a_run_that_fails_the_checks_is_a_reject_naming_the_run() -> None:
     pending = Pending()
     pending.add(logs(api_request("s1", "p1", 1), team=None), 7)  # no team to bill
