@@ -168,7 +168,7 @@ def test_records_refused_are_a_partial_success(store: Store, tmp_path: Path, tok
     }
 
 
-def test_a_gzip_body_is_accepted_and_another_encoding_refused(store: Store, tmp_path: Path) -> None:
+def test_a_gzip_body_is_accepted_and_another_encoding_refused(store: Store) -> None:
     client = _client(store, None)
     body = _json(logs(api_request("s1", "p1", 1)))
     headers = {"Content-Type": JSON, "Content-Encoding": "gzip"}

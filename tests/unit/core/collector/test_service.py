@@ -70,9 +70,7 @@ def _teams(url: str) -> list[tuple[str, str]]:
     return [(r["run_key"], r["team"]) for r in stored(url, "run_key, team")]
 
 
-def test_a_span_run_with_usage_is_stored_at_once(
-    both: tuple[Collector, str], now: list[float]
-) -> None:
+def test_a_span_run_with_usage_is_stored_at_once(both: tuple[Collector, str]) -> None:
     collector, url = both
     assert collector.handle("traces", _traces(_span("a1")), None) == Outcome(1, 0)
     assert _teams(url) == [(f"otel:{TRACE}:a1", "sre")]
@@ -166,7 +164,7 @@ def test_a_span_run_that_fails_the_record_checks_is_rejected_with_the_reason(
 
 
 def test_a_request_with_runs_to_store_and_spans_to_keep_counts_both(
-    lite: tuple[Collector, str], now: list[float]
+    lite: tuple[Collector, str],
 ) -> None:
     collector, url = lite
     other = "0af7651916cd43dd8448eb211c80319c"
