@@ -199,7 +199,8 @@ def test_a_missing_input_is_an_error_and_nothing_is_stored(
 def test_workers_are_used_only_for_large_inputs_and_more_than_one_core(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cores = len(os.sched_getaffinity(0))
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
     parallel = min(cores, 4) if cores >= 2 else 0
     small = jsonl(tmp_path / "small.jsonl", [record()])
     assert _worker_count([str(small)]) == 0
