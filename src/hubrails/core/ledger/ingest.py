@@ -56,9 +56,13 @@ def _worker_count(inputs: Sequence[str]) -> int:
 def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:
     lines = iter(opened.lines)
     first = next(lines, None)
+    blank = 0  # blank lines before the first that is not: they say nothing of the input's form
+    while first is not None and not first.strip():
+        blank += 1
+        first = next(lines, None)
     if first is None:
         return
-    lines = itertools.chain([first], lines)
+    lines = itertools.chain(itertools.repeat(b"", blank), [first], lines)
     # One indented document cannot be split; the events of one run in an OTLP logs or metrics
     # file may be on any of its lines: either is parsed as one batch.
     if first.strip() in (b"{", b"[") or b'"resourceLogs"' in first or b'"resourceMetrics"' in first:
@@ -69,7 +73,7 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
             yield maker.batch(opened.name, start, part)
     else:
         stream: Any = opened.lines  # a buffered binary stream
-        yield from workers.map(opened.name, blocks(first, stream))
+        yield from workers.map(opened.name, blocks(b"\n" * blank + first, stream))
 
 
 def _read(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:

@@ -38,9 +38,7 @@ class Pending:
         logged = {e.session_id for e in self.events.values()}
         made = [(self.lines[r["run_id"]], r) for r in claude_code_logs.runs(self.events.values())]
         points = [p for p in self.points.values() if p.session_id not in logged]
-        made += [
-            (self.lines[r["run_id"].split(":")[1]], r) for r in claude_code_metrics.runs(points)
-        ]
+        made += [(self.lines[_session(r["run_id"])], r) for r in claude_code_metrics.runs(points)]
         for number, record in sorted(made, key=lambda x: x[0]):
             checked = check(record)
             if isinstance(checked, list):
@@ -49,3 +47,9 @@ class Pending:
                 )
             else:
                 yield number, checked
+
+
+def _session(run_id: str) -> str:
+    """The session of a metrics run, from its id ``claude-code:SESSION:metrics:MS`` (a session
+    id may hold colons, even ``:metrics:``; the time after the last one never does)."""
+    return run_id.removeprefix("claude-code:").rsplit(":metrics:", 1)[0]
