@@ -13,25 +13,6 @@ PACKAGE = Path(hubrails.__file__).parent
 UNIT = Path(__file__).parent
 LAYERS = ("core", "render", "store")
 
-# Modules with logic that are still tested only through the commands (tests/cli, tests/e2e):
-# docs/architecture.md "Known gaps". This list may only shrink: a module that gains its own
-# test leaves it, a new module never joins it.
-PENDING = {
-    "core.collector.app",
-    "core.collector.decode",
-    "core.collector.proto",
-    "core.collector.service",
-    "core.ledger.emit",
-    "core.ledger.ingest",
-    "core.ledger.otlp_signals",
-    "core.ledger.pricing",
-    "core.ledger.reader",
-    "core.ledger.registry_facts",
-    "core.ledger.rejects",
-    "core.ledger.report",
-    "core.ledger.rows",
-}
-
 
 def _mirror(module: Path) -> Path:
     rel = module.relative_to(PACKAGE)
@@ -58,16 +39,9 @@ def test_every_module_with_logic_has_its_own_unit_test() -> None:
     missing = [
         f"{_name(m)}: no {_mirror(m).relative_to(UNIT.parent.parent)}"
         for m in MODULES
-        if _has_logic(m) and not _mirror(m).is_file() and _name(m) not in PENDING
+        if _has_logic(m) and not _mirror(m).is_file()
     ]
     assert missing == []
-
-
-def test_the_pending_list_only_names_modules_still_without_a_test() -> None:
-    by_name = {_name(m): m for m in MODULES}
-    assert sorted(PENDING - by_name.keys()) == [], "gone: take them off PENDING"
-    tested = sorted(n for n in PENDING & by_name.keys() if _mirror(by_name[n]).is_file())
-    assert tested == [], "these have their own test now: take them off PENDING"
 
 
 def test_the_mirror_of_a_module_and_of_a_package() -> None:

@@ -118,11 +118,12 @@ def refresh(
                 bad = replace(location, bad_name=True)
                 jobs.append((_Job(path, bad, store.known_digest(path)), cache.NO_STAT))
             continue
-        location = None if path in known else layout.classify(parts)  # known: a registry file
-        if location is None and path not in known:
+        stamp = known.get(path)
+        location = None if stamp is not None else layout.classify(parts)  # known: a registry file
+        if location is None and stamp is None:
             continue
         stat = _stat(root + path) if keeps else None
-        if stat is not None and store.fresh(path, stat):
+        if stat is not None and cache.is_fresh(stamp, stat):
             cached = store.stored(path) if load else None
             if cached is not None or not load:
                 paths.append(path)

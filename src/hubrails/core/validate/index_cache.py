@@ -42,6 +42,12 @@ def stat_key(result: os.stat_result) -> Stat:
     return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
 
 
+def is_fresh(stamp: tuple[int, int, int, int, int] | None, stat: Stat) -> bool:
+    """Whether a file's ``stat`` proves the report stored with ``stamp`` (its stat then, and
+    when it was hashed: a change within the racy window of that is not trusted) current."""
+    return stamp is not None and stamp[:4] == stat and stat[1] + RACY_NS <= stamp[4]
+
+
 def repository_key(config: HubConfig) -> str:
     """What every cached report of a repository depends on besides the file's content."""
     spoke_team = config.team if config.role == "spoke" else None
@@ -90,8 +96,7 @@ class IndexCache(IndexQueries):
 
     def fresh(self, path: str, stat: Stat) -> bool:
         """Whether the file's stat proves its stored report current."""
-        known = self.stamps().get(path)
-        return known is not None and known[:4] == stat and stat[1] + RACY_NS <= known[4]
+        return is_fresh(self.stamps().get(path), stat)
 
     def known_digest(self, path: str) -> str | None:
         """The digest the stored report was made from."""
