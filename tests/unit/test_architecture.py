@@ -163,7 +163,7 @@ def test_every_error_a_command_reports_is_defined_in_errors() -> None:
 
 _SQL = re.compile(r"\b(SELECT|INSERT INTO|DELETE FROM|CREATE TABLE|UPDATE \w+ SET|PRAGMA)\b")
 # The validation index cache (a private SQLite file under .hub/, not the ledger) keeps its
-# own SQL beside the code that owns the cache; docs/architecture.md "Known gaps".
+# own SQL beside the code that owns the cache; docs/architecture.md "SQL outside store/".
 _SQL_OUTSIDE_STORE = {
     "hubrails.cli.complete",
     "hubrails.core.validate.index_cache",
