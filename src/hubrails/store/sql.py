@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -21,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
-    event,
     func,
     select,
     text,
@@ -32,7 +30,6 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 from hubrails.errors import HubError
 from hubrails.store import missing_sqlite_file
 from hubrails.store.reader import (
-    BUSY_TIMEOUT_S,
     DAILY_KEY_SQL,
     DAY_MS,
     SCHEMA_VERSION,
@@ -40,6 +37,7 @@ from hubrails.store.reader import (
     SUMS_SQL,
     Query,
 )
+from hubrails.store.sqlite import sqlite_engine
 
 __all__ = ["DAILY_KEY_SQL", "DAY_MS", "SCHEMA_VERSION", "SUMS", "SUMS_SQL", "Store", "open_store"]
 
@@ -205,51 +203,6 @@ class Store:
         self.engine.dispose()
 
 
-def _sqlite_engine(url: str) -> Engine:
-    path = make_url(url).database
-    if path and path != ":memory:":
-        try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise HubError(f"cannot create the ledger folder for {path}: {exc.strerror}") from None
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-        _wal(cursor)
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA cache_size=-65536")  # up to 64 MiB: bulk loads touch many pages
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        # Writers take the lock up front, so two ingests queue instead of failing on upgrade.
-        immediate = conn.get_execution_options().get("hub_immediate")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-    return engine
-
-
-def _wal(cursor: Any) -> None:
-    """Switch to write-ahead logging. On a new file, connections doing it at once can be told
-    "database is locked" at once, without the busy timeout: so wait and try again, as long."""
-    import sqlite3
-    import time
-
-    deadline = time.monotonic() + BUSY_TIMEOUT_S
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-
-
 def open_store(url: str) -> Store:
     """Connect to the ledger at ``url`` and create or check its schema."""
     try:
@@ -259,7 +212,7 @@ def open_store(url: str) -> Store:
             f"not a database URL: {url}", hint="use sqlite:///PATH or postgresql://…"
         ) from None
     if dialect == "sqlite":
-        engine = _sqlite_engine(url)
+        engine = sqlite_engine(url)
     elif dialect == "postgresql":
         engine = create_engine(url, connect_args={"application_name": "hubrails"})
     else:

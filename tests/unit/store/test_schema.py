@@ -132,32 +132,3 @@ def test_concurrent_first_runs_create_the_schema_once(ledger_db: str, tmp_path: 
     finally:
         for store in opened:
             store.close()
-
-
-def test_new_sqlite_ledgers_opened_by_three_at_once_never_report_a_lock(tmp_path: Path) -> None:
-    """Switching a new file to write-ahead logging from several connections at once can fail
-    with "database is locked" without waiting; the store waits and tries again (20 new files:
-    about one in six failed before)."""
-    failures: list[BaseException] = []
-    for trial in range(20):
-        url = f"sqlite:///{tmp_path / f'ledger-{trial}.db'}"
-        start = threading.Barrier(3)
-        opened: list[Store] = []
-
-        def first_run(
-            url: str = url, start: threading.Barrier = start, opened: list[Store] = opened
-        ) -> None:
-            start.wait()
-            try:
-                opened.append(open_store(url))
-            except BaseException as exc:  # reported below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=first_run) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        for store in opened:
-            store.close()
-    assert failures == []
