@@ -343,3 +343,34 @@ def test_lists_given_as_true_are_a_finding(registry: Path, path: str, old: str, 
     assert run_cli("validate", path, "--format", "json").json()["findings"] == [
         f for f in run.json()["findings"] if f["path"] == path
     ]
+
+
+def test_files_without_options_take_the_path_without_typer_and_say_the_same(
+    registry: Path,
+) -> None:
+    """``hub validate FILE...`` (the pre-commit hook's form) runs without the option parser:
+    the same report, exit code and errors as with an option that makes typer parse."""
+    import subprocess
+    import sys
+
+    edit(registry / TOOL, "  risk: high\n", "  risk: extreme\n")
+    plain, parsed = run_cli("validate", TOOL), run_cli("validate", "--format", "text", TOOL)
+    assert (plain.exit_code, plain.stdout, plain.stderr) == (
+        parsed.exit_code,
+        parsed.stdout,
+        parsed.stderr,
+    )
+    assert plain.exit_code == 1 and "schema-enum" in plain.stdout
+    missing = run_cli("validate", "no/such/file.yaml")
+    assert missing.exit_code == 2 and "no such file" in missing.stderr
+    code = (
+        "import sys\n"
+        f"sys.argv = ['hub', 'validate', {TOOL!r}]\n"
+        "from hubrails.cli import main\n"
+        "code = main()\n"
+        "sys.stderr.write(f'{code} ' + repr([m for m in ('typer', 'click') if m in sys.modules]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
+    )
+    assert done.stderr.strip().endswith("1 []"), done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 from hubrails import __version__
 
@@ -44,7 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         # them skips (only for the process's own command: a caller's garbage frozen would never
         # be freed, with the files and connections it holds).
         gc.disable()
-        return _run(args, prog)
+        from hubrails.cli.validate_run import plain_files
+
+        files = plain_files(args)
+        if files is not None:  # the pre-commit hook's form: no option to parse, so no typer
+            from hubrails.cli.validate_run import run_validate
+
+            return _bounded(lambda: run_validate(files))
+        return _bounded(lambda: _application(args, prog))
     except KeyboardInterrupt:  # also while the application is imported, in the first 100 ms
         sys.stderr.write("hub: interrupted\n")
         return 130
@@ -76,11 +84,31 @@ def _completion(args: list[str], prog: str) -> int:
     return 0
 
 
-def _run(args: list[str], prog: str = "hub") -> int:
-    """``args`` run by the application, every failure turned into an exit code."""
+def _bounded(call: Callable[[], int]) -> int:
+    """``call``'s exit code, every failure turned into one: a ``HubError`` its message and code,
+    anything unexpected an internal error (3; the traceback with ``HUB_DEBUG=1``)."""
+    from hubrails.errors import ExitCode, HubError
+
+    try:
+        return call()
+    except HubError as error:
+        sys.stderr.write(error.render())
+        return int(error.exit_code)
+    except Exception as exc:  # the last line of defence: never a bare traceback
+        if os.environ.get("HUB_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"hub: internal error: {type(exc).__name__}: {exc}\n"
+            "hub: this is a bug; rerun with HUB_DEBUG=1 for the traceback\n"
+        )
+        return int(ExitCode.INTERNAL)
+
+
+def _application(args: list[str], prog: str = "hub") -> int:
+    """``args`` run by the typer application; its usage errors and aborts as exit codes."""
     import typer
 
-    from hubrails.errors import ExitCode, HubError
+    from hubrails.errors import ExitCode
 
     try:
         if args[:1] in (["--install-completion"], ["--show-completion"]):
@@ -89,9 +117,6 @@ def _run(args: list[str], prog: str = "hub") -> int:
 
         app = application(args[0] if args else None)
         code = app(args=args, prog_name=prog, standalone_mode=False)
-    except HubError as error:
-        sys.stderr.write(error.render())
-        return int(error.exit_code)
     except typer.Abort:  # end of input at a prompt
         sys.stderr.write("hub: aborted\n")
         return int(ExitCode.USAGE)
@@ -102,14 +127,6 @@ def _run(args: list[str], prog: str = "hub") -> int:
         else:
             sys.stderr.write(f"hub: {error.format_message()}\n")
         return int(error.exit_code)
-    except Exception as exc:  # the last line of defence: never a bare traceback
-        if os.environ.get("HUB_DEBUG"):
-            raise
-        sys.stderr.write(
-            f"hub: internal error: {type(exc).__name__}: {exc}\n"
-            "hub: this is a bug; rerun with HUB_DEBUG=1 for the traceback\n"
-        )
-        return int(ExitCode.INTERNAL)
     if code == ExitCode.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
         sys.stderr.write("hub: interrupted\n")
     return code if isinstance(code, int) else 0

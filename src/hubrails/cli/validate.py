@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hubrails.cli._common import RootOption
-from hubrails.errors import ExitCode
 from hubrails.render import Format
 
 
@@ -54,22 +52,17 @@ def validate_command(
     Exit 0 when clean, 1 when there are findings (errors, or warnings with --strict),
     2 when the invocation itself is wrong.
     """
-    from hubrails.core.hub.locate import lookup_hub
-    from hubrails.core.registry.config import load_config, locate
-    from hubrails.core.validate.run import validate
-    from hubrails.errors import HubError
-    from hubrails.render import validation_renderer
+    from hubrails.cli.validate_run import run_validate
 
-    given = list(paths or [])
-    config = load_config(locate(root, given))
-    found = lookup_hub(config, locate(hub, []) if hub else None, throttle=not fetch)
-    if found.unavailable and require_hub:
-        raise HubError(found.unavailable, hint="--require-hub: hub references must be checked")
-    for message in found.warnings:
-        sys.stderr.write(f"hub: warning: {message}\n")
-    result = validate(
-        config, given, hub=found.config, use_cache=not no_cache, hub_problem=found.unavailable
+    code = run_validate(
+        list(paths or []),
+        output=output,
+        strict=strict,
+        hub=hub,
+        no_cache=no_cache,
+        fetch=fetch,
+        require_hub=require_hub,
+        root=root,
     )
-    validation_renderer(output)(result, sys.stdout, config.root)
-    if result.failed(strict=strict):
-        raise typer.Exit(ExitCode.FINDINGS)
+    if code:
+        raise typer.Exit(code)
