@@ -8,15 +8,13 @@ nothing wrapped. Colour only where :func:`colour_enabled` allows it."""
 
 from __future__ import annotations
 
-import os
-import unicodedata
-from collections.abc import Mapping
 from itertools import groupby
 from pathlib import Path
 from typing import TextIO
 
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate.run import ValidationResult
+from hubrails.render.text.terminal import Piece, cells, colour_enabled, paint
 
 # ANSI SGR parameters: bold, dim, cyan, green, and per severity bold red / yellow (alone, and
 # on the bold heading line).
@@ -27,42 +25,6 @@ _HEAD_RULE = "1;2"
 
 _STRIP = dict.fromkeys((7, 8, 11, 12, 13))  # bell, backspace, VT, FF, CR (rich dropped them)
 _TAB = 8
-_ZERO_WIDTH = frozenset(("Mn", "Mc", "Me", "Cf", "Zl", "Zp"))  # Unicode categories of no width
-
-Piece = tuple[str, str]
-"""A run of text and its SGR parameters ("" for none)."""
-
-
-def colour_enabled(out: TextIO, environ: Mapping[str, str] | None = None) -> bool:
-    """Whether to colour what goes to ``out``, by the conventions rich follows: never when
-    ``NO_COLOR`` is set and not empty or ``TERM`` is ``dumb`` (or ``unknown``), always when
-    ``FORCE_COLOR`` is set and not empty, otherwise only when ``out`` is a terminal."""
-    env = os.environ if environ is None else environ
-    if env.get("NO_COLOR") or env.get("TERM", "").strip().lower() in ("dumb", "unknown"):
-        return False
-    if env.get("FORCE_COLOR"):
-        return True
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):  # not a real stream, or closed
-        return False
-
-
-def _cells(text: str) -> int:
-    """The columns ``text`` takes on a terminal, as rich counts them: two for wide East Asian
-    characters, none for control, combining and format characters."""
-    if text.isascii() and text.isprintable():
-        return len(text)
-    width = 0
-    for char in text:
-        if char < " " or "\x7f" <= char < "\xa0" or "\u1160" <= char <= "\u11ff":
-            continue
-        category = unicodedata.category(char)
-        if category in _ZERO_WIDTH and char != "\xad":
-            continue
-        wide = category != "Cn" and unicodedata.east_asian_width(char) in ("W", "F")
-        width += 2 if wide else 1
-    return width
 
 
 def _expand_tabs(line: list[Piece]) -> list[Piece]:
@@ -73,24 +35,20 @@ def _expand_tabs(line: list[Piece]) -> list[Piece]:
         *before, last = text.split("\t")
         parts: list[str] = []
         for part in before:
-            column += _cells(part)
+            column += cells(part)
             spaces = _TAB - column % _TAB
             parts.append(part + " " * spaces)
             column += spaces
-        column += _cells(last)
+        column += cells(last)
         expanded.append(("".join(parts) + last, sgr))
     return expanded
-
-
-def _paint(line: list[Piece]) -> str:
-    return "".join(f"\x1b[{sgr}m{text}\x1b[0m" if sgr and text else text for text, sgr in line)
 
 
 def _emit(pieces: list[Piece], colour: bool, lines: list[str]) -> None:
     """Append the lines of ``pieces`` (which may hold newlines) to ``lines``."""
     plain = "".join([text for text, _ in pieces])
     if plain.isprintable():  # no newline, tab or control character: the usual case
-        lines.append(_paint(pieces) if colour else plain)
+        lines.append(paint(pieces) if colour else plain)
         return
     physical: list[list[Piece]] = [[]]
     for text, sgr in pieces:
@@ -100,7 +58,7 @@ def _emit(pieces: list[Piece], colour: bool, lines: list[str]) -> None:
     for line in physical:
         if any("\t" in text for text, _ in line):
             line = _expand_tabs(line)
-        lines.append(_paint(line) if colour else "".join(text for text, _ in line))
+        lines.append(paint(line) if colour else "".join(text for text, _ in line))
 
 
 def _finding(f: Finding, source: str | None, colour: bool, lines: list[str]) -> None:

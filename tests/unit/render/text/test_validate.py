@@ -17,7 +17,7 @@ import pytest
 
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate.run import ValidationResult
-from hubrails.render.text.validate import colour_enabled, render_validation
+from hubrails.render.text.validate import render_validation
 
 Sources = dict[tuple[str, int], str]
 
@@ -155,28 +155,6 @@ class _Terminal(io.StringIO):
         return True
 
 
-@pytest.mark.parametrize(
-    ("environ", "tty", "expected"),
-    [
-        ({}, False, False),
-        ({}, True, True),
-        ({"NO_COLOR": "1"}, True, False),
-        ({"NO_COLOR": ""}, True, True),
-        ({"FORCE_COLOR": "1"}, False, True),
-        ({"FORCE_COLOR": ""}, False, False),
-        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, True, False),
-        ({"TERM": "dumb"}, True, False),
-        ({"TERM": "dumb", "FORCE_COLOR": "1"}, False, False),
-        ({"TERM": "xterm-256color"}, True, True),
-    ],
-)
-def test_colour_only_on_a_terminal_unless_told(
-    environ: dict[str, str], tty: bool, expected: bool
-) -> None:
-    out = _Terminal() if tty else io.StringIO()
-    assert colour_enabled(out, environ) is expected
-
-
 def test_colour_is_sgr_in_the_styles_rich_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,29 +187,3 @@ def test_the_text_renderer_does_not_import_rich() -> None:
     code = "import sys, hubrails.render.text.validate; print('rich' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
-
-
-class _Closed(io.StringIO):
-    def isatty(self) -> bool:
-        raise ValueError("I/O operation on closed file")
-
-
-class _NoTty:
-    def write(self, text: str) -> int:
-        return len(text)
-
-
-def test_no_colour_for_a_closed_stream_or_one_without_isatty_unless_forced() -> None:
-    assert colour_enabled(_Closed(), {}) is False
-    assert colour_enabled(_NoTty(), {}) is False  # type: ignore[arg-type]
-    assert colour_enabled(_NoTty(), {"FORCE_COLOR": "1"}) is True  # type: ignore[arg-type]
-
-
-def test_a_terminal_named_unknown_in_any_case_or_spacing_gets_no_colour() -> None:
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    assert colour_enabled(Terminal(), {"TERM": " Unknown "}) is False
-    assert colour_enabled(Terminal(), {"TERM": "DUMB"}) is False
-    assert colour_enabled(Terminal(), {"TERM": ""}) is True
