@@ -1,23 +1,23 @@
-"""The ledger as text: reports and budgets as rich tables (colour only on a terminal), and the
-ingest summary."""
+"""The ledger as text: reports and budgets as tables (colour only on a terminal, drawn without
+rich: importing and printing through it was a third of ``hub ledger report``), and the ingest
+summary."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.table import Table
-
 from hubrails.core.ledger.budget import BudgetLine
 from hubrails.core.ledger.report import Line, Report
 from hubrails.render.json.ledger import iso_time
+from hubrails.render.text.table import BOLD, Table
+from hubrails.render.text.terminal import Piece, colour_enabled, paint
 
 if TYPE_CHECKING:  # ingest imports the SQL store: a report need not
     from hubrails.core.ledger.ingest import IngestResult
 
 LISTED = 20  # rows per section in text; JSON and CSV have them all
-_STATUS = {"over": "bold red", "projected-over": "yellow", "ok": "green", "no-budget": "dim"}
+_STATUS = {"over": "1;31", "projected-over": "33", "ok": "32", "no-budget": "2"}  # SGR colours
 
 
 def _usd(value: float | None) -> str:
@@ -34,24 +34,33 @@ def _cost(line: Line) -> str:
     return _usd(line.totals.cost) + (f" (+{unpriced} unpriced)" if unpriced else "")
 
 
-def _more(console: Console, shown: int, count: int) -> None:
-    if count > shown:
-        console.print(f"  … and {count - shown} more (see --format json)")
+class _Lines:
+    """The lines of a text output, coloured or not."""
 
+    def __init__(self, out: TextIO) -> None:
+        self.colour = colour_enabled(out)
+        self.lines: list[str] = []
 
-def _print(console: Console, table: Table, empty: str) -> None:
-    """A section: its table, or its title and what an empty section means."""
-    if table.row_count:
-        console.print(table)
-    else:
-        console.print(f"[bold]{table.title}[/]: {empty}")
+    def say(self, *pieces: Piece) -> None:
+        self.lines.append(paint(list(pieces)) if self.colour else "".join(t for t, _ in pieces))
+
+    def table(self, table: Table, empty: str | None = None) -> None:
+        """A section: its table, or (``empty`` given) its title and what an empty one means."""
+        if table.row_count or empty is None:
+            self.lines += table.lines(colour=self.colour)
+        else:
+            self.say((table.title, BOLD), (f": {empty}", ""))
+
+    def more(self, shown: int, count: int) -> None:
+        if count > shown:
+            self.say((f"  … and {count - shown} more (see --format json)", ""))
+
+    def write(self, out: TextIO) -> None:
+        out.write("".join(f"{line}\n" for line in self.lines))
 
 
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i == 0 else "right")
-    return table
+    return Table(title, columns)
 
 
 def budget_table(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> Table:
@@ -61,17 +70,17 @@ def budget_table(lines: tuple[BudgetLine, ...] | list[BudgetLine]) -> Table:
         note = b.status + (f", {b.unpriced} unpriced runs" if b.unpriced else "")
         table.add_row(
             b.team, _usd(b.budget), _usd(b.spent), _usd(b.projected),
-            f"[{_STATUS[b.status]}]{note}[/]",
+            (note, _STATUS[b.status]),
         )  # fmt: skip
     return table
 
 
 def render_report(report: Report, out: TextIO) -> None:
     """Write every section of the report."""
-    console = Console(file=out, highlight=False, soft_wrap=True, width=140)
+    text = _Lines(out)
     since, until = iso_time(report.window.since_ms), iso_time(report.window.until_ms)
     rate = _usd(report.review_hourly_usd)
-    console.print(f"[bold]Ledger report[/] {since} → {until} (review at {rate}/h)")
+    text.say(("Ledger report", BOLD), (f" {since} → {until} (review at {rate}/h)", ""))
     rows = _table(
         f"By {report.by}", report.by, "runs", "tokens in/out", "cost", "per resolved",
         "failure rate", "review min", "review cost",
@@ -85,11 +94,11 @@ def render_report(report: Report, out: TextIO) -> None:
             f"{t.review_minutes:,.0f}", _usd(line.review_cost),
             end_section=line is report.rows[-1] if report.rows else False,
         )  # fmt: skip
-    console.print(rows)
+    text.table(rows)
     drivers = _table("Top cost drivers", "agent", "cost", "share", "runs")
     for line in report.top_drivers:
         drivers.add_row(line.key, _cost(line), f"{line.share:.1%}", f"{line.totals.runs:,}")
-    _print(console, drivers, "no runs in the window")
+    text.table(drivers, "no runs in the window")
     cheaper = _table(
         "Cheaper-tier candidates", "agent", "model", "success", "cost", "next tier",
         "saving / month",
@@ -99,36 +108,38 @@ def render_report(report: Report, out: TextIO) -> None:
             f"{c.team}/{c.agent}", f"{c.model} ({c.tier})", f"{c.success_rate:.0%}",
             _usd(c.cost), f"{c.cheaper_model} ({c.cheaper_tier})", _usd(c.monthly_saving),
         )  # fmt: skip
-    _print(console, cheaper, "none (agents that fail quietly are never candidates)")
-    _more(console, LISTED, len(report.cheaper_tier))
+    text.table(cheaper, "none (agents that fail quietly are never candidates)")
+    text.more(LISTED, len(report.cheaper_tier))
     review = _table("Review-time hotspots", "agent", "runs", "model cost", "review cost")
     for f in report.review_hotspots[:LISTED]:
         review.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost), _usd(f.review_cost))
-    _print(console, review, "none (no agent's review costs more than its model)")
-    _more(console, LISTED, len(report.review_hotspots))
+    text.table(review, "none (no agent's review costs more than its model)")
+    text.more(LISTED, len(report.review_hotspots))
     failing = _table("Quietly failing workloads", "agent", "runs", "failure rate", "why")
     for f in report.failing[:LISTED]:
         failing.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", f"{f.failure_rate:.0%}", f.reason)
-    _print(console, failing, "none")
-    _more(console, LISTED, len(report.failing))
+    text.table(failing, "none")
+    text.more(LISTED, len(report.failing))
     unknown = _table("Agents not in the registry", "agent", "runs", "cost")
     for f in report.unknown[:LISTED]:
         unknown.add_row(f"{f.team}/{f.agent}", f"{f.runs:,}", _usd(f.cost))
     if report.unknown:
-        console.print(unknown)
-        _more(console, LISTED, len(report.unknown))
-    _print(console, budget_table(report.budgets), "no team has a budget")
+        text.table(unknown)
+        text.more(LISTED, len(report.unknown))
+    text.table(budget_table(report.budgets), "no team has a budget")
+    text.write(out)
 
 
 def render_budget(lines: list[BudgetLine], out: TextIO) -> None:
     """Write the budget table and a verdict line."""
-    console = Console(file=out, highlight=False, soft_wrap=True, width=140)
-    console.print(budget_table(lines))
+    text = _Lines(out)
+    text.table(budget_table(lines))
     alerts = [b.team for b in lines if b.alert]
     if alerts:
-        console.print(f"[bold red]✗ over budget or projected over: {', '.join(alerts)}[/]")
+        text.say((f"✗ over budget or projected over: {', '.join(alerts)}", "1;31"))
     else:
-        console.print("[green]✓ every team within budget[/]")
+        text.say(("✓ every team within budget", "32"))
+    text.write(out)
 
 
 def _plural(n: int, word: str) -> str:
