@@ -146,3 +146,37 @@ def sigint_as_a_terminal_has_it() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a ``hub`` process loaded: its exit code, output, and which of the modules asked
+    about it imported."""
+
+    exit_code: int
+    stdout: str
+    loaded: list[str]
+
+
+def imports_of(args: list[str], modules: tuple[str, ...], cwd: Path) -> Imported:
+    """Run ``hub ARGS`` in a fresh interpreter (as the hook or a shell does) and say which of
+    ``modules`` it imported."""
+    import subprocess
+
+    code = (
+        "import json, sys\n"
+        f"sys.argv = ['hub', *{args!r}]\n"
+        "from hubrails.cli import main\n"
+        "code = main()\n"
+        f"loaded = [m for m in {modules!r} if m in sys.modules]\n"
+        "sys.stderr.write('\\n' + json.dumps([code, loaded]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, check=False
+    )
+    last = done.stderr.rstrip().rsplit("\n", 1)[-1]
+    try:
+        exit_code, loaded = json.loads(last)
+    except ValueError:
+        raise AssertionError(f"hub {' '.join(args)} did not finish: {done.stderr}") from None
+    return Imported(exit_code, done.stdout, loaded)

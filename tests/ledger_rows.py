@@ -54,3 +54,27 @@ def ledger_of(path: Path, rows: list[dict[str, Any]]) -> Store:
         conn.execute(runs.insert(), rows)
         conn.execute(daily.insert(), list(sums.values()))
     return store
+
+
+def opened_at_once(url: str, count: int = 3) -> tuple[list[Store], list[BaseException]]:
+    """``count`` stores of ``url`` opened at the same moment from as many threads (each with
+    its own engine, so each creates or checks the schema), and what failed."""
+    import threading
+
+    start = threading.Barrier(count)
+    opened: list[Store] = []
+    failures: list[BaseException] = []
+
+    def first_run() -> None:
+        start.wait()
+        try:
+            opened.append(open_store(url))
+        except BaseException as exc:  # reported to the caller
+            failures.append(exc)
+
+    threads = [threading.Thread(target=first_run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return opened, failures

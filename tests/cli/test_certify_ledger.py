@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.helpers import SEED, run_cli, write
+from tests.helpers import SEED, imports_of, run_cli, write
 
 
 def ledger_check(agent: str) -> dict[str, object]:
@@ -43,16 +41,7 @@ def test_recent_records_pass_and_stale_ones_warn(registry: Path) -> None:
 
 
 def test_asking_a_missing_ledger_imports_no_database_driver(registry: Path) -> None:
-    code = (
-        "import sys\nsys.argv = ['hub', 'certify', 'invoice-triage']\n"
-        "from hubrails.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write('loaded' if 'sqlalchemy' in sys.modules else 'not loaded')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
-    )
-    assert done.stderr.strip().endswith("not loaded"), done.stderr
+    assert imports_of(["certify", "invoice-triage"], ("sqlalchemy",), registry).loaded == []
 
 
 def test_an_absurd_window_counts_every_record(registry: Path) -> None:
@@ -78,13 +67,4 @@ def test_one_agent_without_a_ledger_imports_no_signing_verification_or_review(
         "hubrails.core.certify.verify",
         "hubrails.core.review.verify",
     )
-    code = (
-        "import sys\nsys.argv = ['hub', 'certify', 'invoice-triage']\n"
-        "from hubrails.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"sys.stderr.write(repr([m for m in {heavy!r} if m in sys.modules]))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
-    )
-    assert done.stderr.strip().endswith("[]"), done.stderr
+    assert imports_of(["certify", "invoice-triage"], heavy, registry).loaded == []

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import jsonl, record, run_cli, stored
+from tests.helpers import imports_of, jsonl, record, run_cli, stored
 
 AS_OF = "2026-06-20T00:00:00Z"  # 19 days into a 30-day month
 WINDOW = ("--since", "2026-06-06", "--until", "2026-06-19", "--as-of", AS_OF)  # 14 days
@@ -347,20 +347,8 @@ def test_empty_sections_say_so_and_small_amounts_show(registry: Path, db: str) -
 def test_a_report_from_sqlite_imports_no_sqlalchemy(registry: Path, db: str, output: str) -> None:
     """The report reads a SQLite ledger with the standard library's driver: no renderer may pull
     in the SQL store that ingest writes with (a third of the report's start-up)."""
-    import subprocess
-    import sys
-
     build(registry, db, runs(3, "sre", "incident-triage", **LEAN))
-    code = (
-        "import sys\n"
-        f"sys.argv = ['hub', 'ledger', 'report', '--db', {db!r}, '--format', {output!r}, "
-        f"*{list(WINDOW)!r}]\n"
-        "from hubrails.cli import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "sys.stderr.write('loaded' if 'sqlalchemy' in sys.modules else 'not loaded')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=registry, check=False
-    )
-    assert "sre" in done.stdout, done.stderr
-    assert done.stderr.strip().endswith("not loaded"), done.stderr
+    args = ["ledger", "report", "--db", db, "--format", output, *WINDOW]
+    done = imports_of(args, ("sqlalchemy",), registry)
+    assert done.exit_code == 0 and "sre" in done.stdout
+    assert done.loaded == []

@@ -3,7 +3,6 @@ and 2 to 3 steps (3 to 4 is in test_evidence), on SQLite and a real PostgreSQL."
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from hubrails.store import normalise_url
 from hubrails.store.reader import SUMS
 from hubrails.store.schema import ensure_schema
 from hubrails.store.sql import SCHEMA_VERSION, Store, metadata, open_store, schema_version
+from tests.ledger_rows import opened_at_once
 
 DAY_ROW = {"team": "sre", "agent": "triage", "model": "m", "day": 10,
            **{name: i + 1 for i, name in enumerate(SUMS)}}  # fmt: skip
@@ -109,23 +109,7 @@ def test_a_schema_2_ledger_gains_the_open_run_and_evidence_tables(store: Store) 
 
 
 def test_concurrent_first_runs_create_the_schema_once(ledger_db: str, tmp_path: Path) -> None:
-    url = normalise_url(ledger_db, tmp_path)
-    start = threading.Barrier(3)
-    opened: list[Store] = []
-    failures: list[BaseException] = []
-
-    def first_run() -> None:
-        start.wait()
-        try:
-            opened.append(open_store(url))  # each with its own engine: ensure_schema at once
-        except BaseException as exc:  # reported below
-            failures.append(exc)
-
-    threads = [threading.Thread(target=first_run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    opened, failures = opened_at_once(normalise_url(ledger_db, tmp_path))
     try:
         assert failures == []
         assert _versions(opened[0]) == [SCHEMA_VERSION]

@@ -3,13 +3,13 @@ settings, and write transactions that take the lock up front."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from sqlalchemy import text
 
-from hubrails.store.sql import Store, open_store
+from hubrails.store.sql import open_store
 from hubrails.store.sqlite import sqlite_engine
+from tests.ledger_rows import opened_at_once
 
 
 def test_new_sqlite_ledgers_opened_by_three_at_once_never_report_a_lock(tmp_path: Path) -> None:
@@ -18,24 +18,8 @@ def test_new_sqlite_ledgers_opened_by_three_at_once_never_report_a_lock(tmp_path
     about one in six failed before)."""
     failures: list[BaseException] = []
     for trial in range(20):
-        url = f"sqlite:///{tmp_path / f'ledger-{trial}.db'}"
-        start = threading.Barrier(3)
-        opened: list[Store] = []
-
-        def first_run(
-            url: str = url, start: threading.Barrier = start, opened: list[Store] = opened
-        ) -> None:
-            start.wait()
-            try:
-                opened.append(open_store(url))
-            except BaseException as exc:  # reported below
-                failures.append(exc)
-
-        threads = [threading.Thread(target=first_run) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        opened, failed = opened_at_once(f"sqlite:///{tmp_path / f'ledger-{trial}.db'}")
+        failures += failed
         for store in opened:
             store.close()
     assert failures == []
