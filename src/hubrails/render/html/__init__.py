@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from hubrails import __version__
 from hubrails.core.dashboard.build import Dashboard
 from hubrails.render.html import view
 
@@ -49,7 +50,9 @@ def environment() -> Environment:
 
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
-        bytecode_cache=FileSystemBytecodeCache(),  # Jinja's own per-user folder in the temp dir
+        # Jinja's own per-user folder in the temp dir. Its key is the template's name and
+        # source, but the code compiled depends on the options below too: one set per version.
+        bytecode_cache=FileSystemBytecodeCache(pattern=f"__hubrails_{__version__}_%s.cache"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -45,6 +45,17 @@ def test_the_environment_is_made_once_escapes_and_refuses_undefined_names() -> N
         env.from_string("{{ nope }}").render()
 
 
+def test_compiled_templates_are_kept_per_hubrails_version() -> None:
+    """Jinja keys its cache by a template's name and source only, while the compiled code also
+    depends on the environment's options (autoescape, whitespace control): a new hubrails, whose
+    options may differ, never reads what an older one compiled."""
+    from hubrails import __version__
+
+    cache = environment().bytecode_cache
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
+    assert cache.pattern == f"__hubrails_{__version__}_%s.cache"
+
+
 @pytest.mark.parametrize(
     ("name", "value", "shown"),
     [
