@@ -83,17 +83,21 @@ def test_in_process_runs_free_what_they_opened(
     capsys.readouterr()
 
 
+@pytest.mark.parametrize("args", [["validate", "--strict"], ["validate"]])
 def test_internal_errors_exit_3_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
+    """Through typer, and in ``hub validate FILE...``'s run before typer: one boundary."""
     import hubrails.cli.app
+    import hubrails.cli.validate_run
 
-    def broken(**_: object) -> None:
+    def broken(*_: object, **__: object) -> int:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(hubrails.cli.app, "application", lambda _: broken)
+    monkeypatch.setattr(hubrails.cli.validate_run, "run_validate", broken)
     monkeypatch.delenv("HUB_DEBUG", raising=False)
-    assert main(["validate"]) == 3
+    assert main(args) == 3
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err
     assert "Traceback" not in err

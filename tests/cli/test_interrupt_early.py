@@ -27,9 +27,10 @@ sys.exit(main({args!r}))
 @pytest.mark.parametrize(
     ("module", "args"),
     [
-        ("typer", ["validate"]),
-        ("hubrails.cli.app", ["validate"]),
-        ("hubrails.cli.validate", ["validate"]),
+        ("typer", ["validate", "--strict"]),
+        ("hubrails.cli.app", ["validate", "--strict"]),
+        ("hubrails.cli.validate", ["validate", "--strict"]),
+        ("hubrails.cli.validate_run", ["validate"]),  # the hook's form, before typer
         ("hubrails.core.registry.config", ["catalog", "ls"]),
         ("yaml", ["validate"]),
     ],
