@@ -45,13 +45,12 @@ def main(argv: list[str] | None = None) -> int:
         # them skips (only for the process's own command: a caller's garbage frozen would never
         # be freed, with the files and connections it holds).
         gc.disable()
-        from hubrails.cli.validate_run import plain_files
+        if args[:1] == ["validate"]:
+            from hubrails.cli.validate_run import plain_files, run_validate
 
-        files = plain_files(args)
-        if files is not None:  # the pre-commit hook's form: no option to parse, so no typer
-            from hubrails.cli.validate_run import run_validate
-
-            return _bounded(lambda: run_validate(files))
+            files = plain_files(args[1:])
+            if files is not None:  # the pre-commit hook's form: no option to parse, no typer
+                return _bounded(lambda: run_validate(files))
         return _bounded(lambda: _application(args, prog))
     except KeyboardInterrupt:  # also while the application is imported, in the first 100 ms
         sys.stderr.write("hub: interrupted\n")

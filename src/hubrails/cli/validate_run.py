@@ -43,8 +43,8 @@ def run_validate(
 
 
 def plain_files(args: list[str]) -> list[Path] | None:
-    """The files of ``hub validate FILE...`` given with no option (nothing starting with ``-``),
-    which need no option parser; ``None`` for anything else."""
-    if args[:1] != ["validate"] or any(a.startswith("-") for a in args[1:]):
+    """The files of ``hub validate ARGS`` when they are only files (nothing starts with ``-``,
+    so no option parser is needed); ``None`` otherwise."""
+    if any(a.startswith("-") for a in args):
         return None
-    return [Path(a) for a in args[1:]]
+    return [Path(a) for a in args]
