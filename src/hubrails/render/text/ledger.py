@@ -35,10 +35,10 @@ def _cost(line: Line) -> str:
 
 
 class _Lines:
-    """The lines of a text output, coloured or not."""
+    """The lines of a text output to ``out``, coloured when it allows."""
 
     def __init__(self, out: TextIO) -> None:
-        self.colour = colour_enabled(out)
+        self.out, self.colour = out, colour_enabled(out)
         self.lines: list[str] = []
 
     def say(self, *pieces: Piece) -> None:
@@ -55,8 +55,8 @@ class _Lines:
         if count > shown:
             self.say((f"  … and {count - shown} more (see --format json)", ""))
 
-    def write(self, out: TextIO) -> None:
-        out.write("".join(f"{line}\n" for line in self.lines))
+    def write(self) -> None:
+        self.out.write("".join(f"{line}\n" for line in self.lines))
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -127,7 +127,7 @@ def render_report(report: Report, out: TextIO) -> None:
         text.table(unknown)
         text.more(LISTED, len(report.unknown))
     text.table(budget_table(report.budgets), "no team has a budget")
-    text.write(out)
+    text.write()
 
 
 def render_budget(lines: list[BudgetLine], out: TextIO) -> None:
@@ -139,7 +139,7 @@ def render_budget(lines: list[BudgetLine], out: TextIO) -> None:
         text.say((f"✗ over budget or projected over: {', '.join(alerts)}", "1;31"))
     else:
         text.say(("✓ every team within budget", "32"))
-    text.write(out)
+    text.write()
 
 
 def _plural(n: int, word: str) -> str:
