@@ -14,7 +14,7 @@ from hubrails.core.certify.parsed_cache import DocCache
 from hubrails.core.hub.locate import find_hub
 from hubrails.core.registry.config import load_config
 from hubrails.errors import HubError
-from tests.helpers import copy_example, edit, write
+from tests.helpers import edit, write
 
 AGENT = "spokes/sre/agents/incident-triage.yaml"
 
@@ -22,11 +22,6 @@ AGENT = "spokes/sre/agents/incident-triage.yaml"
 def workspace(root: Path, hub: Path | None = None, *, docs: bool = False) -> Workspace:
     config = load_config(root)
     return Workspace(config, find_hub(config, hub), DocCache(root) if docs else None)
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
 
 
 def test_the_agents_are_those_of_the_layout_folders(hub: Path) -> None:

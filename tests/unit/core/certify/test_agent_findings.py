@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core.certify.agent_files import Workspace
 from hubrails.core.certify.agent_findings import OwnFindings
-from hubrails.core.hub.locate import find_hub
-from hubrails.core.registry.config import load_config
 from hubrails.core.validate import index_cache
 from tests.helpers import copy_example, edit, run_cli
+from tests.unit.core.certify.workspaces import workspace
 
 AGENT = "spokes/sre/agents/incident-triage.yaml"
 SHOWN = f"registry/{AGENT}"
@@ -23,11 +21,6 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = copy_example(tmp_path / "hub")
     monkeypatch.chdir(root)
     return root
-
-
-def workspace(root: Path) -> Workspace:
-    config = load_config(root)
-    return Workspace(config, find_hub(config, None))
 
 
 def test_a_clean_agent_has_no_errors_and_a_broken_one_has_its_errors(hub: Path) -> None:

@@ -6,27 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.certify.agent_files import Loaded
 from hubrails.core.certify.agent_policy import PolicyMemo, meta_of, policies
-from hubrails.core.hub.locate import find_hub
-from hubrails.core.registry.config import load_config
-from tests.helpers import copy_example, edit, write
+from tests.helpers import edit, write
+from tests.unit.core.certify.workspaces import workspace
 
 INVOICE = "spokes/billing-ops/agents/invoice-triage.yaml"
 INCIDENT = "spokes/sre/agents/incident-triage.yaml"
 TEAM_RULE = "registry/spokes/sre/guardrails/sre-policy.yaml"
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
-
-
-def workspace(root: Path) -> Workspace:
-    config = load_config(root)
-    return Workspace(config, find_hub(config, None))
 
 
 def team_guardrail(root: Path, policy: str, enforcement: str) -> None:

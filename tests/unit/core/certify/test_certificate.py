@@ -36,16 +36,10 @@ from hubrails.core.signing.envelope import Keyring, is_envelope
 from hubrails.core.signing.keys import TeamKey, key_id
 from hubrails.core.vcs.checkout import CheckoutState
 from hubrails.errors import HubError
-from tests.helpers import copy_example
 
 INCIDENT = "spokes/sre/agents/incident-triage.yaml"
 NOW = dt.datetime(2026, 6, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
 COMMIT = "a" * 40
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
 
 
 def prepared(root: Path) -> tuple[HubConfig, AgentResult, Hub]:

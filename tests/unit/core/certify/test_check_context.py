@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from hubrails.core.certify.agent_files import Loaded, Workspace
+from hubrails.core.certify.agent_files import Loaded
 from hubrails.core.certify.check_context import (
     CLASSES,
     DEFAULT_ALLOWED_STATUSES,
-    AgentContext,
     Problem,
     actions_of,
     named_items,
@@ -20,23 +17,8 @@ from hubrails.core.certify.check_context import (
     spec_of,
     version_of,
 )
-from hubrails.core.certify.run import context
-from hubrails.core.hub.locate import find_hub
-from hubrails.core.registry.config import load_config
-from tests.helpers import copy_example, edit, line_of
-
-INCIDENT = "spokes/sre/agents/incident-triage.yaml"
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
-
-
-def ctx_of(root: Path) -> AgentContext:
-    config = load_config(root)
-    ws = Workspace(config, find_hub(config, None))
-    return context(ws, ws.agent(INCIDENT), None)
+from tests.helpers import edit, line_of
+from tests.unit.core.certify.workspaces import INCIDENT, incident_context
 
 
 def with_data(loaded: Loaded, data: dict[str, object]) -> Loaded:
@@ -44,7 +26,7 @@ def with_data(loaded: Loaded, data: dict[str, object]) -> Loaded:
 
 
 def test_a_problem_is_located_at_its_field_in_the_agent_or_in_another_file(hub: Path) -> None:
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     file = hub / "registry" / INCIDENT
     assert ctx.at(("spec", "tools", 1, "name"), "m") == Problem(
         "m", f"registry/{INCIDENT}", line_of(file, "- name: github"), "spec.tools[1].name"
@@ -60,7 +42,7 @@ def test_a_problem_is_located_at_its_field_in_the_agent_or_in_another_file(hub: 
 
 
 def test_a_pointer_past_what_the_file_holds_falls_back_to_its_deepest_ancestor(hub: Path) -> None:
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     problem = ctx.at(("spec", "data_classification", "deeper"), "m")
     file = hub / "registry" / INCIDENT
     assert problem.line == line_of(file, "data_classification: internal")
@@ -72,7 +54,7 @@ def test_tool_uses_are_the_well_formed_entries_with_their_index(hub: Path) -> No
         "  tools:\n",
         "  tools:\n    - just-a-string\n    - name: 7\n    - {version: x}\n",
     )
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     assert [(i, n) for i, n, _ in ctx.tool_uses()] == [
         (3, "pagerduty"),
         (4, "github"),
@@ -92,7 +74,7 @@ def test_named_items_are_the_strings_of_a_list_only() -> None:
 
 
 def test_spec_and_version_of_a_malformed_or_absent_manifest_are_empty(hub: Path) -> None:
-    slack = ctx_of(hub).tools["slack"]
+    slack = incident_context(hub).tools["slack"]
     assert slack is not None
     assert spec_of(slack)["status"] == "vetted"
     assert version_of(slack) == "1.4.0"
@@ -103,7 +85,7 @@ def test_spec_and_version_of_a_malformed_or_absent_manifest_are_empty(hub: Path)
 
 
 def test_actions_of_a_tool_are_its_named_actions(hub: Path) -> None:
-    slack = ctx_of(hub).tools["slack"]
+    slack = incident_context(hub).tools["slack"]
     assert slack is not None
     assert "slack_post_message" in actions_of(slack)
     odd = with_data(slack, {"spec": {"actions": [{"name": "a", "risk": "low"}, {"name": 3}, "b"]}})

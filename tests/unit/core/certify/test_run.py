@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from hubrails.core.certify.agent_files import Workspace
 from hubrails.core.certify.check_context import AgentContext, CheckSpec, Outcome, Problem, Skip
 from hubrails.core.certify.checks import CHECK_IDS
 from hubrails.core.certify.policy import EffectivePolicy, Layer, effective
@@ -20,28 +19,15 @@ from hubrails.core.certify.run import (
     certify,
     certify_agent,
     certify_then,
-    context,
     run_check,
     validity_days,
 )
 from hubrails.core.certify.waivers import Waiver
-from hubrails.core.hub.locate import find_hub
-from hubrails.core.registry.config import load_config
-from tests.helpers import copy_example, edit, write
+from tests.helpers import edit, write
+from tests.unit.core.certify.workspaces import INCIDENT, incident_context, workspace
 
-INCIDENT = "spokes/sre/agents/incident-triage.yaml"
 SHOWN = f"registry/{INCIDENT}"
 TODAY = dt.date(2026, 6, 1)
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
-
-
-def workspace(root: Path) -> Workspace:
-    config = load_config(root)
-    return Workspace(config, find_hub(config, None))
 
 
 def limit(value: int) -> EffectivePolicy:
@@ -58,18 +44,13 @@ def spec(severity: str = "required") -> CheckSpec:
     return CheckSpec("probe", "Probe", severity, "fix it", over)
 
 
-def ctx_of(root: Path) -> AgentContext:
-    ws = workspace(root)
-    return context(ws, ws.agent(INCIDENT), None)
-
-
 def waiver(check: str, team: str | None = "sre", agent: str = "incident-triage") -> Waiver:
     return Waiver("w", "registry/waivers/w.yaml", 9, agent, team, check, "why", "@x",
                   TODAY, "f" * 64, "platform")  # fmt: skip
 
 
 def test_a_check_without_problems_passes_and_a_skip_keeps_its_reason(hub: Path) -> None:
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     passed = run_check(spec(), ctx, EffectivePolicy(), EffectivePolicy())
     assert (passed.status, passed.reason, passed.problems) == (Status.PASS, None, ())
     skipping = CheckSpec("s", "S", "advisory", "r", lambda c, p: Skip("no ledger"))
@@ -78,7 +59,7 @@ def test_a_check_without_problems_passes_and_a_skip_keeps_its_reason(hub: Path) 
 
 
 def test_a_problem_under_the_required_policy_fails_with_its_first_reason(hub: Path) -> None:
-    result = run_check(spec(), ctx_of(hub), limit(0), limit(1))
+    result = run_check(spec(), incident_context(hub), limit(0), limit(1))
     assert result.status is Status.FAIL
     assert result.reason == "a.yaml:1: p1 (and 1 more)"  # the required policy's problems
     assert [p.message for p in result.problems] == ["p1", "p2"]
@@ -86,9 +67,9 @@ def test_a_problem_under_the_required_policy_fails_with_its_first_reason(hub: Pa
 
 
 def test_a_problem_under_advisory_guardrails_only_warns(hub: Path) -> None:
-    result = run_check(spec(), ctx_of(hub), limit(2), EffectivePolicy())
+    result = run_check(spec(), incident_context(hub), limit(2), EffectivePolicy())
     assert (result.status, result.reason) == (Status.WARN, "a.yaml:1: p1")
-    advisory = run_check(spec("advisory"), ctx_of(hub), limit(0), limit(0))
+    advisory = run_check(spec("advisory"), incident_context(hub), limit(0), limit(0))
     assert advisory.status is Status.WARN  # an advisory check never fails
     assert len(advisory.problems) == 3
 
@@ -162,7 +143,7 @@ def test_the_context_resolves_tools_and_skills_and_keeps_schema_errors(hub: Path
     edit(hub / SHOWN, "  tools:\n", "  tools:\n    - name: nowhere\n")
     edit(hub / SHOWN, "  skills:\n", "  skills:\n    - no-name\n    - name: nowhere-skill\n")
     edit(hub / SHOWN, "  data_classification: internal\n", "  data_classification: 3\n")
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     assert (ctx.name, ctx.team) == ("incident-triage", "sre")
     assert ctx.tools["nowhere"] is None
     assert ctx.tools["slack"] is not None
@@ -178,7 +159,7 @@ def test_the_context_resolves_tools_and_skills_and_keeps_schema_errors(hub: Path
 
 def test_a_context_of_an_agent_that_does_not_load_is_empty(hub: Path) -> None:
     (hub / SHOWN).write_text("spec: [unclosed\n", encoding="utf-8")
-    ctx = ctx_of(hub)
+    ctx = incident_context(hub)
     assert (ctx.name, ctx.team, ctx.spec, ctx.tools, ctx.skills) == ("", "", {}, {}, [])
     assert ctx.schema_problems == []  # manifest-valid reports the load error itself
 

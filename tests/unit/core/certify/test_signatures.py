@@ -33,15 +33,9 @@ from hubrails.core.registry.config import HubConfig, load_config
 from hubrails.core.signing.keys import key_id, public_pem
 from hubrails.core.vcs.checkout import CheckoutState
 from hubrails.errors import HubError
-from tests.helpers import copy_example
 
 INCIDENT = "spokes/sre/agents/incident-triage.yaml"
 NOW = dt.datetime(2026, 6, 1, 9, 0, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
 
 
 def workspace(root: Path) -> Workspace:

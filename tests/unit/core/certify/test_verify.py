@@ -32,17 +32,12 @@ from hubrails.core.certify.verify import (
 from hubrails.core.hub.locate import find_hub
 from hubrails.core.registry.config import load_config
 from hubrails.core.vcs.checkout import CheckoutState
-from tests.helpers import copy_example, edit
+from tests.helpers import edit
 
 INCIDENT = "spokes/sre/agents/incident-triage.yaml"
 CERT = "certificates/sre/incident-triage.json"
 NOW = dt.datetime(2026, 6, 1, 9, 0, 0, tzinfo=dt.UTC)
 OPEN = Trust(required=False)
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
 
 
 def workspace(root: Path, commit: str | None = None) -> Workspace:

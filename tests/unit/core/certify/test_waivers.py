@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from hubrails.core.certify.agent_files import Workspace
 from hubrails.core.certify.waivers import load_waivers, platform_teams
 from hubrails.core.hub.locate import find_hub
 from hubrails.core.registry.config import load_config
-from tests.helpers import copy_example, edit, write
+from tests.helpers import edit, write
 
 TODAY = dt.date(2026, 6, 1)
 
@@ -25,11 +23,6 @@ def waiver(expires: str = "2026-06-30", team: str = "platform", check: str = "lo
         "  reason: Log shipping moves to the new cluster in December.\n"
         f'  granted_by: "@carol.diaz"\n  expires: "{expires}"\n'
     )
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Path:
-    return copy_example(tmp_path / "hub")
 
 
 def loaded(root: Path) -> tuple[list[tuple[str, str, int]], list[str]]:
