@@ -19,21 +19,11 @@ from hubrails.core.promote.outcome import (
 )
 from hubrails.errors import ConfigError, HubError, PromotionError
 from hubrails.render.json.promotion import render_promotion, render_refusal
+from tests.promotions import promotion
 
-PROMOTION = Promotion(
-    skill="triage",
-    team="support",
-    owner="platform",
-    branch="promote/support/triage",
-    base="b" * 40,
-    base_name="main",
-    source_folder="registry/spokes/support/skills/triage",
-    target_folder="registry/skills/triage",
+PROMOTION = promotion(
     lineage=Lineage("support", "1.0.0", "c" * 40, "/repo"),
     message="feat(skills): promote support/triage — für alle\n",
-    commit="d" * 40,
-    update=False,
-    files=("registry/skills/triage/skill.yaml",),
     removed=(),
     tools=(ToolUse("jira", "^1.0.0", "vetted", "medium"),),
     agents=(AgentUse("bot", "support", "registry/spokes/support/agents/bot.yaml", "certified"),),

@@ -16,20 +16,13 @@ from hubrails.core.promote.outcome import (
     ToolUse,
 )
 from hubrails.render.text.promotion import render_promotion
+from tests.promotions import promotion
 
-LOCAL = Promotion(
-    skill="triage",
-    team="support",
-    owner="platform",
-    branch="promote/support/triage",
+LOCAL = promotion(
     base="0123456789abcdef" + "0" * 24,
-    base_name="main",
-    source_folder="registry/spokes/support/skills/triage",
-    target_folder="registry/skills/triage",
     lineage=Lineage("support", "1.0.0", "c" * 40, "/repo"),
     message="feat(skills): promote support/triage\n\nwhy\n",
     commit="fedcba9876543210" + "f" * 24,
-    update=False,
     files=("registry/skills/triage/skill.yaml", "registry/skills/triage/SKILL.md"),
     removed=(),
     tools=(),
@@ -39,21 +32,9 @@ LOCAL = Promotion(
     notes=("the skill's version stays 1.0.0",),
 )
 
-PUBLISHED = Promotion(
-    skill="triage",
-    team="support",
-    owner="platform",
-    branch="promote/support/triage",
-    base="b" * 40,
-    base_name="main",
-    source_folder="registry/spokes/support/skills/triage",
-    target_folder="registry/skills/triage",
+PUBLISHED = promotion(
     lineage=Lineage("support", "1.0.0", "c" * 40, "/repo"),
     message="feat(skills): promote support/triage to the hub library\n\nbody\n",
-    commit="d" * 40,
-    update=False,
-    files=("registry/skills/triage/skill.yaml",),
-    removed=("registry/spokes/support/skills/triage/skill.yaml",),
     tools=(ToolUse("jira", "^1.0.0", "vetted", "medium", (("search", "low"),)),),
     agents=(
         AgentUse("bot", "support", "registry/spokes/support/agents/bot.yaml", "not certified"),
