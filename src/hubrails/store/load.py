@@ -19,7 +19,7 @@ from sqlalchemy import Connection, text
 
 from hubrails.store.evidence import Pending
 from hubrails.store.evidence_data import MARK
-from hubrails.store.packed import PACKED_TABLE, STAGE, Packed, Row
+from hubrails.store.packed import PACKED_TABLE, STAGE, SUMS_TABLE, Packed, Row
 from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
 
 STAGING = "hub_staging"
@@ -107,9 +107,12 @@ class _SqliteLoader:
         before = cursor.execute("SELECT coalesce(max(rowid), 0) FROM ledger_runs").fetchone()[0]
         if isinstance(rows, Packed):
             raw.deserialize(rows.data, name=STAGE)  # type: ignore[union-attr]
+            # OR FAIL: a failed constraint stops the ingest, whose transaction then rolls back
+            # whole, so SQLite keeps no statement journal (the default, ABORT, first wrote each
+            # page a batch touched to a temporary file: 1.2 million writes a million rows).
             cursor.execute(
-                f"INSERT INTO ledger_runs SELECT {_COLS} FROM {STAGE}.{PACKED_TABLE} WHERE true "
-                "ON CONFLICT (run_key) DO NOTHING"
+                f"INSERT OR FAIL INTO ledger_runs SELECT {_COLS} FROM {STAGE}.{PACKED_TABLE} "
+                "WHERE true ON CONFLICT (run_key) DO NOTHING"
             )
             labelled = f"SELECT {_COLS} FROM {STAGE}.{PACKED_TABLE} WHERE instr(labels, ?)"
             self.evidence.take(raw.execute(labelled, (MARK,)).fetchall())  # type: ignore[union-attr]
@@ -133,9 +136,13 @@ class _SqliteLoader:
         merge_sums(self.daily, {tuple(r[:4]): list(r[4:]) for r in cursor.fetchall()})
         return False
 
-    def add_sums(self, sums: DailySums) -> None:
-        """Add daily sums kept elsewhere (by the parser processes) to the table."""
-        self._upsert(sums)
+    def add_sums(self, packed: bytes) -> None:
+        """Add daily sums kept elsewhere (by the parser processes; ``pack_sums``) to the table."""
+        raw = self.conn.connection.driver_connection
+        raw.deserialize(packed, name=STAGE)  # type: ignore[union-attr]
+        raw.execute(  # type: ignore[union-attr]
+            _UPSERT_DAILY.format(source=f"SELECT * FROM {STAGE}.{SUMS_TABLE} WHERE true")
+        )
 
     def _upsert(self, sums: DailySums) -> None:
         cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -220,7 +227,7 @@ class _PostgresLoader:
         self.offered += len(rows)
         return False
 
-    def add_sums(self, sums: DailySums) -> None:
+    def add_sums(self, packed: bytes) -> None:
         """Nothing: the merge adds the daily sums of the rows it inserts."""
 
     def finish(self) -> Merged:

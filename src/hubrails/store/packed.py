@@ -3,14 +3,15 @@ the SQLite loader attaches it and copies it in one statement (no Python object p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hubrails.store.sql import COLUMNS
+from hubrails.store.sql import COLUMNS, SUMS
 
 STAGE = "hub_stage"  # the attached in-memory database a packed batch is opened as
 PACKED_TABLE = "hub_rows"
+SUMS_TABLE = "hub_sums"  # of packed daily sums: day, team, agent, model, then SUMS
 Row = tuple[Any, ...]  # in the order of COLUMNS
 _COLS = ", ".join(COLUMNS)
 
@@ -28,14 +29,28 @@ def pack(rows: Sequence[Row], lines: Sequence[int]) -> Packed:
     """``rows`` as one table of an in-memory SQLite database, serialized: cheaper to make and
     to send than pickled tuples, and copied by the loader in SQL."""
     import array
+
+    return Packed(
+        len(rows), _serialized(PACKED_TABLE, COLUMNS, rows), array.array("q", lines).tobytes()
+    )
+
+
+def pack_sums(sums: Iterable[tuple[Any, ...]]) -> bytes:
+    """Daily sums, each (day, team, agent, model, *SUMS), packed like rows: the loader adds
+    them to the table in one statement."""
+    return _serialized(SUMS_TABLE, ("day", "team", "agent", "model", *SUMS), sums)
+
+
+def _serialized(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> bytes:
+    """``rows`` as ``table`` of an in-memory SQLite database, serialized."""
     import sqlite3
 
     db = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        db.execute(f"CREATE TABLE {PACKED_TABLE} ({_COLS})")  # untyped: values kept as given
+        db.execute(f"CREATE TABLE {table} ({', '.join(columns)})")  # untyped: values as given
         db.execute("BEGIN")
-        db.executemany(f"INSERT INTO {PACKED_TABLE} VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(columns))})", rows)
         db.execute("COMMIT")
-        return Packed(len(rows), db.serialize(), array.array("q", lines).tobytes())
+        return db.serialize()
     finally:
         db.close()

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from hubrails.store import load as load_module
 from hubrails.store import normalise_url
 from hubrails.store.load import Conflict, DailySums, Merged, loader, merge_sums
-from hubrails.store.packed import Row, pack
+from hubrails.store.packed import Row, pack, pack_sums
 from hubrails.store.reader import DAY_MS, SUMS
 from hubrails.store.sql import COLUMNS, Store, open_store
 from tests.ledger_rows import run_row
@@ -186,7 +186,7 @@ def test_sums_kept_by_parsers_are_added_on_sqlite_and_made_in_sql_on_postgresql(
     rows = [_row("a"), _row("b")]
     with loader(store) as load:
         load.add("in.jsonl", rows, [1, 2], {})  # a parser's batch: its sums come apart
-        load.add_sums(_sums(rows))
+        load.add_sums(pack_sums((*k, *v) for k, v in _sums(rows).items()))
         load.finish()
     assert _daily(store)[10, "sre", "triage", "m"]["runs"] == 2
 

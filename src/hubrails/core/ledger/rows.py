@@ -172,6 +172,12 @@ class RowMaker:
                 out.unknown_agents[f"{row[_TEAM]}/{row[_AGENT]}"] += 1
 
 
+def add_daily(daily: DailySums, rows: Iterable[Row]) -> None:
+    """Add ``rows`` to their days' sums."""
+    for row in rows:
+        _count(daily, row)
+
+
 def _count(daily: DailySums, row: Row) -> None:
     """Add one row to its day's sums (in the order of SUMS)."""
     ts_ms, team, agent, name, priced, tokens_in, tokens_out, read, write, review, outcome, cost = (

@@ -4,7 +4,7 @@ The workers are a stateful ``core.parallel.Pool``: each has one chunk in flight,
 stays flat whatever the input size, and the pool's rules hold (orphaned workers exit, Ctrl-C
 is the parent's). A worker keeps the daily sums of its batches: the ingest says
 of each batch whether its sums count (all its rows were new), and asks for the totals once at
-the end, so sums never cross a pipe per batch nor get merged by the busy main process.
+the end, packed, so sums never cross a pipe per batch nor get merged by the busy main process.
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from hubrails.core.ledger.rows import Batch, RowMaker
+from hubrails.core.ledger.rows import Batch, RowMaker, add_daily
 from hubrails.core.parallel import Pool
-from hubrails.store.load import DailySums, merge_sums
-from hubrails.store.packed import pack
+from hubrails.store.load import DailySums
+from hubrails.store.packed import Row, pack, pack_sums
 
 CHUNK_LINES = 10_000
 BLOCK_BYTES = 2 << 20  # what a worker is sent at a time: whole lines, about this many bytes
 _PARSE, _KEEP, _SUMS = "parse", "keep", "sums"  # what the main process asks of a worker
-_SUMS_PART = 20_000  # daily sums sent at a time
+_SUMS_PART = 50_000  # daily sums sent at a time
 
 
 def chunks(lines: Iterable[bytes], size: int = 0) -> Iterator[tuple[int, list[bytes]]]:
@@ -62,22 +62,22 @@ def _lines(block: bytes) -> list[bytes]:
 
 
 class _Parser:
-    """One parser process's state: the daily sums of its batches, counted and pending."""
+    """One parser process's state: the daily sums of the batches that count, and the rows of
+    those not judged yet (their sums are added when the verdict comes: none to take back)."""
 
     def __init__(self, setup: tuple[RowMaker, bool]) -> None:
         self.maker, self.pack = setup
+        self.counts = self.maker.daily  # this process's copy of the maker: sums come later
+        self.maker.daily = False
         self.total: DailySums = {}
-        self.pending: collections.deque[DailySums] = collections.deque()
-        self.parts: Iterator[DailySums] | None = None
+        self.pending: collections.deque[list[Row]] = collections.deque()
+        self.parts: Iterator[bytes] | None = None
 
-    def __call__(self, task: tuple[Any, ...]) -> Batch | DailySums | None:
+    def __call__(self, task: tuple[Any, ...]) -> Batch | bytes | None:
         if task[0] == _KEEP:  # the verdict on this worker's oldest batch not yet judged
-            sums = self.pending.popleft()
-            if task[1]:
-                if self.total:
-                    merge_sums(self.total, sums)
-                else:
-                    self.total = sums
+            rows = self.pending.popleft()
+            if task[1] and self.counts:
+                add_daily(self.total, rows)
             return None
         if task[0] == _SUMS:  # in parts, so the main process never holds them all at once
             if self.parts is None:
@@ -88,18 +88,17 @@ class _Parser:
             return part
         name, start, block = task[1:]
         batch = self.maker.batch(name, start, _lines(block))
-        self.pending.append(batch.daily)
-        batch.daily = {}
+        self.pending.append(batch.rows)
         if self.pack:
             batch.packed = pack(batch.rows, batch.lines)
             batch.rows, batch.lines = [], []
         return batch
 
-    def _parts(self) -> Iterator[DailySums]:
-        items = list(self.total.items())
+    def _parts(self) -> Iterator[bytes]:
+        items = [(*key, *sums) for key, sums in self.total.items()]
         self.total = {}
         for i in range(0, len(items), _SUMS_PART):
-            yield dict(items[i : i + _SUMS_PART])
+            yield pack_sums(items[i : i + _SUMS_PART])
 
 
 class Workers:
@@ -123,8 +122,9 @@ class Workers:
         batch ``map`` yields must be judged, in order, before ``sums``."""
         self.pool.tell(batch.worker, (_KEEP, counts))
 
-    def sums(self) -> Iterator[DailySums]:
-        """The daily sums of the batches that count, a part of one worker's at a time."""
+    def sums(self) -> Iterator[bytes]:
+        """The daily sums of the batches that count, a part of one worker's at a time, packed
+        (``store.packed.pack_sums``)."""
         for worker in range(len(self.pool.pipes)):
             while (part := self.pool.ask(worker, (_SUMS,))) is not None:
                 yield part
