@@ -137,8 +137,10 @@ class IndexCache(IndexQueries):
         report: FileReport,
         encoded: Encoded | None = None,
     ) -> None:
-        """Remember the report for this content (``encoded``: its blobs, if made already)."""
-        self._put[path] = (content_digest, stat, report, encoded or encode(report))
+        """Remember the report for this content (``encoded``: its blobs, if made already), if
+        this cache keeps anything."""
+        if self.keeps:
+            self._put[path] = (content_digest, stat, report, encoded or encode(report))
 
     def listings(self, distrust: frozenset[str] = frozenset()) -> Listings:
         """Folder listings for walking the registry, remembered by :meth:`save`; those of the

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from hubrails.core.registry.findings import Finding, Severity
 from hubrails.core.validate.index_cache import NO_STAT, IndexCache
 from hubrails.core.validate.listings import RACY_NS
@@ -101,3 +103,15 @@ def test_pruned_files_are_forgotten(tmp_path: Path) -> None:
     assert cache.save()
     again = IndexCache(path, "k")
     assert (again.stored(PATH), again.names("Agent")) == (None, [])
+
+
+def test_a_cache_that_keeps_nothing_encodes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubrails.core.validate import index_cache
+
+    def refuse(_report: FileReport) -> None:
+        raise AssertionError("encoded for a cache that keeps nothing")
+
+    monkeypatch.setattr(index_cache, "encode", refuse)
+    cache = IndexCache(None, "k")  # ``hub validate --no-cache``
+    cache.put(PATH, "d1", OLD, report())
+    assert not cache.save()
