@@ -59,6 +59,7 @@ class Result:
     exit_codes: list[int]
     target: float | None = None
     load: float = 0.0
+    peak_mib: int = 0
 
     @property
     def median(self) -> float:
@@ -82,20 +83,25 @@ def _tool(name: str) -> str:
 
 def measure(
     cmd: Sequence[str], cwd: Path, runs: int, prepare: Callable[[int], None] | None = None
-) -> tuple[list[float], list[int]]:
-    """Wall-clock seconds of ``runs`` runs of ``cmd`` (``prepare(i)`` runs untimed before each)."""
+) -> tuple[list[float], list[int], list[int]]:
+    """Wall-clock seconds, exit codes and peak resident MiB (the largest of the process and the
+    workers it waited for) of ``runs`` runs of ``cmd`` (``prepare(i)`` runs untimed before
+    each)."""
     times: list[float] = []
     codes: list[int] = []
+    peaks: list[int] = []
     for i in range(runs):
         if prepare is not None:
             prepare(i)
         start = time.perf_counter()
-        done = subprocess.run(
-            cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+        _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - start)
-        codes.append(done.returncode)
-    return times, codes
+        codes.append(os.waitstatus_to_exitcode(status))
+        peaks.append(usage.ru_maxrss // 1024)
+    return times, codes, peaks
 
 
 def tools_registry(out: Path, size: int) -> Summary:
@@ -157,9 +163,11 @@ def bench_size(
         count: int = runs,
     ) -> None:
         before = os.getloadavg()[0]
-        times, codes = measure(cmd, out, count, prepare)
+        times, codes, peaks = measure(cmd, out, count, prepare)
         limit = TARGETS[target] if target and at_target else None
-        results.append(Result(size, f"{shape}: {label}", times, files, codes, limit, before))
+        results.append(
+            Result(size, f"{shape}: {label}", times, files, codes, limit, before, max(peaks))
+        )
         print(f"  {label}: {statistics.median(times):.3f} s", file=sys.stderr)
 
     print(f"n={size}: {summary.manifests} manifests, {summary.files} files", file=sys.stderr)
@@ -170,12 +178,12 @@ def bench_size(
     cold_cmd = [hub, "validate", "--root", str(out), "--no-cache"]
     first_cmd = [hub, "validate", "--root", str(out)]
     load_before = os.getloadavg()[0]
-    pairs: list[tuple[float, float, int, int]] = []
+    pairs: list[tuple[float, float, int, int, int, int]] = []
     for _ in range(runs):
-        (cold_time,), (cold_code,) = measure(cold_cmd, out, 1)
+        (cold_time,), (cold_code,), (cold_peak,) = measure(cold_cmd, out, 1)
         shutil.rmtree(out / ".hub" / "cache", ignore_errors=True)
-        (first_time,), (first_code,) = measure(first_cmd, out, 1)
-        pairs.append((cold_time, first_time, cold_code, first_code))
+        (first_time,), (first_code,), (first_peak,) = measure(first_cmd, out, 1)
+        pairs.append((cold_time, first_time, cold_code, first_code, cold_peak, first_peak))
     limit = TARGETS["whole"] if at_target else None
     for label, index in (
         ("`hub validate --no-cache` (whole, cold)", 0),
@@ -190,6 +198,7 @@ def bench_size(
                 [int(p[index + 2]) for p in pairs],
                 limit,
                 load_before,
+                max(int(p[index + 4]) for p in pairs),
             )
         )
     ratio = statistics.median(p[1] / p[0] for p in pairs)
@@ -245,16 +254,17 @@ def machine() -> str:
 def table(results: Sequence[Result]) -> str:
     """The results as a markdown table."""
     lines = [
-        "| manifests | command | median s | min s | max s | files | files/s | exit | target "
-        "| load |",
-        "|---:|---|---:|---:|---:|---:|---:|---|---|---:|",
+        "| manifests | command | median s | min s | max s | peak MiB | files | files/s | exit "
+        "| target | load |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for r in results:
         rate = f"{r.files / r.median:,.0f}" if r.files > 1 else ""
         codes = ",".join(sorted({str(c) for c in r.exit_codes}))
         lines.append(
             f"| {r.size:,} | {r.label} | {r.median:.3f} | {min(r.times):.3f} | "
-            f"{max(r.times):.3f} | {r.files:,} | {rate} | {codes} | {r.verdict} | {r.load:.1f} |"
+            f"{max(r.times):.3f} | {r.peak_mib} | {r.files:,} | {rate} | {codes} | {r.verdict} "
+            f"| {r.load:.1f} |"
         )
     return "\n".join(lines)
 
