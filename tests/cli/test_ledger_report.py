@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 from pathlib import Path
 from typing import Any
 
@@ -352,3 +353,18 @@ def test_a_report_from_sqlite_imports_no_sqlalchemy(registry: Path, db: str, out
     done = imports_of(args, ("sqlalchemy",), registry)
     assert done.exit_code == 0 and "sre" in done.stdout
     assert done.loaded == []
+
+
+def test_a_report_from_postgresql_imports_no_sqlalchemy_and_matches(
+    registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL ledger at this schema is read with psycopg alone, with the same report as
+    through the store."""
+    if not ledger_db.startswith("postgresql"):
+        pytest.skip("the PostgreSQL reader")
+    build(registry, ledger_db, runs(3, "sre", "incident-triage", **LEAN))
+    args = ["ledger", "report", "--db", ledger_db, "--format", "json", *WINDOW]
+    done = imports_of(args, ("sqlalchemy",), registry)
+    assert done.exit_code == 0 and done.loaded == []
+    monkeypatch.setattr("hubrails.store.reader.quick_reader", lambda _url: None)
+    assert json.loads(done.stdout) == report(ledger_db)  # read through the store

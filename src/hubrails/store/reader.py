@@ -86,6 +86,16 @@ def sqlite_reader(url: str) -> SqliteReader | None:
     return SqliteReader(path) if found and found[0] == SCHEMA_VERSION else None
 
 
+def quick_reader(url: str) -> Queries | None:
+    """The ledger at ``url`` read without SQLAlchemy, when it exists at this schema version
+    (SQLite with the standard library, PostgreSQL with psycopg); ``None`` otherwise."""
+    if url.startswith("sqlite:"):
+        return sqlite_reader(url)
+    from hubrails.store.postgres_reader import postgres_reader
+
+    return postgres_reader(url)
+
+
 def runs_since(reader: Queries, team: str, agent: str, since_ms: int) -> int:
     """How many runs of ``team``/``agent`` the ledger holds from ``since_ms`` on: whole days
     from the daily sums (found by their key), the first part-day's runs one by one (the runs

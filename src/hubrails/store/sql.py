@@ -196,6 +196,10 @@ class Store:
     def queries(self, batch: Sequence[Query]) -> list[list[Any]]:
         """The rows of each query, all in one read transaction."""
         with self.read() as conn:
+            if self.postgres:
+                from hubrails.store.postgres_reader import READ_WORK_MEM
+
+                conn.exec_driver_sql(f"SET LOCAL work_mem = '{READ_WORK_MEM}'")
             return [list(conn.execute(text(sql), params).fetchall()) for sql, params in batch]
 
     def close(self) -> None:

@@ -246,3 +246,25 @@ def test_packed_batches_can_follow_each_other_in_one_load(sqlite_store: Store) -
         load.add("c.jsonl", pack([_row("c")], [1]), [], _sums([_row("c")]))
         load.finish()
     assert set(_stored(sqlite_store)) == {"a", "b", "c"}
+
+
+@pytest.mark.parametrize("threshold", [2, 3])
+def test_a_large_postgresql_load_leaves_the_planner_statistics_of_what_it_loaded(
+    store: Store, monkeypatch: pytest.MonkeyPatch, threshold: int
+) -> None:
+    if not store.postgres:
+        pytest.skip("PostgreSQL's planner statistics")
+    monkeypatch.setattr(load_module, "ANALYZE_AFTER", threshold)
+    _load(store, ("in.jsonl", [_row("a"), _row("b")], [1, 2]))
+    with store.read() as conn:
+        found: dict[str, float] = dict(
+            conn.execute(
+                text(
+                    "SELECT relname, reltuples FROM pg_class "
+                    "WHERE relname IN ('ledger_runs', 'ledger_daily')"
+                )
+            ).all()
+        )
+    # -1: never analysed (a new table); after ANALYZE, the rows it found
+    expected = {"ledger_runs": 2, "ledger_daily": 1} if threshold == 2 else dict.fromkeys(found, -1)
+    assert found == expected

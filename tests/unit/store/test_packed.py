@@ -61,3 +61,17 @@ def test_an_empty_batch_packs_to_an_empty_table() -> None:
 def test_a_row_of_the_wrong_width_is_refused() -> None:
     with pytest.raises(sqlite3.ProgrammingError, match="supplied"):
         pack([_row("a")[:-1]], [1])
+
+
+def test_packed_daily_sums_come_back_as_given_under_their_column_names() -> None:
+    from hubrails.store.packed import SUMS_TABLE, pack_sums
+    from hubrails.store.sql import SUMS
+
+    sums = [(20_000, "sre", "triage", "m", *range(1, 13)), (20_001, "sre", "a", "m", *[0] * 12)]
+    db = sqlite3.connect(":memory:")
+    db.deserialize(pack_sums(iter(sums)))
+    names = tuple(r[1] for r in db.execute(f"PRAGMA table_info({SUMS_TABLE})"))
+    back = db.execute(f"SELECT * FROM {SUMS_TABLE} ORDER BY rowid").fetchall()
+    db.close()
+    assert names == ("day", "team", "agent", "model", *SUMS)
+    assert back == sums

@@ -44,15 +44,16 @@ def open_ledger(root: Path | None, db: str | None) -> tuple[HubConfig, Store]:
 
 
 def open_for_reading(root: Path | None, db: str | None) -> tuple[HubConfig, Queries]:
-    """The registry's configuration and its ledger to read from: a SQLite ledger at this
-    schema without SQLAlchemy, else the store opened (created or migrated) as for writing."""
+    """The registry's configuration and its ledger to read from: a ledger at this schema
+    without SQLAlchemy (``quick_reader``), else the store opened (created or migrated) as for
+    writing."""
     from hubrails.core.ledger.registry_facts import ledger_url
     from hubrails.core.registry.config import load_config, locate
-    from hubrails.store.reader import sqlite_reader
+    from hubrails.store.reader import quick_reader
 
     config = load_config(locate(root))
     url = ledger_url(config, db)
-    reader = sqlite_reader(url)
+    reader = quick_reader(url)
     if reader is not None:
         return config, reader
     from hubrails.store.sql import open_store

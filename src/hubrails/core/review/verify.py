@@ -24,9 +24,9 @@ def open_reader(url: str) -> Queries | None:
     """The ledger at ``url`` to read, or ``None`` when there is none (no file is created)."""
     if missing_sqlite_file(url):
         return None
-    from hubrails.store.reader import sqlite_reader
+    from hubrails.store.reader import quick_reader
 
-    reader = sqlite_reader(url)
+    reader = quick_reader(url)
     if reader is not None:
         return reader
     from hubrails.store.sql import open_store
