@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measured
 from generate import Summary, generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,23 +85,18 @@ def _tool(name: str) -> str:
 def measure(
     cmd: Sequence[str], cwd: Path, runs: int, prepare: Callable[[int], None] | None = None
 ) -> tuple[list[float], list[int], list[int]]:
-    """Wall-clock seconds, exit codes and peak resident MiB (the largest of the process and the
-    workers it waited for) of ``runs`` runs of ``cmd`` (``prepare(i)`` runs untimed before
-    each)."""
+    """Wall-clock seconds, exit codes and peak resident MiB (``measured.run``) of ``runs`` runs
+    of ``cmd`` (``prepare(i)`` runs untimed before each)."""
     times: list[float] = []
     codes: list[int] = []
     peaks: list[int] = []
     for i in range(runs):
         if prepare is not None:
             prepare(i)
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        codes.append(os.waitstatus_to_exitcode(status))
-        peaks.append(usage.ru_maxrss // 1024)
+        done = measured.run(cmd, cwd, ENV)
+        times.append(done.wall)
+        codes.append(done.code)
+        peaks.append(done.peak_mib)
     return times, codes, peaks
 
 

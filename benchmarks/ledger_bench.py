@@ -24,10 +24,8 @@ import argparse
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,6 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "benchmarks")]
 
 from tests.helpers import copy_example  # noqa: E402
 
+import measured  # noqa: E402
 from ledger_gen import TEAMS, generate  # noqa: E402
 
 END = datetime(2026, 11, 25, tzinfo=UTC)
@@ -67,15 +66,10 @@ def timed(args: Sequence[str], cwd: Path) -> Sample:
     """Run ``args``; wall and CPU seconds (children included), peak MiB, load at the start."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     before = load()
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} failed with {os.waitstatus_to_exitcode(status)}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, before
+    done = measured.run(args, cwd, env)
+    if done.code not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed with {done.code}")
+    return done.wall, done.cpu, done.peak_mib, before
 
 
 def hub(*args: str) -> list[str]:
