@@ -3,6 +3,8 @@ blobs a report, its asset and its references round-trip through (and a damaged b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 import pytest
 
@@ -132,3 +134,20 @@ def test_finding_at_is_placed_where_the_reference_or_asset_is_written() -> None:
     )
     at_asset = finding_at("x", Severity.WARNING, PATH, ASSET, "m")
     assert (at_asset.line, at_asset.column, at_asset.hint, at_asset.related) == (2, 3, "", ())
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the resident size")
+def test_kept_blobs_hold_no_more_memory_than_their_bytes() -> None:
+    """A first run keeps every file's blobs until it saves them: 20,000 small blobs as
+    ``orjson.dumps`` leaves them held a 4 KiB page each (80 MiB); of their own size, 2 MiB."""
+
+    def resident_kib() -> int:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmRSS:")[1].split()[0])
+
+    report = FileReport(PATH, [], ASSET, [REF, REF])
+    before = resident_kib()
+    kept = [encode(report) for _ in range(20_000)]
+    grown = resident_kib() - before
+    assert len(kept) == 20_000 and kept[0] == encode(report)
+    assert grown < 30 * 1024, f"{grown} KiB for 60,000 blobs"
