@@ -135,7 +135,10 @@ def refresh(
             continue  # a registry file when it was cached, but not by today's rules
         paths.append(path)
         jobs.append((_Job(path, location, store.known_digest(path)), stat or cache.NO_STAT))
-    outcomes = _run_all([job for job, _ in jobs], settings)
+    packs: list[bytes] = []
+    outcomes = _run_all([job for job, _ in jobs], settings, packs if store.keeps else None)
+    for blobs in packs:
+        store.put_packed(blobs)
     for (job, stat), (content_digest, report, encoded) in zip(jobs, outcomes, strict=True):
         if report is None:
             store.restamp(job.path, stat)
@@ -261,12 +264,36 @@ def _run_chunk(settings: _Settings, jobs: list[_Job]) -> list[Outcome]:
     return [_run(job, settings) for job in jobs]
 
 
-def _run_all(jobs: list[_Job], settings: _Settings) -> list[Outcome]:
+def _run_packed(settings: _Settings, jobs: list[_Job]) -> tuple[list[Outcome], bytes | None]:
+    """:func:`_run_chunk`, the cache's blobs of its reports packed in one small database
+    (``index_cache.pack_blobs``) by whoever analysed them, each outcome's ``PACKED``."""
+    outcomes = _run_chunk(settings, jobs)
+    made = [
+        (job.path, report, encoded)
+        for job, (_, report, encoded) in zip(jobs, outcomes, strict=True)
+        if report is not None and encoded is not None
+    ]
+    if not made:
+        return outcomes, None
+    marked = [(digest, report, encoded and cache.PACKED) for digest, report, encoded in outcomes]
+    return marked, cache.pack_blobs(made)
+
+
+def _run_all(
+    jobs: list[_Job], settings: _Settings, packs: list[bytes] | None = None
+) -> list[Outcome]:
     """Every job's outcome, in order: in chunks over forked workers and this process when there
-    are many (agents cost twice what SKILL.md files do; see :meth:`Pool.map`)."""
+    are many (agents cost twice what SKILL.md files do; see :meth:`Pool.map`). Given ``packs``,
+    chunks pack their cache blobs (:func:`_run_packed`) into it, so that the cache copies them
+    in SQL rather than this process writing them row by row after the parallel part."""
     processes = min(parallel.cores(), 8)
     if len(jobs) < PARALLEL_THRESHOLD or processes < 2:
         return _run_chunk(settings, jobs)
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-    with parallel.Pool(_run_chunk, settings, processes - 1, fork=True) as pool:
-        return [outcome for part in pool.map(chunks) for outcome in part]
+    if packs is None:
+        with parallel.Pool(_run_chunk, settings, processes - 1, fork=True) as pool:
+            return [outcome for part in pool.map(chunks) for outcome in part]
+    with parallel.Pool(_run_packed, settings, processes - 1, fork=True) as packing:
+        parts = packing.map(chunks)
+    packs.extend(blobs for _, blobs in parts if blobs is not None)
+    return [outcome for part, _ in parts for outcome in part]

@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,49 @@ if TYPE_CHECKING:
 Stat = tuple[int, int, int, int]
 NO_STAT: Stat = (0, 0, 0, 0)
 _BULK = 1000  # reports written to an empty cache from which its indexes are built afterwards
+PACKED: Encoded = (b"", None, [])  # a report's blobs that come packed (IndexCache.put_packed)
+_PACKED = "hub_packed"  # the attached in-memory database packed blobs are opened as
+_WIDTH = {"reports": 2, "assets": 4, "refs": 5}  # the tables of blobs and their columns
+
+
+def pack_blobs(made: Sequence[tuple[str, FileReport, Encoded]]) -> bytes:
+    """The cache rows of reports and their blobs, each (path, report, blobs), as a serialized
+    in-memory SQLite database with the cache's three tables of blobs: made where the reports
+    were (a worker), copied by :meth:`IndexCache.save` in SQL."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.execute("BEGIN")
+        # Every table made before any row, so that each has the same root page in every pack:
+        # the cache opens one pack after another under one schema name, and SQLite keeps the
+        # schema it read first (same schema cookie), root pages included.
+        for table, width in _WIDTH.items():
+            columns = ", ".join(f"c{i}" for i in range(width))
+            db.execute(f"CREATE TABLE {table} ({columns})")  # untyped: values as given
+        for table, rows in _blob_rows(made):
+            db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * _WIDTH[table])})", rows)
+        db.execute("COMMIT")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def _blob_rows(
+    made: Sequence[tuple[str, FileReport, Encoded]],
+) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each table of blobs and its rows for ``made`` (path, report, blobs)."""
+    yield "reports", ((p, e[0]) for p, _, e in made)
+    yield (
+        "assets",
+        ((p, r.asset.kind, r.asset.name, e[1]) for p, r, e in made if r.asset is not None),
+    )
+    yield (
+        "refs",
+        (
+            (p, i, ref.kind, ref.name, blob)
+            for p, r, e in made
+            for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
+        ),
+    )
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -77,7 +121,8 @@ class IndexCache(IndexQueries):
         self.db = None if path is None else peek_db(path, key) if read_only else open_db(path, key)
         self._stamps: dict[str, tuple[int, int, int, int, int]] | None = None
         self._blobs: dict[str, bytes] | None = None
-        self._put: dict[str, tuple[str, Stat, FileReport, Encoded]] = {}
+        self._put: dict[str, tuple[str, Stat, FileReport, Encoded | None]] = {}
+        self._packed: list[bytes] = []
         self._restamp: dict[str, Stat] = {}
         self._gone: set[str] = set()
         self._listings: Listings | None = None
@@ -137,10 +182,17 @@ class IndexCache(IndexQueries):
         report: FileReport,
         encoded: Encoded | None = None,
     ) -> None:
-        """Remember the report for this content (``encoded``: its blobs, if made already), if
-        this cache keeps anything."""
+        """Remember the report for this content (``encoded``: its blobs, if made already;
+        ``PACKED``: they come with :meth:`put_packed`), if this cache keeps anything."""
         if self.keeps:
-            self._put[path] = (content_digest, stat, report, encoded or encode(report))
+            blobs = None if encoded == PACKED else encoded or encode(report)  # (pickled: a copy)
+            self._put[path] = (content_digest, stat, report, blobs)
+
+    def put_packed(self, blobs: bytes) -> None:
+        """Add the blobs of reports put as ``PACKED`` (:func:`pack_blobs`): copied in SQL when
+        saved."""
+        if self.keeps:
+            self._packed.append(blobs)
 
     def listings(self, distrust: frozenset[str] = frozenset()) -> Listings:
         """Folder listings for walking the registry, remembered by :meth:`save`; those of the
@@ -174,11 +226,17 @@ class IndexCache(IndexQueries):
         if not (self._put or self._restamp or self._gone or (folders and folders.changed)):
             return True
         try:
-            with transaction(self.db):
-                self._write(self.db)
+            if self._packed:  # where packed blobs are opened; not within a transaction
+                self.db.execute(f"ATTACH ':memory:' AS {_PACKED}")
+            try:
+                with transaction(self.db):
+                    self._write(self.db)
+            finally:
+                if self._packed:
+                    self.db.execute(f"DETACH {_PACKED}")
         except sqlite3.Error:
             return False
-        self._put, self._restamp, self._gone = {}, {}, set()
+        self._put, self._restamp, self._gone, self._packed = {}, {}, set(), []
         self._stamps = self._blobs = self._listings = None
         return True
 
@@ -192,26 +250,15 @@ class IndexCache(IndexQueries):
         if bulk:
             for name in INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {name}")
+        encoded = [(p, r, e) for p, (_, _, r, e) in self._put.items() if e is not None]
+        for table, rows in _blob_rows(encoded):
+            marks = ", ".join("?" * _WIDTH[table])
+            db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+        for packed in self._packed:
+            db.deserialize(packed, name=_PACKED)
+            for table in _WIDTH:
+                db.execute(f"INSERT INTO {table} SELECT * FROM {_PACKED}.{table}")
         put = self._put
-        db.executemany(
-            "INSERT INTO reports VALUES (?, ?)", ((p, e[0]) for p, (*_, e) in put.items())
-        )
-        db.executemany(
-            "INSERT INTO assets VALUES (?, ?, ?, ?)",
-            (
-                (p, r.asset.kind, r.asset.name, e[1])
-                for p, (_, _, r, e) in put.items()
-                if r.asset is not None
-            ),
-        )
-        db.executemany(
-            "INSERT INTO refs VALUES (?, ?, ?, ?, ?)",
-            (
-                (p, i, ref.kind, ref.name, blob)
-                for p, (_, _, r, e) in put.items()
-                for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
-            ),
-        )
         db.executemany(
             "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
             ((p, d, *stat, self.now) for p, (d, stat, *_) in put.items()),

@@ -203,3 +203,44 @@ def test_gc_paused_restores_the_collector_as_it_was() -> None:
         pass
     assert not gc.isenabled()
     gc.enable()
+
+
+def _cache_rows(config: HubConfig) -> dict[str, list[tuple[object, ...]]]:
+    db = sqlite3.connect(index_path(config))
+    try:
+        return {
+            table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("reports", "assets", "refs", "files")
+        }
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("chunk", [1, 3])
+def test_a_first_run_in_workers_packs_the_cache_rows_a_serial_one_writes(
+    config: HubConfig, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Workers pack each chunk's blobs (packs of many sizes, one after another under one
+    schema name) and the cache copies them: the rows are those a serial first run writes."""
+    text = (config.registry_dir / "tools/filesystem-write.yaml").read_text(encoding="utf-8")
+    for i in range(40):  # reports of every size: some packs' tables span pages, others not
+        long = "Read and write files. " + "Words about the tool. " * (i * 9)
+        (config.registry_dir / f"tools/copy-{i:02d}.yaml").write_text(
+            text.replace("name: filesystem-write", f"name: copy-{i:02d}").replace(
+                "Read and write files", long, 1
+            ),
+            encoding="utf-8",
+        )
+    collect(config)
+    serial = _cache_rows(config)
+    index_path(config).unlink()
+    monkeypatch.setattr(collect_module, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(collect_module, "CHUNK", chunk)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    collect(config)
+    packed = _cache_rows(config)
+    assert all(packed[t] for t in ("reports", "assets", "refs"))
+    for table in ("reports", "assets", "refs"):
+        assert packed[table] == serial[table]
+    assert [r[:2] for r in packed["files"]] == [r[:2] for r in serial["files"]]  # path, digest
+    assert collect(config) == collect(config, use_cache=False)  # and they read back whole
