@@ -18,6 +18,7 @@ from hubrails.core.registry.config import HubConfig
 from hubrails.core.registry.findings import Finding
 from hubrails.core.validate import index_cache as cache
 from hubrails.core.validate.analyse import analyse_file
+from hubrails.core.validate.index_db import pack_blobs
 from hubrails.core.validate.reports import Encoded, FileReport, encode
 
 PARALLEL_THRESHOLD = 400  # files to analyse, from which forking workers pays off
@@ -266,7 +267,7 @@ def _run_chunk(settings: _Settings, jobs: list[_Job]) -> list[Outcome]:
 
 def _run_packed(settings: _Settings, jobs: list[_Job]) -> tuple[list[Outcome], bytes | None]:
     """:func:`_run_chunk`, the cache's blobs of its reports packed in one small database
-    (``index_cache.pack_blobs``) by whoever analysed them, each outcome's ``PACKED``."""
+    (``index_db.pack_blobs``) by whoever analysed them, each outcome's ``PACKED``."""
     outcomes = _run_chunk(settings, jobs)
     made = [
         (job.path, report, encoded)
@@ -276,7 +277,7 @@ def _run_packed(settings: _Settings, jobs: list[_Job]) -> tuple[list[Outcome], b
     if not made:
         return outcomes, None
     marked = [(digest, report, encoded and cache.PACKED) for digest, report, encoded in outcomes]
-    return marked, cache.pack_blobs(made)
+    return marked, pack_blobs(made)
 
 
 def _run_all(

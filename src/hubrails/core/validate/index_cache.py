@@ -13,14 +13,21 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from hubrails.core.registry.state import salt
-from hubrails.core.validate.index_db import DATA, INDEXES, open_db, peek_db, transaction
+from hubrails.core.validate.index_db import (
+    DATA,
+    INDEXES,
+    WIDTH,
+    blob_rows,
+    open_db,
+    peek_db,
+    transaction,
+)
 from hubrails.core.validate.index_queries import IndexQueries
 from hubrails.core.validate.listings import RACY_NS, Listings
 from hubrails.core.validate.reports import (
@@ -38,47 +45,6 @@ NO_STAT: Stat = (0, 0, 0, 0)
 _BULK = 1000  # reports written to an empty cache from which its indexes are built afterwards
 PACKED: Encoded = (b"", None, [])  # a report's blobs that come packed (IndexCache.put_packed)
 _PACKED = "hub_packed"  # the attached in-memory database packed blobs are opened as
-_WIDTH = {"reports": 2, "assets": 4, "refs": 5}  # the tables of blobs and their columns
-
-
-def pack_blobs(made: Sequence[tuple[str, FileReport, Encoded]]) -> bytes:
-    """The cache rows of reports and their blobs, each (path, report, blobs), as a serialized
-    in-memory SQLite database with the cache's three tables of blobs: made where the reports
-    were (a worker), copied by :meth:`IndexCache.save` in SQL."""
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        db.execute("BEGIN")
-        # Every table made before any row, so that each has the same root page in every pack:
-        # the cache opens one pack after another under one schema name, and SQLite keeps the
-        # schema it read first (same schema cookie), root pages included.
-        for table, width in _WIDTH.items():
-            columns = ", ".join(f"c{i}" for i in range(width))
-            db.execute(f"CREATE TABLE {table} ({columns})")  # untyped: values as given
-        for table, rows in _blob_rows(made):
-            db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * _WIDTH[table])})", rows)
-        db.execute("COMMIT")
-        return db.serialize()
-    finally:
-        db.close()
-
-
-def _blob_rows(
-    made: Sequence[tuple[str, FileReport, Encoded]],
-) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
-    """Each table of blobs and its rows for ``made`` (path, report, blobs)."""
-    yield "reports", ((p, e[0]) for p, _, e in made)
-    yield (
-        "assets",
-        ((p, r.asset.kind, r.asset.name, e[1]) for p, r, e in made if r.asset is not None),
-    )
-    yield (
-        "refs",
-        (
-            (p, i, ref.kind, ref.name, blob)
-            for p, r, e in made
-            for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
-        ),
-    )
 
 
 def stat_key(result: os.stat_result) -> Stat:
@@ -189,7 +155,7 @@ class IndexCache(IndexQueries):
             self._put[path] = (content_digest, stat, report, blobs)
 
     def put_packed(self, blobs: bytes) -> None:
-        """Add the blobs of reports put as ``PACKED`` (:func:`pack_blobs`): copied in SQL when
+        """Add the blobs of reports put as ``PACKED`` (``index_db.pack_blobs``): copied in SQL when
         saved."""
         if self.keeps:
             self._packed.append(blobs)
@@ -251,12 +217,12 @@ class IndexCache(IndexQueries):
             for name in INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {name}")
         encoded = [(p, r, e) for p, (_, _, r, e) in self._put.items() if e is not None]
-        for table, rows in _blob_rows(encoded):
-            marks = ", ".join("?" * _WIDTH[table])
+        for table, rows in blob_rows(encoded):
+            marks = ", ".join("?" * WIDTH[table])
             db.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
         for packed in self._packed:
             db.deserialize(packed, name=_PACKED)
-            for table in _WIDTH:
+            for table in WIDTH:
                 db.execute(f"INSERT INTO {table} SELECT * FROM {_PACKED}.{table}")
         put = self._put
         db.executemany(

@@ -1,13 +1,18 @@
-"""The index cache's SQLite file: its tables, opening it, and write transactions."""
+"""The index cache's SQLite file: its tables, opening it, write transactions, and its rows of
+blobs packed where the reports are made (a worker), to be copied in SQL."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from hubrails.core.registry.state import prepare_folder
+
+if TYPE_CHECKING:
+    from hubrails.core.validate.reports import Encoded, FileReport
 
 # The secondary indexes, by name: a first run that fills an empty cache builds them after the
 # rows (one sort each) rather than inserting every row into them one by one.
@@ -32,6 +37,7 @@ TABLES = (
     " name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (path, position)) WITHOUT ROWID",
     INDEXES["refs_by_target"],
 )
+WIDTH = {"reports": 2, "assets": 4, "refs": 5}  # the tables of blobs and their columns
 CACHE_KIB = 32768  # SQLite's page cache for writing: a first run writes tens of MiB
 DATA = ("files", "reports", "assets", "refs")  # the tables with a row (or rows) per file
 
@@ -100,3 +106,43 @@ def transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def pack_blobs(made: Sequence[tuple[str, FileReport, Encoded]]) -> bytes:
+    """The cache rows of reports and their blobs, each (path, report, blobs), as a serialized
+    in-memory SQLite database with the cache's three tables of blobs: made where the reports
+    were (a worker), copied by ``IndexCache.save`` in SQL."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db.execute("BEGIN")
+        # Every table made before any row, so that each has the same root page in every pack:
+        # the cache opens one pack after another under one schema name, and SQLite keeps the
+        # schema it read first (same schema cookie), root pages included.
+        for table, width in WIDTH.items():
+            columns = ", ".join(f"c{i}" for i in range(width))
+            db.execute(f"CREATE TABLE {table} ({columns})")  # untyped: values as given
+        for table, rows in blob_rows(made):
+            db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * WIDTH[table])})", rows)
+        db.execute("COMMIT")
+        return db.serialize()
+    finally:
+        db.close()
+
+
+def blob_rows(
+    made: Sequence[tuple[str, FileReport, Encoded]],
+) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
+    """Each table of blobs and its rows for ``made`` (path, report, blobs)."""
+    yield "reports", ((p, e[0]) for p, _, e in made)
+    yield (
+        "assets",
+        ((p, r.asset.kind, r.asset.name, e[1]) for p, r, e in made if r.asset is not None),
+    )
+    yield (
+        "refs",
+        (
+            (p, i, ref.kind, ref.name, blob)
+            for p, r, e in made
+            for i, (ref, blob) in enumerate(zip(r.refs, e[2], strict=True))
+        ),
+    )
