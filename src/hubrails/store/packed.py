@@ -42,7 +42,9 @@ def pack_sums(sums: Iterable[tuple[Any, ...]]) -> bytes:
 
 
 def _serialized(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> bytes:
-    """``rows`` as ``table`` of an in-memory SQLite database, serialized."""
+    """``rows`` as ``table`` of an in-memory SQLite database, serialized. One table a pack, so
+    its root page is the same in every pack: the loader opens pack after pack under one schema
+    name, and SQLite keeps the schema it read there until a name is not found in it."""
     import sqlite3
 
     db = sqlite3.connect(":memory:", isolation_level=None)

@@ -52,10 +52,12 @@ def postgres_reader(url: str) -> PostgresReader | None:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
         return None
+    import psycopg
+
     reader = PostgresReader(f"postgresql://{rest}")
     try:
         [[(found,)]] = reader.queries([("SELECT max(version) FROM hub_schema_version", {})])
-    except Exception:  # psycopg's errors, and a URL libpq reads otherwise than SQLAlchemy
+    except psycopg.Error:  # no server, no schema yet, or a URL libpq reads otherwise
         reader.close()
         return None
     if found != SCHEMA_VERSION:
