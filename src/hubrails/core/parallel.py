@@ -163,7 +163,16 @@ class Pool(Generic[S, T, R]):
 
     def ask(self, worker: int, task: T) -> R:
         """``worker``'s answer to ``task``; only while it has no task from ``imap`` in flight."""
+        self.post(worker, task)
+        return self.answer(worker)
+
+    def post(self, worker: int, task: T) -> None:
+        """Give ``worker`` a task whose answer ``answer`` takes later (answers come in order),
+        so that several workers work on theirs at once."""
         self.pipes[worker][0].send((True, task))
+
+    def answer(self, worker: int) -> R:
+        """``worker``'s answer to its oldest task ``post``-ed and not answered yet."""
         return self._receive(worker)
 
     def __enter__(self) -> Pool[S, T, R]:

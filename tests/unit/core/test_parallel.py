@@ -169,3 +169,19 @@ def test_a_told_task_that_fails_is_raised_by_the_next_answer() -> None:
         with pytest.raises(ValueError, match="told to fail with 7"):
             pool.ask(0, ("get", 0))
         assert pool.ask(0, ("get", 0))[0] == 5
+
+
+def _sleep_then_time(_shared: None, seconds: float) -> float:
+    time.sleep(seconds)
+    return time.monotonic()
+
+
+def test_posted_tasks_run_on_every_worker_at_once_and_answer_in_order() -> None:
+    with Pool(_sleep_then_time, None, 2) as pool:
+        start = time.monotonic()
+        for worker in (0, 1):
+            pool.post(worker, 0.5)
+        pool.post(0, 0.0)  # queued behind worker 0's first
+        first, second = pool.answer(1), pool.answer(0)
+        assert pool.answer(0) >= second  # worker 0's answers in the order posted
+        assert abs(first - second) < 0.4 and second - start < 0.9  # both slept at once

@@ -36,6 +36,26 @@ def test_connections_use_write_ahead_logging_and_a_long_busy_timeout(tmp_path: P
         engine.dispose()
 
 
+def test_a_new_ledger_has_16_kib_pages_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    import sqlite3
+
+    new, old = tmp_path / "new.db", tmp_path / "old.db"
+    made = sqlite3.connect(old)
+    made.execute("CREATE TABLE t (x)")  # made by an older hubrails: 4 KiB pages
+    made.close()
+    for path in (new, old):
+        store = open_store(f"sqlite:///{path}")
+        store.close()
+    sizes = {}
+    for path in (new, old):
+        conn = sqlite3.connect(path)
+        sizes[path.name] = conn.execute("PRAGMA page_size").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
+        conn.close()
+        assert "ledger_runs" in tables
+    assert sizes == {"new.db": 16_384, "old.db": 4096}
+
+
 def test_a_store_write_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
     """``Store.write`` begins with ``BEGIN IMMEDIATE``: while it is open, another connection
     cannot start writing even before the first has written anything."""

@@ -124,9 +124,14 @@ class Workers:
 
     def sums(self) -> Iterator[bytes]:
         """The daily sums of the batches that count, a part of one worker's at a time, packed
-        (``store.packed.pack_sums``)."""
-        for worker in range(len(self.pool.pipes)):
-            while (part := self.pool.ask(worker, (_SUMS,))) is not None:
+        (``store.packed.pack_sums``). Every worker packs at once, and its next part while the
+        caller stores this one."""
+        workers = range(len(self.pool.pipes))
+        for worker in workers:
+            self.pool.post(worker, (_SUMS,))
+        for worker in workers:
+            while (part := self.pool.answer(worker)) is not None:
+                self.pool.post(worker, (_SUMS,))
                 yield part
 
     def close(self, *, abort: bool = False) -> None:
