@@ -182,6 +182,29 @@ def test_unknown_names_and_unpriced_models_are_flagged(registry: Path, ledger_db
     assert (rows["d"]["cost_usd"], rows["d"]["cost_source"]) == (0.5, "record")
 
 
+def test_many_unknown_agents_list_the_busiest_in_text_and_all_in_json(
+    registry: Path, ledger_db: str
+) -> None:
+    """Text lists the 20 agents with the most runs (then by name), and counts the rest."""
+    runs = [
+        record(run_id=f"r{i}-{n}", agent=f"ghost-{i:02d}")
+        for i in range(25)
+        for n in range(1 if i < 24 else 3)
+    ]
+    path = jsonl(registry / "runs.jsonl", runs)
+    code, out, _ = ingest(ledger_db, str(path))
+    assert code == 0
+    listed = [line.strip() for line in out.splitlines() if "unknown agent" in line]
+    assert listed[0] == "unknown agent: billing-ops/ghost-24 (3 runs)"  # the busiest first
+    assert listed[1:20] == [f"unknown agent: billing-ops/ghost-{i:02d} (1 run)" for i in range(19)]
+    assert listed[20] == (
+        "… and 5 more unknown agents (5 runs; --format json lists them all)"
+    )
+    assert len(listed) == 21
+    code, out, _ = ingest(ledger_db, "--format", "json", str(path))
+    assert len(json.loads(out)["unknown_agents"]) == 25
+
+
 def test_names_follow_the_registry_between_ingests(registry: Path, ledger_db: str) -> None:
     """Known names come from the catalog snapshot: a team added since the last ingest counts."""
     assert "unknown team: ghosts (1 run)" in ingest(ledger_db, str(_ghost_run(registry, "a")))[1]

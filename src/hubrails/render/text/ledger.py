@@ -174,5 +174,12 @@ def render_ingest(result: IngestResult, out: TextIO, rejects: Path | None) -> No
         ("unknown agent", result.unknown_agents),
         ("unpriced model", result.unpriced),
     ):
-        for name, n in sorted(counts.items()):
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        for name, n in ranked[:LISTED]:
             out.write(f"  {title}: {name} ({_plural(n, 'run')})\n")
+        if len(ranked) > LISTED:
+            rest = ranked[LISTED:]
+            out.write(
+                f"  … and {len(rest)} more {title}s ({_plural(sum(n for _, n in rest), 'run')};"
+                " --format json lists them all)\n"
+            )
