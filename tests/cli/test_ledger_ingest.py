@@ -197,9 +197,7 @@ def test_many_unknown_agents_list_the_busiest_in_text_and_all_in_json(
     listed = [line.strip() for line in out.splitlines() if "unknown agent" in line]
     assert listed[0] == "unknown agent: billing-ops/ghost-24 (3 runs)"  # the busiest first
     assert listed[1:20] == [f"unknown agent: billing-ops/ghost-{i:02d} (1 run)" for i in range(19)]
-    assert listed[20] == (
-        "… and 5 more unknown agents (5 runs; --format json lists them all)"
-    )
+    assert listed[20] == ("… and 5 more unknown agents (5 runs; --format json lists them all)")
     assert len(listed) == 21
     code, out, _ = ingest(ledger_db, "--format", "json", str(path))
     assert len(json.loads(out)["unknown_agents"]) == 25

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.helpers import jsonl, record, stored
 
 FLUSH = 20_000  # hubrails.core.ledger.ingest.FLUSH_ROWS
@@ -78,9 +80,11 @@ def _processes_using(db: str) -> list[int]:
     return found
 
 
-def test_killed_ingest_leaves_the_store_consistent(registry: Path, ledger_db: str) -> None:
-    before = jsonl(registry / "before.jsonl", runs(0, 10))
-    done = hub(ledger_db, str(before))
+@pytest.mark.parametrize("before", [10, 0])  # 0: a first import (a rollback journal on SQLite)
+def test_killed_ingest_leaves_the_store_consistent(
+    registry: Path, ledger_db: str, before: int
+) -> None:
+    done = hub(ledger_db, str(jsonl(registry / "before.jsonl", runs(0, before))))
     done.communicate(timeout=60)
     assert done.returncode == 0
     proc = hub(ledger_db, "-", stdin=subprocess.PIPE)
@@ -99,10 +103,18 @@ def test_killed_ingest_leaves_the_store_consistent(registry: Path, ledger_db: st
     while _processes_using(ledger_db):  # its parser processes exit too
         assert time.monotonic() < deadline, "worker processes outlived the killed ingest"
         time.sleep(0.1)
-    assert [r["run_key"] for r in stored(ledger_db, "run_key")] == [f"r{i:06d}" for i in range(10)]
+    kept = [f"r{i:06d}" for i in range(before)]
+    assert [r["run_key"] for r in stored(ledger_db, "run_key")] == kept
     everything = jsonl(registry / "all.jsonl", runs(0, FLUSH + 5010))
     again = hub(ledger_db, "--format", "json", str(everything))
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
-    assert json.loads(out)["inserted"] == FLUSH + 5000
+    assert json.loads(out)["inserted"] == FLUSH + 5010 - before
     assert len(stored(ledger_db, "run_key")) == FLUSH + 5010
+    if ledger_db.startswith("sqlite"):
+        check = sqlite3.connect(ledger_db.removeprefix("sqlite:///"))
+        try:
+            assert check.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        finally:
+            check.close()

@@ -21,6 +21,7 @@ from hubrails.store.evidence import Pending
 from hubrails.store.evidence_data import MARK
 from hubrails.store.packed import PACKED_TABLE, STAGE, SUMS_TABLE, Packed, Row
 from hubrails.store.sql import COLUMNS, DAILY_KEY_SQL, SUMS, SUMS_SQL, Store
+from hubrails.store.sqlite import first_import
 
 STAGING = "hub_staging"
 CONFLICTS_LISTED = 1000
@@ -270,13 +271,16 @@ Loader = _SqliteLoader | _PostgresLoader
 
 
 @contextlib.contextmanager
-def loader(store: Store) -> Iterator[Loader]:
+def loader(store: Store, *, large: bool = False) -> Iterator[Loader]:
     """A loader inside one write transaction: committed if the body called ``finish()`` and
-    returned normally, rolled back otherwise (a kill rolls back too: nothing half-stored)."""
-    with store.engine.connect() as conn:
+    returned normally, rolled back otherwise (a kill rolls back too: nothing half-stored).
+    A ``large`` load into an empty SQLite ledger is a ``first_import``."""
+    with store.engine.connect() as conn, contextlib.ExitStack() as outside:
         conn.execution_options(hub_immediate=True)
         raw: Any = conn.connection.driver_connection
         if not store.postgres:  # where packed batches are opened; not within a transaction
+            if large:
+                outside.enter_context(first_import(raw))
             raw.execute(f"ATTACH ':memory:' AS {STAGE}")
         try:
             transaction = conn.begin()

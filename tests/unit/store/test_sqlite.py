@@ -4,12 +4,13 @@ settings, and write transactions that take the lock up front."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
 from hubrails.store.sql import open_store
 from hubrails.store.sqlite import sqlite_engine
-from tests.ledger_rows import opened_at_once
+from tests.ledger_rows import opened_at_once, run_row
 
 
 def test_new_sqlite_ledgers_opened_by_three_at_once_never_report_a_lock(tmp_path: Path) -> None:
@@ -77,3 +78,46 @@ def test_a_store_write_holds_the_write_lock_from_its_start(tmp_path: Path) -> No
                 other.close()
     finally:
         store.close()
+
+
+def _mode(conn: Any) -> str:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_a_first_import_goes_through_a_rollback_journal_and_back_to_the_log(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+    import time
+
+    from hubrails.store.sqlite import first_import
+
+    path = tmp_path / "ledger.db"
+    open_store(f"sqlite:///{path}").close()  # the schema, in write-ahead logging
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        with first_import(conn) as switched:
+            assert switched and _mode(conn) == "delete"
+            row = run_row("a", 0)
+            conn.execute(
+                f"INSERT INTO ledger_runs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+        assert _mode(conn) == "wal"
+        with first_import(conn) as switched:  # not empty any more: the log stays
+            assert not switched and _mode(conn) == "wal"
+        conn.execute("DELETE FROM ledger_runs")
+        reader = sqlite3.connect(path, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM ledger_runs").fetchone()  # holds a snapshot
+            start = time.monotonic()
+            with first_import(conn) as switched:  # another connection: the log stays, no wait
+                assert not switched and _mode(conn) == "wal"
+            assert time.monotonic() - start < 2
+            assert conn.execute("PRAGMA busy_timeout").fetchone() == (600_000,)
+            reader.execute("ROLLBACK")
+        finally:
+            reader.close()
+    finally:
+        conn.close()

@@ -42,15 +42,18 @@ class IngestResult:
     unpriced: dict[str, int] = field(default_factory=dict)
 
 
-def _worker_count(inputs: Sequence[str]) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not cores or cores < 2:
-        return 0
+def _large(inputs: Sequence[str]) -> bool:
+    """Whether ``inputs`` hold at least ``PARALLEL_BYTES`` (standard input counts as that)."""
     size = 0
     for given in inputs:
         with contextlib.suppress(OSError):
             size += Path(given).stat().st_size if given != "-" else PARALLEL_BYTES
-    return min(cores, 4) if size >= PARALLEL_BYTES else 0
+    return size >= PARALLEL_BYTES
+
+
+def _worker_count(large: bool) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(cores, 4) if large and cores and cores >= 2 else 0
 
 
 def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:
@@ -101,13 +104,14 @@ def ingest(
 ) -> IngestResult:
     """Ingest ``inputs`` (paths or ``-``) as one batch, streaming with flat memory."""
     maker = RowMaker(book, known, daily=not store.postgres)
-    count = _worker_count(inputs)
+    large = _large(inputs)
+    count = _worker_count(large)
     # Started before any connection opens; SQLite batches come packed, PostgreSQL's as rows.
     workers = Workers(maker, count, pack=not store.postgres) if count else None
     flags = Batch()
     valid = rejected = 0
     try:
-        with loader(store) as load:
+        with loader(store, large=large) as load:
             for given in inputs:
                 opened = open_input(given)
                 seen = 0

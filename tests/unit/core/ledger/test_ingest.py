@@ -14,7 +14,7 @@ import pytest
 
 from hubrails.core.ledger import ingest as ingest_module
 from hubrails.core.ledger import workers
-from hubrails.core.ledger.ingest import PARALLEL_BYTES, _worker_count, ingest
+from hubrails.core.ledger.ingest import PARALLEL_BYTES, _large, _worker_count, ingest
 from hubrails.core.ledger.pricing import Model, Price, PriceBook
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import Known
@@ -203,10 +203,11 @@ def test_workers_are_used_only_for_large_inputs_and_more_than_one_core(
     cores = len(affinity(0)) if affinity is not None else os.cpu_count() or 1
     parallel = min(cores, 4) if cores >= 2 else 0
     small = jsonl(tmp_path / "small.jsonl", [record()])
-    assert _worker_count([str(small)]) == 0
-    assert _worker_count([str(tmp_path / "missing.jsonl")]) == 0  # unreadable: counts nothing
-    assert _worker_count(["-"]) == parallel  # standard input may be large
+    assert not _large([str(small)])
+    assert not _large([str(tmp_path / "missing.jsonl")])  # unreadable: counts nothing
+    assert _large(["-"])  # standard input may be large
     monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", small.stat().st_size * 2)
-    assert _worker_count([str(small)]) == 0
-    assert _worker_count([str(small), str(small)]) == parallel  # the inputs together
+    assert not _large([str(small)])
+    assert _large([str(small), str(small)])  # the inputs together
+    assert (_worker_count(True), _worker_count(False)) == (parallel, 0)
     assert PARALLEL_BYTES == 8 << 20
