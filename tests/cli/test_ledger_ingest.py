@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -480,3 +481,21 @@ def test_rejects_path_that_is_the_ledger_database_is_refused(registry: Path) -> 
     assert "is the ledger database" in err
     assert db.read_bytes() == before
     assert [r["run_key"] for r in stored(f"sqlite:///{db}")] == ["a"]
+
+
+def test_parsers_reading_a_file_by_spans_name_the_right_lines(
+    registry: Path, ledger_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubrails.core.ledger import ingest as ingest_module
+    from hubrails.core.ledger import workers
+
+    monkeypatch.setattr(ingest_module, "PARALLEL_BYTES", 1)
+    monkeypatch.setattr(workers, "BLOCK_BYTES", 700)  # a few lines a span
+    lines: list[Any] = [record(run_id=f"r{n}") for n in range(1, 31)]
+    lines[6], lines[22] = "{not json", record(run_id="r23", task_outcome="done")
+    path = jsonl(registry / "runs.jsonl", lines)
+    rejects = registry / "rejects.jsonl"
+    code, _, err = ingest(ledger_db, "--skip-invalid", "--rejects", str(rejects), str(path))
+    assert code == 1
+    assert [line.split(": ")[0] for line in err.splitlines()] == [f"{path}:7", f"{path}:23"]
+    assert len(stored(ledger_db)) == 28

@@ -9,13 +9,13 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from hubrails.core.ledger.pricing import PriceBook
 from hubrails.core.ledger.reader import Opened, open_input
 from hubrails.core.ledger.records import Reject
 from hubrails.core.ledger.rows import Batch, Known, RowMaker
-from hubrails.core.ledger.workers import Workers, blocks, chunks
+from hubrails.core.ledger.workers import Workers, blocks, chunks, spans
 from hubrails.errors import HubError
 from hubrails.store.load import Conflict, loader
 from hubrails.store.sql import Store
@@ -74,9 +74,21 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
     if workers is None:
         for start, part in chunks(lines):
             yield maker.batch(opened.name, start, part)
+    elif not opened.compressed and opened.size is not None and _regular(opened.raw):
+        yield from workers.map(opened.name, spans(opened.name, opened.raw))  # lines 1 on
     else:
         stream: Any = opened.lines  # a buffered binary stream
         yield from workers.map(opened.name, blocks(b"\n" * blank + first, stream))
+
+
+def _regular(raw: IO[bytes]) -> bool:
+    """Whether ``raw`` is a regular file (not a pipe or a device), whose parts parsers may read."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(raw.fileno()).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _read(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterator[Batch]:

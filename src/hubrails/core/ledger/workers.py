@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import collections
 import itertools
+import os
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, NamedTuple
 
 from hubrails.core.ledger.rows import Batch, RowMaker, add_daily
 from hubrails.core.parallel import Pool
@@ -54,6 +56,36 @@ def blocks(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
         start += block.count(b"\n") + (not block.endswith(b"\n"))
 
 
+class Span(NamedTuple):
+    """Whole lines of a file, by place: a parser reads them itself (``read``), so the busy main
+    process neither reads nor sends them."""
+
+    path: str
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        """The span's bytes."""
+        with Path(self.path).open("rb") as f:
+            return os.pread(f.fileno(), self.length, self.offset)
+
+
+def spans(path: str, raw: IO[bytes]) -> Iterator[tuple[int, Span]]:
+    """``blocks`` of a regular file opened as ``raw``, as spans, each with the number of its
+    first line; ``raw`` is moved past each span made, so its position tells the progress."""
+    import mmap
+
+    with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        start, offset, size = 1, 0, len(view)
+        while offset < size:
+            end = view.find(b"\n", min(offset + BLOCK_BYTES, size) - 1)
+            end = size if end < 0 else end + 1
+            raw.seek(end)
+            yield start, Span(path, offset, end - offset)
+            start += view[offset:end].count(b"\n") + (view[end - 1 : end] != b"\n")
+            offset = end
+
+
 def _lines(block: bytes) -> list[bytes]:
     lines = block.split(b"\n")
     if not lines[-1]:
@@ -87,6 +119,8 @@ class _Parser:
                 self.parts = None
             return part
         name, start, block = task[1:]
+        if type(block) is Span:
+            block = block.read()
         batch = self.maker.batch(name, start, _lines(block))
         self.pending.append(batch.rows)
         if self.pack:
@@ -111,8 +145,8 @@ class Workers:
             _Parser, (maker, pack), count
         )
 
-    def map(self, name: str, parts: Iterator[tuple[int, bytes]]) -> Iterator[Batch]:
-        """The batches of ``parts`` (blocks of lines) of input ``name``, in order."""
+    def map(self, name: str, parts: Iterator[tuple[int, bytes | Span]]) -> Iterator[Batch]:
+        """The batches of ``parts`` (blocks of lines, or spans) of input ``name``, in order."""
         for worker, batch in self.pool.imap_workers((_PARSE, name, *part) for part in parts):
             batch.worker = worker
             yield batch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,26 @@ def test_blocks_hold_whole_lines_numbered_as_read(
         for start, block in workers.blocks(first, stream)
         for i, line in enumerate(workers._lines(block))
     ]
+    assert found == expected
+
+
+@pytest.mark.parametrize("size", [1, 7, 30, 1000])
+@pytest.mark.parametrize("tail", [b"", b"last line without newline"])
+def test_spans_of_a_file_hold_whole_lines_numbered_as_read_and_move_its_position(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, size: int, tail: bytes
+) -> None:
+    from hubrails.core.ledger import workers
+
+    monkeypatch.setattr(workers, "BLOCK_BYTES", size)
+    text = b"  \n" + b"".join(b"line %d {\r}\n" % n for n in range(1, 40)) + b"\n\n" + tail
+    path = tmp_path / "runs.jsonl"
+    path.write_bytes(text)
+    expected = [(n, line.rstrip(b"\n")) for n, line in enumerate(io.BytesIO(text), 1)]
+    found = []
+    with path.open("rb") as raw:
+        for start, span in workers.spans(str(path), raw):
+            assert raw.tell() == span.offset + span.length  # the progress so far
+            found += [(start + i, line) for i, line in enumerate(workers._lines(span.read()))]
     assert found == expected
 
 
