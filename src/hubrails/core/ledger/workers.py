@@ -5,6 +5,7 @@ stays flat whatever the input size, and the pool's rules hold (orphaned workers 
 is the parent's). A worker keeps the daily sums of its batches: the ingest says
 of each batch whether its sums count (all its rows were new), and asks for the totals once at
 the end, packed, so sums never cross a pipe per batch nor get merged by the busy main process.
+A regular file's blocks are sent as spans (offsets) that the workers read themselves.
 """
 
 from __future__ import annotations
