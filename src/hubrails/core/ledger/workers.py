@@ -72,19 +72,12 @@ class Span(NamedTuple):
 
 
 def spans(path: str, raw: IO[bytes]) -> Iterator[tuple[int, Span]]:
-    """``blocks`` of a regular file opened as ``raw``, as spans, each with the number of its
-    first line; ``raw`` is moved past each span made, so its position tells the progress."""
-    import mmap
-
-    with mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as view:
-        start, offset, size = 1, 0, len(view)
-        while offset < size:
-            end = view.find(b"\n", min(offset + BLOCK_BYTES, size) - 1)
-            end = size if end < 0 else end + 1
-            raw.seek(end)
-            yield start, Span(path, offset, end - offset)
-            start += view[offset:end].count(b"\n") + (view[end - 1 : end] != b"\n")
-            offset = end
+    """``blocks`` of a regular file opened as ``raw`` (read from its start), as spans: each
+    block is read here only to find its lines, then dropped (no mapping of the whole file:
+    memory stays flat)."""
+    raw.seek(0)
+    for start, block in blocks(b"", raw):
+        yield start, Span(path, raw.tell() - len(block), len(block))
 
 
 def _lines(block: bytes) -> list[bytes]:
