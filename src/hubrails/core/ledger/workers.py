@@ -59,7 +59,7 @@ def blocks(first: bytes, stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
 class Span(NamedTuple):
     """Whole lines of a file, by place: a parser reads them itself (``read``), so the busy main
-    process neither reads nor sends them."""
+    process never sends them through a pipe (nor the parser receives them)."""
 
     path: str
     offset: int
