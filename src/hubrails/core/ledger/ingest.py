@@ -75,7 +75,8 @@ def _batches(opened: Opened, maker: RowMaker, workers: Workers | None) -> Iterat
         for start, part in chunks(lines):
             yield maker.batch(opened.name, start, part)
     elif not opened.compressed and opened.size is not None and _regular(opened.raw):
-        yield from workers.map(opened.name, spans(opened.name, opened.raw))  # lines 1 on
+        # By place, from line 1: the parsers read the file themselves (the lines above too).
+        yield from workers.map(opened.name, spans(opened.name, opened.raw))
     else:
         stream: Any = opened.lines  # a buffered binary stream
         yield from workers.map(opened.name, blocks(b"\n" * blank + first, stream))
